@@ -1,0 +1,203 @@
+"""Inline markup as numbered tags: the text form translators and engines see.
+
+A run of inline content is a flat sequence of tokens: text, the opening and closing of an
+inline element, and standalone elements (``<br>``, ``<img>``, protected ``<code>``). In a
+msgid each element becomes a short numbered tag (``<a1>…</a1>``, ``<br2/>``); attributes
+never appear. Text that happens to look like such a tag is escaped as ``&lt;`` so the
+mapping stays reversible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Union
+
+from lxml import etree
+
+__all__ = [
+    "Close",
+    "Hidden",
+    "Open",
+    "TagMismatch",
+    "Text",
+    "Token",
+    "Void",
+    "escape_text",
+    "parse_tagged",
+    "render",
+    "tag_keys",
+    "unescape_text",
+]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of character data."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Open:
+    """The start of an inline element whose content belongs to the run."""
+
+    element: etree._Element
+
+
+@dataclass(frozen=True)
+class Close:
+    """The end of an inline element opened by :class:`Open`."""
+
+    element: etree._Element
+
+
+@dataclass(frozen=True)
+class Void:
+    """An element kept whole in the run: a line break, an image, protected code."""
+
+    element: etree._Element
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A comment or processing instruction inside inline markup: kept, never shown."""
+
+    node: etree._Element
+
+
+Token = Union[Text, Open, Close, Void, Hidden]
+
+# A numbered tag: `<a1>`, `</a1>`, `<br2/>`. The key is everything between the brackets
+# and always ends in a digit, so `h1` style names cannot be confused with numbering.
+TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9-]*[0-9])(/?)>")
+_AMBIGUOUS_LT = re.compile(r"<(?=/?[a-z][a-z0-9-]*[0-9]/?>)")
+_ESCAPED_LT = re.compile(r"&((?:amp;)*)lt;")
+_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+class TagMismatch(ValueError):
+    """A translation's numbered tags differ from its source's."""
+
+
+def escape_text(text: str) -> str:
+    """Return *text* with anything that reads as a numbered tag escaped (reversibly)."""
+    text = _ESCAPED_LT.sub(lambda m: "&amp;" + m.group(1) + "lt;", text)
+    return _AMBIGUOUS_LT.sub("&lt;", text)
+
+
+def unescape_text(text: str) -> str:
+    """Invert :func:`escape_text`."""
+
+    def undo(match: re.Match[str]) -> str:
+        amps = match.group(1)
+        return "<" if not amps else "&" + amps[len("amp;") :] + "lt;"
+
+    return _ESCAPED_LT.sub(undo, text)
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of HTML whitespace to one space (no-break spaces are kept)."""
+    return _WHITESPACE.sub(" ", text)
+
+
+def _tag_name(element: etree._Element) -> str:
+    tag = element.tag
+    name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "x"
+    name = re.sub(r"[^a-z0-9-]", "", name.lower())
+    return name if name and name[0].isalpha() else "x" + name
+
+
+def tag_keys(tokens: Iterable[Token]) -> dict[int, str]:
+    """Number the elements of *tokens* in order of appearance: ``id(element) -> "a1"``."""
+    keys: dict[int, str] = {}
+    for token in tokens:
+        if isinstance(token, (Open, Void)):
+            keys[id(token.element)] = f"{_tag_name(token.element)}{len(keys) + 1}"
+    return keys
+
+
+def render(tokens: Sequence[Token]) -> str:
+    """Render a balanced token sequence as msgid text with numbered tags."""
+    keys = tag_keys(tokens)
+    parts: list[str] = []
+    for token in tokens:
+        if isinstance(token, Text):
+            parts.append(escape_text(collapse(token.text)))
+        elif isinstance(token, Open):
+            parts.append(f"<{keys[id(token.element)]}>")
+        elif isinstance(token, Close):
+            parts.append(f"</{keys[id(token.element)]}>")
+        elif isinstance(token, Void):
+            parts.append(f"<{keys[id(token.element)]}/>")
+    return "".join(parts)
+
+
+Kind = Literal["open", "close", "void"]
+
+
+def parse_tagged(text: str, source: Sequence[Token]) -> list[Token]:
+    """Turn a translation back into tokens bound to the elements of its *source* tokens.
+
+    Raises :class:`TagMismatch` unless the translation has exactly the source's tags,
+    each once, paired tags properly nested. Everything else is text, never markup.
+    """
+    keys = tag_keys(source)
+    by_key: dict[str, tuple[Kind, etree._Element]] = {}
+    for token in source:
+        if isinstance(token, Open):
+            by_key[keys[id(token.element)]] = ("open", token.element)
+        elif isinstance(token, Void):
+            by_key[keys[id(token.element)]] = ("void", token.element)
+
+    tokens: list[Token] = []
+    seen: set[str] = set()
+    stack: list[str] = []
+    position = 0
+    for match in TAG_RE.finditer(text):
+        if match.start() > position:
+            tokens.append(Text(unescape_text(text[position : match.start()])))
+        position = match.end()
+        closing, key, slash = match.group(1), match.group(2), match.group(3)
+        if closing and slash:
+            raise TagMismatch(f"malformed tag {match.group(0)}")
+        known = by_key.get(key)
+        if known is None:
+            raise TagMismatch(f"unknown tag {match.group(0)}")
+        kind, element = known
+        if closing:
+            if kind != "open" or not stack or stack[-1] != key:
+                raise TagMismatch(f"misplaced closing tag {match.group(0)}")
+            stack.pop()
+            tokens.append(Close(element))
+            continue
+        if key in seen:
+            raise TagMismatch(f"tag {match.group(0)} appears twice")
+        seen.add(key)
+        if kind == "void":
+            if not slash:
+                raise TagMismatch(f"<{key}/> written as {match.group(0)}")
+            tokens.append(Void(element))
+        else:
+            if slash:
+                raise TagMismatch(f"<{key}> written as {match.group(0)}")
+            stack.append(key)
+            tokens.append(Open(element))
+    if position < len(text):
+        tokens.append(Text(unescape_text(text[position:])))
+    if stack:
+        raise TagMismatch(f"<{stack[-1]}> is never closed")
+    missing = sorted(set(by_key) - seen, key=_natural)
+    if missing:
+        raise TagMismatch("missing tag " + ", ".join(_show(k, by_key) for k in missing))
+    return tokens
+
+
+def _natural(key: str) -> tuple[int, str]:
+    digits = re.search(r"[0-9]+$", key)
+    return (int(digits.group(0)) if digits else 0, key)
+
+
+def _show(key: str, by_key: Mapping[str, tuple[Kind, etree._Element]]) -> str:
+    return f"<{key}/>" if by_key[key][0] == "void" else f"<{key}>"
