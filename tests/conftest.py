@@ -1,0 +1,85 @@
+"""Shared fixtures: throwaway projects on disk and checks every catalog must pass."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import polib
+import pytest
+
+from translate_flow.config import Config, load_config
+
+DATA = Path(__file__).parent / "data"
+PAGES = DATA / "pages"
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_ARTICLE = REPO / "articles" / "bilash-free-but-silenced.html"
+
+CONFIG_TEMPLATE = """\
+[project]
+name = "test-project"
+version = "1.0"
+source_language = "en"
+target_languages = {targets}
+
+[build]
+min_complete = 0
+"""
+
+MakeProject = Callable[..., Config]
+
+
+def write_config(root: Path, targets: Iterable[str] = ("kk", "ru", "zh-Hans"), extra: str = "") -> Path:
+    """Write a translate-flow.toml for *targets* into *root*."""
+    listed = "[" + ", ".join(f'"{t}"' for t in targets) + "]"
+    path = root / "translate-flow.toml"
+    path.write_text(CONFIG_TEMPLATE.format(targets=listed) + extra, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Create a project in a temporary folder from page files or (name, bytes) pairs."""
+
+    def make(
+        pages: Iterable[Path | tuple[str, bytes | str]] = (),
+        targets: Iterable[str] = ("kk", "ru", "zh-Hans"),
+        extra: str = "",
+    ) -> Config:
+        articles = tmp_path / "articles"
+        articles.mkdir(exist_ok=True)
+        for page in pages:
+            if isinstance(page, Path):
+                shutil.copy(page, articles / page.name)
+            else:
+                name, content = page
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                (articles / name).write_bytes(data)
+        return load_config(write_config(tmp_path, targets, extra))
+
+    return make
+
+
+def msgfmt_check(path: Path) -> None:
+    """Fail unless GNU msgfmt accepts the catalog with all its checks."""
+    result = subprocess.run(
+        ["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, f"msgfmt -c {path}:\n{result.stderr}"
+
+
+def fill_catalogs(paths: Iterable[Path], translate: Callable[[str], str], *, fuzzy: bool = False) -> None:
+    """Give every entry of the catalogs at *paths* a translation, as a translator would."""
+    for path in paths:
+        po = polib.pofile(str(path), wrapwidth=79)
+        for entry in po:
+            if entry.obsolete:
+                continue
+            entry.msgstr = translate(entry.msgid)
+            if fuzzy and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            elif not fuzzy and "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.save(str(path))
