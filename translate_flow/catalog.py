@@ -306,6 +306,7 @@ def read_po(text: str, path: str) -> Catalog:
     """Parse ``.po`` / ``.pot`` text; raise :class:`CatalogError` naming the file and line."""
     if not text.strip():
         return Catalog()
+    _check_syntax(text, path)
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError, UnicodeError) as exc:
@@ -318,6 +319,23 @@ def read_po(text: str, path: str) -> Catalog:
         header_comment=po.header,
         header_flags=tuple(po.metadata_is_fuzzy and ["fuzzy"] or []),
     )
+
+
+# Every line of a .po file is blank, a comment, a keyword with a string, or a string
+# continuing the one before. polib forgives more than msgfmt does; this does not.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_LINE = re.compile(
+    rf"^\s*(?:$|#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$|{_STRING}\s*$)"
+)
+
+
+def _check_syntax(text: str, path: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _LINE.match(line):
+            shown = line if len(line) <= 40 else line[:37] + "..."
+            raise CatalogError(
+                f"{path}:{number}: broken catalog (cannot read {shown!r}); fix the entry there or restore the file"
+            )
 
 
 def _describe(path: str, problem: str) -> str:

@@ -23,8 +23,16 @@ _BOMS = (
 # first bytes of the page as the HTML standard's prescan does.
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _PRESCAN_BYTES = 4096
+_DOCTYPE = re.compile(r"^\ufeff?\s*(?:<!--.*?-->\s*)*<!doctype", re.IGNORECASE | re.DOTALL)
+_ADDED_DOCTYPE = re.compile(r"^<!DOCTYPE[^>]*>\n?")
 _LOOKS_LIKE_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|[a-z][a-z0-9-]*[\s/>])", re.I)
 FALLBACK_ENCODING = "windows-1252"
+# HTML5 void elements. libxml2's parser predates some of them (source, track, wbr, embed,
+# keygen) and nests the content that follows inside them; parse_html undoes that.
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+     "param", "source", "track", "wbr"}
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Page:
     tree: etree._ElementTree
     encoding: str
     warnings: tuple[str, ...] = ()
+    has_doctype: bool = True
 
 
 def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
@@ -62,6 +71,9 @@ def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
                 return data.decode(encoding), encoding, ()
             except UnicodeDecodeError as exc:
                 raise HtmlError(_undecodable(path, declared, exc)) from None
+            except (LookupError, UnicodeError):
+                # A Python codec that is no text charset (base64, rot13, punycode, undefined).
+                warnings.append(f"{path}: {declared!r} is not a text charset; reading as UTF-8")
     try:
         return data.decode("utf-8"), "utf-8", tuple(warnings)
     except UnicodeDecodeError:
@@ -98,10 +110,38 @@ def parse_html(data: bytes, path: str) -> Page:
         raise HtmlError(f"{path}: cannot parse as HTML ({exc})") from None
     if root is None:
         raise HtmlError(f"{path}: not an HTML document (nothing to parse)")
-    return Page(tree=root.getroottree(), encoding=encoding, warnings=warnings)
+    _unnest_void_elements(root)
+    return Page(
+        tree=root.getroottree(),
+        encoding=encoding,
+        warnings=warnings,
+        has_doctype=bool(_DOCTYPE.match(text)),
+    )
 
 
-def serialize(tree: etree._ElementTree) -> str:
-    """Serialize a page as HTML text with its doctype and top-level comments."""
+def _unnest_void_elements(root: etree._Element) -> None:
+    """Move content a parser put inside a void element back after it, as HTML5 parses it."""
+    for element in list(root.iter(*VOID_ELEMENTS)):
+        if element.text is None and len(element) == 0:
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        tail = element.tail
+        element.tail = element.text
+        element.text = None
+        position = parent.index(element)
+        last = element
+        for offset, child in enumerate(list(element), 1):
+            parent.insert(position + offset, child)
+            last = child
+        last.tail = (last.tail or "") + (tail or "") or None
+
+
+def serialize(tree: etree._ElementTree, *, doctype: bool = True) -> str:
+    """Serialize a page as HTML text with its top-level comments, and its doctype if it had one."""
     text: str = etree.tostring(tree, method="html", encoding="unicode")
+    if not doctype:
+        # The parser gives every tree a doctype; a page that had none gets none back.
+        text = _ADDED_DOCTYPE.sub("", text, count=1)
     return text if text.endswith("\n") else text + "\n"

@@ -363,7 +363,7 @@ def build(
             result = assemble(tree, translations(catalog, use_fuzzy=use_fuzzy), options)
             problems.extend(_rejection_problems(article, catalog, shown, result.rejections))
             out = page_path(config, article, language)
-            status = atomic_write(out, serialize(result.html_tree))
+            status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
             pages.append(
                 BuiltPage(article.slug, language.tag, out, status, complete, result.segments, result.translated)
             )

@@ -1,0 +1,207 @@
+"""The catalog model: templates, msgmerge-style updates, reading and writing .po text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import msgfmt_check
+
+from translate_flow.catalog import (
+    Catalog,
+    Message,
+    count_words,
+    counts,
+    make_template,
+    read_po,
+    update,
+    write_po,
+)
+from translate_flow.errors import CatalogError
+from translate_flow.languages import language
+from translate_flow.segment import Segment
+
+RU = language("ru")
+
+
+def template(*texts: str | tuple[str | None, str]) -> Catalog:
+    segments = []
+    for line, text in enumerate(texts, 1):
+        msgctxt, msgid = text if isinstance(text, tuple) else (None, text)
+        segments.append(Segment(msgid, msgctxt, line, f"article > p[{line}]"))
+    return make_template(
+        [("articles/a.html", segments)],
+        project="test 1.0", created="2026-01-01 00:00+0000", generator="translate-flow test",
+        source_language="en",
+    )
+
+
+def translate(catalog: Catalog, mapping: dict[str, str], *, fuzzy: bool = False) -> Catalog:
+    messages = []
+    for m in catalog.messages:
+        if m.msgid in mapping:
+            m = replace(m, msgstr=mapping[m.msgid], flags=("fuzzy",) if fuzzy else ())
+        messages.append(m)
+    return replace(catalog, messages=tuple(messages))
+
+
+def by_id(catalog: Catalog) -> dict[str, Message]:
+    return {m.msgid: m for m in catalog.messages}
+
+
+REVIEWED = {
+    "The court fined him.": "Суд оштрафовал его.",
+    "He left the city.": "Он покинул город.",
+    "Supporters gathered outside.": "Сторонники собрались снаружи.",
+}
+
+
+@pytest.fixture
+def reviewed() -> Catalog:
+    first = update(Catalog(), template(*REVIEWED), RU)
+    return translate(first, REVIEWED)
+
+
+def test_identical_texts_share_one_entry_with_all_references() -> None:
+    t = make_template(
+        [("a.html", [Segment("Share", None, 3, "nav > li[1]"), Segment("Share", None, 9, "footer > p[1]"),
+                     Segment("Share", "verb", 12, "article > p[2]")])],
+        project="p", created="now", generator="g", source_language="en",
+    )
+    assert [(m.msgctxt, m.msgid, m.references, m.auto_comments) for m in t.messages] == [
+        (None, "Share", (("a.html", 3), ("a.html", 9)), ("nav > li[1]", "footer > p[1]")),
+        ("verb", "Share", (("a.html", 12),), ("article > p[2]",)),
+    ]
+
+
+def test_unchanged_entries_keep_translations(reviewed: Catalog) -> None:
+    again = update(reviewed, template(*REVIEWED), RU)
+    assert [(m.msgid, m.msgstr, m.flags) for m in again.messages] == [
+        (m.msgid, m.msgstr, m.flags) for m in reviewed.messages
+    ]
+
+
+def test_edited_sentence_becomes_fuzzy_with_previous_msgid(reviewed: Catalog) -> None:
+    edited = update(reviewed, template("The court fined him heavily.", "He left the city.",
+                                       "Supporters gathered outside."), RU)
+    new = by_id(edited)["The court fined him heavily."]
+    assert new.fuzzy and new.msgstr == "Суд оштрафовал его."
+    assert new.previous_msgid == "The court fined him."
+    old = by_id(edited)["The court fined him."]
+    assert old.obsolete and old.reviewed and old.msgstr == "Суд оштрафовал его."
+
+
+def test_similarity_threshold_limits_fuzzy_matches(reviewed: Catalog) -> None:
+    edited = update(reviewed, template("Completely different words here."), RU, similarity=0.9)
+    assert by_id(edited)["Completely different words here."].msgstr == ""
+
+
+def test_deleted_paragraph_becomes_obsolete_and_returns_intact(reviewed: Catalog) -> None:
+    removed = update(reviewed, template("The court fined him.", "He left the city."), RU)
+    gone = by_id(removed)["Supporters gathered outside."]
+    assert gone.obsolete and gone.msgstr == REVIEWED["Supporters gathered outside."]
+    restored = update(removed, template(*REVIEWED), RU)
+    back = by_id(restored)["Supporters gathered outside."]
+    assert not back.obsolete and back.reviewed and back.msgstr == REVIEWED["Supporters gathered outside."]
+    assert not any(m.obsolete for m in restored.messages)
+
+
+def test_reordered_paragraphs_keep_every_translation(reviewed: Catalog) -> None:
+    order = list(reversed(REVIEWED))
+    moved = update(reviewed, template(*order), RU)
+    assert [m.msgid for m in moved.messages] == order
+    assert {m.msgid: m.msgstr for m in moved.messages} == REVIEWED
+    assert all(m.reviewed for m in moved.messages)
+
+
+def test_update_keeps_translator_comments_and_tool_comments(reviewed: Catalog) -> None:
+    first = reviewed.messages[0]
+    annotated = replace(
+        reviewed,
+        messages=(replace(first, translator_comments=("checked with the desk",),
+                          auto_comments=(*first.auto_comments, "machine translation: ct2 x 1.0")),
+                  *reviewed.messages[1:]),
+    )
+    again = update(annotated, template(*REVIEWED), RU)
+    kept = by_id(again)[first.msgid]
+    assert kept.translator_comments == ("checked with the desk",)
+    assert kept.auto_comments == ("article > p[1]", "machine translation: ct2 x 1.0")
+
+
+def test_untranslated_vanished_entries_are_dropped() -> None:
+    first = update(Catalog(), template("One.", "Two."), RU)
+    assert [m.msgid for m in update(first, template("One."), RU).messages] == ["One."]
+
+
+@pytest.mark.parametrize(
+    ("tag", "locale", "plural"),
+    [("kk", "kk", "nplurals=2; plural=(n != 1);"),
+     ("ru", "ru", "nplurals=3;"),
+     ("zh-Hans", "zh_Hans", "nplurals=1; plural=0;")],
+    ids=["kk", "ru", "zh-Hans"],
+)
+def test_headers_are_complete(tag: str, locale: str, plural: str, tmp_path: Path) -> None:
+    catalog = update(Catalog(), template("One sentence."), language(tag))
+    assert catalog.header_value("Language") == locale
+    assert (catalog.header_value("Plural-Forms") or "").startswith(plural)
+    assert catalog.header_value("Content-Type") == "text/plain; charset=UTF-8"
+    assert catalog.header_value("X-Generator") == "translate-flow test"
+    assert catalog.header_value("POT-Creation-Date") == "2026-01-01 00:00+0000"
+    path = tmp_path / "x.po"
+    path.write_text(write_po(catalog), encoding="utf-8")
+    msgfmt_check(path)
+    assert polib.pofile(str(path)).metadata["Language"] == locale
+
+
+def test_translator_header_fields_survive_updates() -> None:
+    catalog = update(Catalog(), template("One."), RU).with_header(
+        Last_Translator="Aigerim <a@example.org>", PO_Revision_Date="2026-02-02 10:00+0000",
+        Plural_Forms="nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 1);",
+    )
+    again = update(catalog, template("One.", "Two."), RU)
+    assert again.header_value("Last-Translator") == "Aigerim <a@example.org>"
+    assert again.header_value("PO-Revision-Date") == "2026-02-02 10:00+0000"
+    assert again.header_value("Plural-Forms") == "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 1);"
+
+
+def test_write_then_read_round_trips(reviewed: Catalog, tmp_path: Path) -> None:
+    edited = update(reviewed, template("The court fined him heavily.", "He left the city."), RU)
+    text = write_po(edited)
+    again = read_po(text, "x.po")
+    assert write_po(again) == text
+    assert [(m.key, m.msgstr, m.flags, m.obsolete, m.previous_msgid) for m in again.messages] == [
+        (m.key, m.msgstr, m.flags, m.obsolete, m.previous_msgid) for m in edited.messages
+    ]
+    assert "#| msgid \"The court fined him.\"" in text and "#~ msgid" in text
+    path = tmp_path / "x.po"
+    path.write_text(text, encoding="utf-8")
+    msgfmt_check(path)
+
+
+def test_read_po_records_entry_lines() -> None:
+    text = write_po(update(Catalog(), template("One.", "Two."), RU))
+    lines = text.splitlines()
+    for message in read_po(text, "x.po").messages:
+        assert lines[message.line - 1] .startswith(("msgid", "#", "msgctxt"))
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [('msgid "a"\nmsgstr "b"\nbroken line\n', 3),
+     ('msgid "a"\nmsgstr "b"\n\nmsgid "unterminated\nmsgstr ""\n', 4)],
+    ids=["garbage-line", "unterminated-string"],
+)
+def test_broken_catalog_names_file_and_line(text: str, line: int) -> None:
+    with pytest.raises(CatalogError, match=rf"^ru\.po:{line}: broken catalog"):
+        read_po(text, "ru.po")
+
+
+def test_counts_words_without_tags() -> None:
+    assert count_words("See <a1>the <em2>report</em2></a1><br3/> now.") == 4
+    catalog = translate(update(Catalog(), template("One two.", "Three four five."), RU),
+                        {"One two.": "Раз два."}, fuzzy=True)
+    tally = counts(catalog)
+    assert (tally.translated, tally.fuzzy, tally.untranslated) == (0, 1, 1)
+    assert (tally.fuzzy_words, tally.untranslated_words, tally.total_words) == (2, 3, 5)
