@@ -1,0 +1,262 @@
+"""The pipeline on a project on disk: stable and atomic writes, updates, build policies."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import PAGES, REPO, SAMPLE_ARTICLE, MakeProject, fill_catalogs, msgfmt_check
+from treecompare import load
+
+from translate_flow import pipeline
+from translate_flow.config import Config
+
+ARTICLE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Court ruling</title></head>
+<body><article>
+{paragraphs}
+</article></body></html>
+"""
+PARAGRAPHS = {
+    "fine": "<p>The court fined him. He left the city.</p>",
+    "supporters": "<p>Supporters gathered <em>outside</em> the court.</p>",
+    "lawyer": "<p>His lawyer appealed.</p>",
+}
+REVIEWED = {
+    "The court fined him.": "Суд оштрафовал его.",
+    "He left the city.": "Он покинул город.",
+    "Supporters gathered <em1>outside</em1> the court.": "Сторонники собрались <em1>у</em1> суда.",
+    "His lawyer appealed.": "Его адвокат подал апелляцию.",
+    "Court ruling": "Решение суда",
+}
+
+
+def article(*keys: str, replace: tuple[str, str] | None = None) -> str:
+    html = ARTICLE.format(paragraphs="\n".join(PARAGRAPHS[k] for k in keys))
+    return html.replace(*replace) if replace else html
+
+
+def all_files(config: Config) -> dict[Path, tuple[bytes, int]]:
+    found = {}
+    for folder in (config.locales, config.build_dir):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                found[path] = (path.read_bytes(), path.stat().st_mtime_ns)
+    return found
+
+
+def ru_po(config: Config, slug: str = "ruling") -> Path:
+    return config.locales / "ru" / "LC_MESSAGES" / f"{slug}.po"
+
+
+def review(path: Path) -> None:
+    """Translate every entry as a translator does: reviewed, not fuzzy."""
+    fill_catalogs([path], lambda msgid: REVIEWED[msgid])
+
+
+def entries(path: Path) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in polib.pofile(str(path))}
+
+
+def test_extract_and_build_write_the_gettext_layout(make_project: MakeProject) -> None:
+    config = make_project([SAMPLE_ARTICLE])
+    report = pipeline.extract(config)
+    assert not report.problems and report.segments > 100
+    for locale in ("kk", "ru", "zh_Hans"):
+        po = config.locales / locale / "LC_MESSAGES" / "bilash-free-but-silenced.po"
+        msgfmt_check(po)
+        assert polib.pofile(str(po)).metadata["Language"] == locale
+    msgfmt_check(config.locales / "templates" / "bilash-free-but-silenced.pot")
+    built = pipeline.build(config)
+    assert sorted(p.path.relative_to(config.root).as_posix() for p in built.pages if p.path) == [
+        "build/kk/bilash-free-but-silenced.html",
+        "build/ru/bilash-free-but-silenced.html",
+        "build/zh-Hans/bilash-free-but-silenced.html",
+    ]
+
+
+def test_rerun_with_nothing_changed_rewrites_nothing(make_project: MakeProject) -> None:
+    config = make_project([SAMPLE_ARTICLE, PAGES / "inline-markup.html"])
+    pipeline.extract(config)
+    pipeline.build(config)
+    before = all_files(config)
+    report = pipeline.extract(config)
+    built = pipeline.build(config)
+    assert {f.status for f in report.files} == {"unchanged"}
+    assert {p.status for p in built.pages} == {"unchanged"}
+    assert all_files(config) == before
+
+
+def test_template_date_changes_only_with_its_content(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine"))])
+    pipeline.extract(config)
+    pot = config.locales / "templates" / "ruling.pot"
+    stamped = pot.read_text(encoding="utf-8").replace(
+        polib.pofile(str(pot)).metadata["POT-Creation-Date"], "2001-01-01 00:00+0000")
+    pot.write_text(stamped, encoding="utf-8")
+    pipeline.extract(config)
+    assert polib.pofile(str(pot)).metadata["POT-Creation-Date"] == "2001-01-01 00:00+0000"
+    (config.articles / "ruling.html").write_text(article("fine", "lawyer"), encoding="utf-8")
+    pipeline.extract(config)
+    assert polib.pofile(str(pot)).metadata["POT-Creation-Date"] != "2001-01-01 00:00+0000"
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(make_project: MakeProject) -> None:
+    config = make_project([SAMPLE_ARTICLE])
+    pipeline.extract(config)
+    pipeline.build(config)
+    leftovers = [p for p in config.root.rglob("*") if p.name.startswith(".") and p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "x.po"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(UnicodeEncodeError):
+        pipeline.atomic_write(target, "new \udc80 text")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.po"]
+
+
+SCENARIOS = {
+    "edit-sentence": (("fine", "supporters", "lawyer"), ("He left the city.", "He left the capital.")),
+    "delete-paragraph": (("fine", "lawyer"), None),
+    "reorder-paragraphs": (("lawyer", "supporters", "fine"), None),
+    "edit-markup": (("fine", "supporters", "lawyer"), ("<em>outside</em>", "<strong>outside</strong>")),
+}
+
+
+@pytest.mark.parametrize(("keys", "replace"), list(SCENARIOS.values()), ids=list(SCENARIOS))
+def test_source_changes_never_lose_reviewed_translations(
+    make_project: MakeProject, keys: tuple[str, ...], replace: tuple[str, str] | None
+) -> None:
+    config = make_project([("ruling.html", article("fine", "supporters", "lawyer"))], targets=["ru"])
+    pipeline.extract(config)
+    review(ru_po(config))
+    reviewed_before = {m: e.msgstr for m, e in entries(ru_po(config)).items()}
+
+    (config.articles / "ruling.html").write_text(article(*keys, replace=replace), encoding="utf-8")
+    assert not pipeline.extract(config).problems
+    msgfmt_check(ru_po(config))
+    after = entries(ru_po(config))
+    # Every reviewed translation is still there, untouched: active, or obsolete for vanished text.
+    for msgid, msgstr in reviewed_before.items():
+        assert msgid in after and after[msgid].msgstr == msgstr and "fuzzy" not in after[msgid].flags
+
+    (config.articles / "ruling.html").write_text(article("fine", "supporters", "lawyer"), encoding="utf-8")
+    pipeline.extract(config)
+    restored = entries(ru_po(config))
+    assert {m: e.msgstr for m, e in restored.items() if not e.obsolete} == reviewed_before
+    assert all("fuzzy" not in e.flags for e in restored.values() if not e.obsolete)
+
+
+def test_edited_sentence_gets_a_fuzzy_starting_point(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine"))], targets=["ru"])
+    pipeline.extract(config)
+    review(ru_po(config))
+    (config.articles / "ruling.html").write_text(
+        article("fine", replace=("He left the city.", "He left the city at night.")), encoding="utf-8")
+    pipeline.extract(config)
+    entry = entries(ru_po(config))["He left the city at night."]
+    assert entry.msgstr == "Он покинул город." and "fuzzy" in entry.flags
+    assert entry.previous_msgid == "He left the city."
+
+
+def test_build_uses_fuzzy_translations_unless_told_not_to(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine"))], targets=["ru"])
+    pipeline.extract(config)
+    fill_catalogs([ru_po(config)], lambda m: REVIEWED[m], fuzzy=True)
+    pipeline.build(config)
+    page = (config.build_dir / "ru" / "ruling.html").read_text(encoding="utf-8")
+    assert "Суд оштрафовал его." in page
+    pipeline.build(config, use_fuzzy=False)
+    page = (config.build_dir / "ru" / "ruling.html").read_text(encoding="utf-8")
+    assert "Суд оштрафовал его." not in page and "The court fined him." in page
+
+
+def test_min_complete_skips_pages_below_the_threshold(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine", "lawyer"))], targets=["ru", "kk"])
+    pipeline.extract(config)
+    po = ru_po(config)
+    catalog = polib.pofile(str(po))
+    catalog.find("The court fined him.").msgstr = "Суд оштрафовал его."  # type: ignore[union-attr]
+    catalog.save(str(po))
+    report = pipeline.build(config, min_complete=50)
+    status = {p.language: (p.status, round(p.complete)) for p in report.pages}
+    assert status == {"ru": ("skipped", 31), "kk": ("skipped", 0)}  # 4 of 13 words
+    assert not (config.build_dir / "ru" / "ruling.html").exists()
+    report = pipeline.build(config, min_complete=30)
+    assert {p.language: p.status for p in report.pages} == {"ru": "created", "kk": "skipped"}
+
+
+def test_rejected_translation_is_reported_with_its_catalog_line(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("supporters"))], targets=["ru"])
+    pipeline.extract(config)
+    po = ru_po(config)
+    catalog = polib.pofile(str(po))
+    entry = catalog.find("Supporters gathered <em1>outside</em1> the court.")
+    assert entry is not None
+    entry.msgstr = "Сторонники собрались у суда."  # the tag is gone
+    catalog.save(str(po))
+    line = next(i for i, text in enumerate(po.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("#. ") and "p[1]" in text and i > 10)
+    report = pipeline.build(config)
+    assert [(p.kind, p.path) for p in report.problems] == [("finding", "locales/ru/LC_MESSAGES/ruling.po")]
+    assert report.problems[0].line == line and "missing tag <em1>" in report.problems[0].message
+    page = load((config.build_dir / "ru" / "ruling.html").read_bytes())
+    assert page.find(".//em") is not None and "Supporters gathered" in "".join(page.itertext())
+
+
+def test_untranslated_segments_fall_back_to_the_source(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine", "lawyer"))], targets=["ru"])
+    pipeline.extract(config)
+    po = ru_po(config)
+    catalog = polib.pofile(str(po))
+    catalog.find("He left the city.").msgstr = "Он покинул город."  # type: ignore[union-attr]
+    catalog.save(str(po))
+    pipeline.build(config)
+    text = " ".join(load((config.build_dir / "ru" / "ruling.html").read_bytes()).itertext())
+    assert "The court fined him. Он покинул город." in text and "His lawyer appealed." in text
+
+
+def test_broken_article_is_reported_and_the_others_go_on(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine")), ("broken.html", b"\x00\x01binary")])
+    report = pipeline.extract(config)
+    assert [(p.path, p.kind) for p in report.problems] == [("articles/broken.html", "input")]
+    assert ru_po(config).exists()
+
+
+def test_broken_catalog_is_reported_and_left_as_it_is(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine"))], targets=["ru", "kk"])
+    pipeline.extract(config)
+    broken = ru_po(config).read_bytes() + b'\nmsgid "dangling\n'
+    ru_po(config).write_bytes(broken)
+    report = pipeline.extract(config)
+    assert len(report.problems) == 1 and report.problems[0].path == "locales/ru/LC_MESSAGES/ruling.po"
+    assert "broken catalog" in report.problems[0].message
+    assert ru_po(config).read_bytes() == broken
+
+
+def test_the_repository_is_a_working_project(tmp_path: Path) -> None:
+    """`translate-flow extract` and `build` in a copy of the repository's own project."""
+    for name in ("translate-flow.toml", "articles", "glossary", "locales"):
+        source = REPO / name
+        target = tmp_path / name
+        if source.is_dir():
+            subprocess.run(["cp", "-r", str(source), str(target)], check=True)
+        else:
+            target.write_bytes(source.read_bytes())
+    before = {p: p.read_bytes() for p in (tmp_path / "locales").rglob("*.po*")}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for command in ("extract", "build"):
+        result = subprocess.run([sys.executable, "-m", "translate_flow", command], cwd=tmp_path,
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+    # The committed catalogs are up to date with the committed article.
+    assert {p: p.read_bytes() for p in (tmp_path / "locales").rglob("*.po*")} == before
+    for lang in ("kk", "ru", "zh-Hans"):
+        assert (tmp_path / "build" / lang / "bilash-free-but-silenced.html").is_file()
