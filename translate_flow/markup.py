@@ -24,8 +24,11 @@ __all__ = [
     "Text",
     "Token",
     "Void",
+    "check_tags",
     "escape_text",
     "parse_tagged",
+    "scan",
+    "tag_kinds",
     "render",
     "tag_keys",
     "unescape_text",
@@ -144,33 +147,66 @@ def parse_tagged(text: str, source: Sequence[Token]) -> list[Token]:
     each once, paired tags properly nested. Everything else is text, never markup.
     """
     keys = tag_keys(source)
-    by_key: dict[str, tuple[Kind, etree._Element]] = {}
+    elements: dict[str, etree._Element] = {}
+    kinds: dict[str, Kind] = {}
     for token in source:
-        if isinstance(token, Open):
-            by_key[keys[id(token.element)]] = ("open", token.element)
-        elif isinstance(token, Void):
-            by_key[keys[id(token.element)]] = ("void", token.element)
-
+        if isinstance(token, (Open, Void)):
+            key = keys[id(token.element)]
+            elements[key] = token.element
+            kinds[key] = "open" if isinstance(token, Open) else "void"
     tokens: list[Token] = []
+    for kind, value in scan(text, kinds):
+        if kind == "text":
+            tokens.append(Text(value))
+        elif kind == "open":
+            tokens.append(Open(elements[value]))
+        elif kind == "close":
+            tokens.append(Close(elements[value]))
+        else:
+            tokens.append(Void(elements[value]))
+    return tokens
+
+
+def tag_kinds(msgid: str) -> dict[str, Kind]:
+    """The numbered tags of a msgid: ``{"a1": "open", "br2": "void"}``."""
+    kinds: dict[str, Kind] = {}
+    for match in TAG_RE.finditer(msgid):
+        closing, key, slash = match.groups()
+        if not closing:
+            kinds[key] = "void" if slash else "open"
+    return kinds
+
+
+def check_tags(msgid: str, translation: str) -> None:
+    """Raise :class:`TagMismatch` unless *translation* has exactly the tags of *msgid*."""
+    scan(translation, tag_kinds(msgid))
+
+
+def scan(text: str, kinds: Mapping[str, Kind]) -> list[tuple[str, str]]:
+    """Split tagged text into ("text", str), ("open" | "close" | "void", key) events.
+
+    Raises :class:`TagMismatch` unless the text has each tag of *kinds* exactly once, in
+    its kind, paired tags properly nested.
+    """
+    events: list[tuple[str, str]] = []
     seen: set[str] = set()
     stack: list[str] = []
     position = 0
     for match in TAG_RE.finditer(text):
         if match.start() > position:
-            tokens.append(Text(unescape_text(text[position : match.start()])))
+            events.append(("text", unescape_text(text[position : match.start()])))
         position = match.end()
         closing, key, slash = match.group(1), match.group(2), match.group(3)
         if closing and slash:
             raise TagMismatch(f"malformed tag {match.group(0)}")
-        known = by_key.get(key)
-        if known is None:
+        kind = kinds.get(key)
+        if kind is None:
             raise TagMismatch(f"unknown tag {match.group(0)}")
-        kind, element = known
         if closing:
             if kind != "open" or not stack or stack[-1] != key:
                 raise TagMismatch(f"misplaced closing tag {match.group(0)}")
             stack.pop()
-            tokens.append(Close(element))
+            events.append(("close", key))
             continue
         if key in seen:
             raise TagMismatch(f"tag {match.group(0)} appears twice")
@@ -178,20 +214,20 @@ def parse_tagged(text: str, source: Sequence[Token]) -> list[Token]:
         if kind == "void":
             if not slash:
                 raise TagMismatch(f"<{key}/> written as {match.group(0)}")
-            tokens.append(Void(element))
+            events.append(("void", key))
         else:
             if slash:
                 raise TagMismatch(f"<{key}> written as {match.group(0)}")
             stack.append(key)
-            tokens.append(Open(element))
+            events.append(("open", key))
     if position < len(text):
-        tokens.append(Text(unescape_text(text[position:])))
+        events.append(("text", unescape_text(text[position:])))
     if stack:
         raise TagMismatch(f"<{stack[-1]}> is never closed")
-    missing = sorted(set(by_key) - seen, key=_natural)
+    missing = sorted(set(kinds) - seen, key=_natural)
     if missing:
-        raise TagMismatch("missing tag " + ", ".join(_show(k, by_key) for k in missing))
-    return tokens
+        raise TagMismatch("missing tag " + ", ".join(_show(k, kinds) for k in missing))
+    return events
 
 
 def _natural(key: str) -> tuple[int, str]:
@@ -199,5 +235,5 @@ def _natural(key: str) -> tuple[int, str]:
     return (int(digits.group(0)) if digits else 0, key)
 
 
-def _show(key: str, by_key: Mapping[str, tuple[Kind, etree._Element]]) -> str:
-    return f"<{key}/>" if by_key[key][0] == "void" else f"<{key}>"
+def _show(key: str, kinds: Mapping[str, Kind]) -> str:
+    return f"<{key}/>" if kinds[key] == "void" else f"<{key}>"

@@ -1,0 +1,290 @@
+"""Carrying markup and protected text through a model by attention alignment.
+
+Numbered tags are removed before a sentence goes to the model. Afterwards each target
+token is aligned to the source token it attends to most, and each tag is placed around
+the target words aligned to the source words it covered. Tags always come back, properly
+nested; where the alignment gives no clear answer a tag is placed safely (around its
+parent's content, or at the end for a point) and reported as unsure.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .markup import TAG_RE, escape_text, unescape_text
+
+__all__ = ["Item", "Placement", "Stripped", "align", "place", "render", "strip_tags"]
+
+Kind = Literal["open", "void"]
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something of the source sentence to carry over: a paired tag, a point, a placeholder."""
+
+    key: str
+    kind: Kind  # "open": covers [start, end); "void": sits at start
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Stripped:
+    """A msgid without its tags: the text for the model and where the tags were."""
+
+    text: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where each item goes in the target text, and which placements are guesses."""
+
+    spans: Mapping[str, Span]
+    unsure: frozenset[str]
+
+
+def strip_tags(msgid: str) -> Stripped:
+    """Remove the numbered tags of a msgid, recording the text range each one covered."""
+    parts: list[str] = []
+    length = 0
+    opened: dict[str, int] = {}
+    order: list[str] = []
+    spans: dict[str, tuple[Kind, int, int]] = {}
+    position = 0
+    for match in TAG_RE.finditer(msgid):
+        text = unescape_text(msgid[position : match.start()])
+        parts.append(text)
+        length += len(text)
+        position = match.end()
+        closing, key, slash = match.groups()
+        if slash:
+            spans[key] = ("void", length, length)
+            order.append(key)
+        elif closing:
+            start = opened.pop(key, length)
+            spans[key] = ("open", start, length)
+        else:
+            opened[key] = length
+            order.append(key)
+    parts.append(unescape_text(msgid[position:]))
+    length += len(parts[-1])
+    for key, start in opened.items():  # an unclosed tag covers the rest
+        spans[key] = ("open", start, length)
+    items = tuple(Item(key, spans[key][0], spans[key][1], spans[key][2]) for key in order)
+    return Stripped("".join(parts), items)
+
+
+def align(attention: Sequence[Sequence[float]], source_tokens: int) -> list[int | None]:
+    """For each target token, the source token it attends to most.
+
+    None when it attends most to something that is no source word (the end-of-sentence
+    token, a language token): such a target token is aligned to nothing.
+    """
+    links: list[int | None] = []
+    for row in attention:
+        if not len(row):
+            links.append(None)
+            continue
+        best = max(range(len(row)), key=row.__getitem__)
+        links.append(best if best < source_tokens else None)
+    return links
+
+
+def place(
+    items: Sequence[Item],
+    source_spans: Sequence[Span | None],
+    target_text: str,
+    target_spans: Sequence[Span],
+    links: Sequence[int | None],
+) -> Placement:
+    """Place *items* in the target text.
+
+    *source_spans* and *target_spans* give each token's character range (None for
+    special source tokens); *links* maps each target token to a source token.
+    """
+    whole = _trimmed(target_text, (0, len(target_text)))
+    placed: dict[str, Span] = {}
+    unsure: set[str] = set()
+    parents: dict[str, str | None] = {}
+    ordered = sorted(items, key=lambda item: (item.start, -(item.end - item.start)))
+    for item in ordered:
+        parent = _parent(item, ordered, parents)
+        parents[item.key] = parent
+        bounds = placed[parent] if parent is not None else whole
+        if item.kind == "open":
+            span = _paired_span(item, source_spans, target_text, target_spans, links)
+            if span is not None:
+                span = (max(span[0], bounds[0]), min(span[1], bounds[1]))
+                span = _trimmed(target_text, span)
+            confident_siblings = [
+                placed[k] for k, p in parents.items() if p == parent and k in placed and k not in unsure
+                and k != item.key and _kind_of(k, items) == "open"
+            ]
+            if span is None or span[0] >= span[1] or any(_overlaps(span, s) for s in confident_siblings):
+                span = bounds
+                unsure.add(item.key)
+        else:
+            point = _point(item, source_spans, target_text, target_spans, links)
+            if point is None or not bounds[0] <= point <= bounds[1]:
+                point = bounds[1]
+                unsure.add(item.key)
+            span = (point, point)
+        placed[item.key] = span
+    return Placement(placed, frozenset(unsure))
+
+
+def render(
+    target_text: str,
+    items: Sequence[Item],
+    placement: Placement,
+    replacements: Mapping[str, str] | None = None,
+) -> str:
+    """The target text with numbered tags inserted (text escaped).
+
+    Items named in *replacements* are points whose text is inserted instead of a tag.
+    """
+    replacements = replacements or {}
+    order = {item.key: index for index, item in enumerate(items)}
+    events: list[tuple[int, int, float, int, str]] = []
+    for item in items:
+        start, end = placement.spans[item.key]
+        if item.kind == "open":
+            size = end - start
+            events.append((start, 2, -size, order[item.key], f"<{item.key}>"))
+            events.append((end, 0, size, -order[item.key], f"</{item.key}>"))
+        else:
+            text = replacements.get(item.key)
+            shown = f"<{item.key}/>" if text is None else escape_text(_spaced(target_text, start, text))
+            events.append((start, 1, 0, order[item.key], shown))
+    # At one position: closings (inner first), then points, then openings (outer first).
+    events.sort()
+    out: list[str] = []
+    position = 0
+    for at, _, _, _, text in events:
+        out.append(escape_text(target_text[position:at]))
+        out.append(text)
+        position = at
+    out.append(escape_text(target_text[position:]))
+    return "".join(out)
+
+
+def _spaced(target_text: str, position: int, text: str) -> str:
+    """*text* with the spaces it needs to stand as its own word at *position*."""
+    if text and position > 0 and _word_char(target_text[position - 1]) and _word_char(text[0]):
+        text = " " + text
+    if text and position < len(target_text) and _word_char(target_text[position]) and _word_char(text[-1]):
+        text = text + " "
+    return text
+
+
+def _kind_of(key: str, items: Sequence[Item]) -> Kind:
+    return next(item.kind for item in items if item.key == key)
+
+
+def _parent(item: Item, ordered: Sequence[Item], parents: Mapping[str, str | None]) -> str | None:
+    """The innermost paired item placed before *item* whose source range contains it."""
+    best: Item | None = None
+    for other in ordered:
+        if other.key == item.key:
+            break
+        if other.kind == "open" and other.start <= item.start and item.end <= other.end:
+            if best is None or other.end - other.start <= best.end - best.start:
+                best = other
+    return best.key if best is not None else None
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    """True when two sibling spans cannot both be tags: they cross, or they coincide."""
+    if a == b:
+        return True
+    intersect = a[0] < b[1] and b[0] < a[1]
+    nested = a[0] <= b[0] and b[1] <= a[1] or b[0] <= a[0] and a[1] <= b[1]
+    return intersect and not nested
+
+
+def _covered(item: Item, source_spans: Sequence[Span | None]) -> set[int]:
+    return {
+        index for index, span in enumerate(source_spans)
+        if span is not None and span[0] < item.end and item.start < span[1] and span[0] < span[1]
+    }
+
+
+def _paired_span(
+    item: Item,
+    source_spans: Sequence[Span | None],
+    target_text: str,
+    target_spans: Sequence[Span],
+    links: Sequence[int | None],
+) -> Span | None:
+    covered = _covered(item, source_spans)
+    aligned = [target_spans[j] for j, link in enumerate(links) if link in covered and j < len(target_spans)]
+    aligned = [s for s in aligned if s[0] < s[1]]
+    if not covered or not aligned:
+        return None
+    start = min(s[0] for s in aligned)
+    end = max(s[1] for s in aligned)
+    return _word_start(target_text, start), _word_end(target_text, end)
+
+
+def _point(
+    item: Item,
+    source_spans: Sequence[Span | None],
+    target_text: str,
+    target_spans: Sequence[Span],
+    links: Sequence[int | None],
+) -> int | None:
+    """Where a point goes: after the words aligned to the source word before it."""
+    if item.end > item.start:  # a placeholder: where the words for its own span went
+        covered = _covered(item, source_spans)
+        aligned = [target_spans[j] for j, link in enumerate(links) if link in covered and j < len(target_spans)]
+        if aligned:
+            return _word_start(target_text, min(s[0] for s in aligned))
+    before = [i for i, s in enumerate(source_spans) if s is not None and s[1] <= item.start and s[0] < s[1]]
+    after = [i for i, s in enumerate(source_spans) if s is not None and s[0] >= item.end and s[0] < s[1]]
+    if before:
+        aligned = [target_spans[j] for j, link in enumerate(links) if link == before[-1] and j < len(target_spans)]
+        if aligned:
+            return _word_end(target_text, max(s[1] for s in aligned))
+    if after:
+        aligned = [target_spans[j] for j, link in enumerate(links) if link == after[0] and j < len(target_spans)]
+        if aligned:
+            return _word_start(target_text, min(s[0] for s in aligned))
+    return None
+
+
+def _in_word(text: str, position: int) -> bool:
+    """True when *position* falls between two letters of one word of a spaced script."""
+    if not 0 < position < len(text):
+        return False
+    return _word_char(text[position - 1]) and _word_char(text[position])
+
+
+def _word_char(char: str) -> bool:
+    # Scripts written without spaces (Han, kana) have no word edges to snap to.
+    return char.isalnum() and unicodedata.east_asian_width(char) not in ("W", "F")
+
+
+def _word_start(text: str, position: int) -> int:
+    while _in_word(text, position):
+        position -= 1
+    return position
+
+
+def _word_end(text: str, position: int) -> int:
+    while _in_word(text, position):
+        position += 1
+    return position
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
