@@ -27,6 +27,8 @@ Key = tuple[str | None, str]
 
 # Containers whose content is never localized, even outside segments.
 _UNTOUCHABLE = frozenset({"code", "kbd", "pre", "samp", "script", "style", "template", "var"})
+# Characters HTML (and lxml) cannot hold; a translation holding one is not used.
+_UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -77,7 +79,7 @@ def assemble(
             if translation is None:
                 continue
             try:
-                parsed = parse_tagged(translation, ())
+                parsed = parse_tagged(_holdable(translation), ())
             except TagMismatch as exc:
                 rejections.append(_reject(slot.segment.line, slot.segment.msgctxt, slot.segment.msgid, exc))
                 continue
@@ -96,7 +98,7 @@ def assemble(
                 tokens.extend(part.tokens)
                 continue
             try:
-                translated = parse_tagged(translation, part.tokens)
+                translated = parse_tagged(_holdable(translation), part.tokens)
             except TagMismatch as exc:
                 rejections.append(_reject(segment.line, segment.msgctxt, segment.msgid, exc))
                 tokens.extend(part.tokens)
@@ -112,8 +114,21 @@ def assemble(
     return Assembled(tree, total, used, tuple(rejections))
 
 
+class _Unholdable(TagMismatch):
+    """A translation holds a character HTML cannot hold."""
+
+
+def _holdable(translation: str) -> str:
+    """*translation*, unless it holds a control character (then :class:`_Unholdable`)."""
+    found = _UNHOLDABLE.search(translation)
+    if found is not None:
+        raise _Unholdable(f"the translation holds the control character U+{ord(found.group(0)):04X}")
+    return translation
+
+
 def _reject(line: int, msgctxt: str | None, msgid: str, exc: TagMismatch) -> Rejection:
-    return Rejection(line, msgctxt, msgid, f"tags differ from the source: {exc}")
+    reason = str(exc) if isinstance(exc, _Unholdable) else f"tags differ from the source: {exc}"
+    return Rejection(line, msgctxt, msgid, reason)
 
 
 def _rebuild(slot: RunSlot, tokens: Sequence[Token]) -> None:

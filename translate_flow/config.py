@@ -16,7 +16,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["CONFIG_NAME", "BuildSettings", "Config", "ExtractSettings", "find_config", "load_config"]
+__all__ = [
+    "CONFIG_NAME",
+    "BuildSettings",
+    "Config",
+    "ExtractSettings",
+    "ModelSettings",
+    "PairModel",
+    "TranslateSettings",
+    "find_config",
+    "load_config",
+]
 
 CONFIG_NAME = "translate-flow.toml"
 DATE_FORMATS = frozenset({"short", "medium", "long", "full"})
@@ -42,6 +52,52 @@ class BuildSettings:
 
 
 @dataclass(frozen=True)
+class PairModel:
+    """A CTranslate2 model configured for one language pair (NLLB-200, OPUS-MT, ...)."""
+
+    pair: str  # "en-kk"
+    path: Path  # the converted CTranslate2 model folder
+    sentencepiece: Path  # the source SentencePiece model
+    target_sentencepiece: Path  # the target's; the source's when there is one model
+    source_token: str = ""  # NLLB: the source language token, "eng_Latn"
+    target_token: str = ""  # NLLB: the target language token, "kaz_Cyrl"
+    source_prefix: str = ""  # multi-target OPUS-MT: ">>kaz<<"
+    add_end_token: bool = True  # converted Hugging Face models expect "</s>" after the source
+    name: str = ""
+    version: str = ""
+    max_input_tokens: int = 1024
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Where models come from."""
+
+    packages_dir: Path | None = None  # None: ARGOS_PACKAGES_DIR or the standard Argos folder
+    index_url: str = ""  # "": the Argos package index argostranslate itself uses
+    cache_dir: Path | None = None  # None: ~/.cache/translate-flow/downloads
+    timeout: float = 10.0
+    pivot: str = "en"  # translate through this language when no direct model exists; "" never
+    pairs: Mapping[str, PairModel] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TranslateSettings:
+    """How the model runs."""
+
+    engine: str = "auto"  # auto: a configured pair model, else an Argos package; or argos, ct2, pseudo
+    beam_size: int = 4
+    device: str = "auto"
+    compute_type: str = "auto"
+    threads: int = 0
+    batch_tokens: int = 2048
+    max_input_tokens: int = 1024
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    length_ratio: float = 2.0
+    max_decoding_length: int = 512
+
+
+@dataclass(frozen=True)
 class Config:
     """A loaded project configuration; paths are absolute."""
 
@@ -57,6 +113,8 @@ class Config:
     build_dir: Path
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     build: BuildSettings = field(default_factory=BuildSettings)
+    models: ModelSettings = field(default_factory=ModelSettings)
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
 
     @property
     def project_id(self) -> str:
@@ -84,7 +142,23 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "source_url": str,
         "date_format": str,
     },
+    "models": {
+        "packages_dir": str, "index_url": str, "cache_dir": str, "timeout": (int, float),
+        "pivot": str, "pairs": dict,
+    },
+    "translate": {
+        "engine": str, "beam_size": int, "device": str, "compute_type": str, "threads": int,
+        "batch_tokens": int, "max_input_tokens": int, "repetition_penalty": (int, float),
+        "no_repeat_ngram_size": int, "length_ratio": (int, float), "max_decoding_length": int,
+    },
 }
+_PAIR_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
+    "path": str, "sentencepiece": str, "target_sentencepiece": str, "source_token": str,
+    "target_token": str, "source_prefix": str, "add_end_token": bool, "name": str,
+    "version": str, "max_input_tokens": int,
+}
+ENGINES = frozenset({"auto", "argos", "ct2", "pseudo"})
+DEVICES = frozenset({"auto", "cpu", "cuda"})
 
 
 def find_config(start: Path) -> Path:
@@ -130,6 +204,16 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: [build] min_complete must be a percentage, 0 to 100")
     if build.date_format not in DATE_FORMATS:
         raise ConfigError(f"{path}: [build] date_format must be one of {sorted(DATE_FORMATS)}")
+    _check_template(path, "url_template", build.url_template, ("lang", "slug"))
+    _check_template(path, "source_url", build.source_url, ("canonical", "lang", "slug"))
+    models = _model_settings(path, root, data.get("models", {}))
+    translate = TranslateSettings(**data.get("translate", {}))
+    if translate.engine not in ENGINES:
+        raise ConfigError(f"{path}: [translate] engine must be one of {sorted(ENGINES)}")
+    if translate.device not in DEVICES:
+        raise ConfigError(f"{path}: [translate] device must be one of {sorted(DEVICES)}")
+    if translate.beam_size < 1 or translate.batch_tokens < 16 or translate.max_input_tokens < 16:
+        raise ConfigError(f"{path}: [translate] beam_size, batch_tokens and max_input_tokens must be positive")
     return Config(
         root=root,
         path=path.resolve(),
@@ -143,7 +227,67 @@ def load_config(path: Path) -> Config:
         build_dir=root / paths.get("build", "build"),
         extract=extract,
         build=build,
+        models=models,
+        translate=translate,
     )
+
+
+def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSettings:
+    def local(value: str) -> Path:
+        return (root / Path(value).expanduser()).resolve()
+
+    pairs: dict[str, PairModel] = {}
+    for pair, values in table.get("pairs", {}).items():
+        where = f'[models.pairs."{pair}"]'
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: {where} must be a table")
+        parts = pair.split("-", 1) if pair.count("-") >= 1 else []
+        if len(parts) != 2:
+            raise ConfigError(f"{path}: {where}: name pairs SOURCE-TARGET, e.g. \"en-kk\"")
+        for key, value in values.items():
+            expected = _PAIR_SCHEMA.get(key)
+            if expected is None:
+                raise ConfigError(f"{path}: unknown setting {key!r} in {where}")
+            if not isinstance(value, expected):
+                raise ConfigError(f"{path}: {where} {key} has the wrong type ({type(value).__name__})")
+        for required in ("path", "sentencepiece"):
+            if required not in values:
+                raise ConfigError(f"{path}: {where} needs {required!r}")
+        model = local(values["path"])
+        source_sp = local(values["sentencepiece"])
+        pairs[pair] = PairModel(
+            pair=pair,
+            path=model,
+            sentencepiece=source_sp,
+            target_sentencepiece=local(values["target_sentencepiece"]) if "target_sentencepiece" in values else source_sp,
+            source_token=values.get("source_token", ""),
+            target_token=values.get("target_token", ""),
+            source_prefix=values.get("source_prefix", ""),
+            add_end_token=values.get("add_end_token", True),
+            name=values.get("name", model.name),
+            version=values.get("version", ""),
+            max_input_tokens=values.get("max_input_tokens", 1024),
+        )
+    return ModelSettings(
+        packages_dir=local(table["packages_dir"]) if table.get("packages_dir") else None,
+        index_url=table.get("index_url", ""),
+        cache_dir=local(table["cache_dir"]) if table.get("cache_dir") else None,
+        timeout=float(table.get("timeout", 10.0)),
+        pivot=table.get("pivot", "en"),
+        pairs=pairs,
+    )
+
+
+def _check_template(path: Path, name: str, template: str, fields: tuple[str, ...]) -> None:
+    """Fail now, not at build time, when a URL template uses a field that does not exist."""
+    try:
+        template.format(**dict.fromkeys(fields, "x"))
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        known = ", ".join("{" + field + "}" for field in fields)
+        raise ConfigError(
+            f"{path}: [build] {name} {template!r} is not a valid template ({type(exc).__name__}: {exc}); "
+            f"it may use {known}"
+        ) from None
 
 
 def _validate(path: Path, data: Mapping[str, Any]) -> None:

@@ -27,6 +27,8 @@ _DOCTYPE = re.compile(r"^\ufeff?\s*(?:<!--.*?-->\s*)*<!doctype", re.IGNORECASE |
 _ADDED_DOCTYPE = re.compile(r"^<!DOCTYPE[^>]*>\n?")
 _LOOKS_LIKE_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|[a-z][a-z0-9-]*[\s/>])", re.I)
 FALLBACK_ENCODING = "windows-1252"
+# Characters XML (and so lxml) cannot hold; NUL is refused earlier as binary data.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # HTML5 void elements. libxml2's parser predates some of them (source, track, wbr, embed,
 # keygen) and nests the content that follows inside them; parse_html undoes that.
 VOID_ELEMENTS = frozenset(
@@ -111,12 +113,42 @@ def parse_html(data: bytes, path: str) -> Page:
     if root is None:
         raise HtmlError(f"{path}: not an HTML document (nothing to parse)")
     _unnest_void_elements(root)
+    removed = _drop_control_characters(root)
+    if removed:
+        warnings = (*warnings, f"{path}: removed {removed} control character(s) that HTML cannot hold")
     return Page(
         tree=root.getroottree(),
         encoding=encoding,
         warnings=warnings,
         has_doctype=bool(_DOCTYPE.match(text)),
     )
+
+
+def _drop_control_characters(root: etree._Element) -> int:
+    """Remove the characters lxml cannot set back (C0 controls, U+FFFE, U+FFFF); count them.
+
+    The parser keeps them, raw or as character references, but a tree holding one cannot
+    be rebuilt. Form feeds are HTML whitespace and become spaces; the other controls are
+    invisible in browsers.
+    """
+    removed = 0
+
+    def clean(value: str) -> str:
+        nonlocal removed
+        cleaned, count = _CONTROL.subn(lambda m: " " if m.group(0) == "\f" else "", value)
+        removed += count
+        return cleaned
+
+    for node in root.iter():
+        if isinstance(node.tag, str):
+            if node.text and _CONTROL.search(node.text):
+                node.text = clean(node.text)
+            for name, value in node.attrib.items():
+                if isinstance(value, str) and _CONTROL.search(value):
+                    node.set(name, clean(value))
+        if node.tail and _CONTROL.search(node.tail):
+            node.tail = clean(node.tail)
+    return removed
 
 
 def _unnest_void_elements(root: etree._Element) -> None:

@@ -125,6 +125,14 @@ def atomic_write(path: Path, text: str) -> str:
     """
     data = text.encode("utf-8")
     try:
+        return _atomic_write(path, data)
+    except OSError as exc:
+        # A folder where the file should go, a file where a folder should, no space left.
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _atomic_write(path: Path, data: bytes) -> str:
+    try:
         if path.read_bytes() == data:
             return "unchanged"
         status = "updated"

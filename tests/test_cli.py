@@ -1,0 +1,487 @@
+"""The ``translate-flow`` command line, run for real on throwaway projects.
+
+Exit codes: 0 clean, 1 findings (a translation rejected during build), 2 usage or input
+errors, each of them one line on standard error and never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import DATA, PAGES, REPO, MakeProject, fill_catalogs, msgfmt_check, write_config
+
+from translate_flow.cli import main
+from translate_flow.config import Config
+
+CLI_DATA = DATA / "cli"
+INLINE = PAGES / "inline-markup.html"
+SECOND = CLI_DATA / "second-article.html"
+TARGETS = ("ru", "kk")
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
+    """Run ``main(argv)`` in a folder (the project by default); return (code, out, err)."""
+
+    def invoke(*argv: str, cwd: Path | None = None) -> tuple[int, str, str]:
+        monkeypatch.chdir(cwd or tmp_path)
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def _project(make_project: MakeProject, *pages: Path) -> Config:
+    return make_project(pages or (INLINE, SECOND), targets=TARGETS)
+
+
+def _catalog(config: Config, slug: str, lang: str = "ru") -> Path:
+    return config.root / "locales" / lang / "LC_MESSAGES" / f"{slug}.po"
+
+
+def _error_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.strip()]
+
+
+def _assert_one_error_line(err: str, *expected: str) -> str:
+    lines = _error_lines(err)
+    assert "Traceback" not in err
+    assert len(lines) == 1, f"expected one line on stderr, got:\n{err}"
+    assert "error" in lines[0]
+    for text in expected:
+        assert text in lines[0], f"{text!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+# --- help ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], "examples:"),
+        (["extract"], "translate-flow extract --article"),
+        (["build"], "translate-flow build --lang"),
+        (["stats"], "translate-flow stats --lang kk --json"),
+    ],
+    ids=["main", "extract", "build", "stats"],
+)
+def test_help_shows_examples(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert "example" in out
+    assert expected in out
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and "Traceback" not in err
+
+
+# --- the clean path ------------------------------------------------------------------------
+
+
+def test_extract_build_stats(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project)
+    code, out, err = run("extract")
+    assert (code, err) == (0, "")
+    assert "created  locales/templates/inline-markup.pot" in out
+    for slug in ("inline-markup", "second-article"):
+        assert (config.root / "locales" / "templates" / f"{slug}.pot").is_file()
+        for lang in TARGETS:
+            msgfmt_check(_catalog(config, slug, lang))
+
+    code, out, err = run("build")
+    assert (code, err) == (0, "")
+    for lang in TARGETS:
+        page = config.root / "build" / lang / "second-article.html"
+        assert page.is_file()
+        assert f'lang="{lang}"' in page.read_text(encoding="utf-8")
+    assert "build/ru/inline-markup.html" in out
+
+    code, out, err = run("stats")
+    assert (code, err) == (0, "")
+    rows = out.splitlines()
+    assert rows[0].split() == ["language", "article", "translated", "fuzzy", "untranslated", "words", "done"]
+    assert len(rows) == 1 + 2 * len(TARGETS)
+    assert all(row.rstrip().endswith("0%") for row in rows[1:])
+
+
+def test_rerun_changes_nothing(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project)
+    assert run("extract")[0] == 0
+    catalog = _catalog(config, "inline-markup")
+    before = (catalog.read_bytes(), catalog.stat().st_mtime_ns)
+    code, out, _ = run("extract")
+    assert code == 0
+    assert "0 of 6 files written" in out
+    assert (catalog.read_bytes(), catalog.stat().st_mtime_ns) == before
+
+
+def test_stats_json_counts(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project)
+    assert run("extract")[0] == 0
+    fill_catalogs([_catalog(config, "second-article", "ru")], lambda msgid: msgid)
+    fill_catalogs([_catalog(config, "second-article", "kk")], lambda msgid: msgid, fuzzy=True)
+
+    code, out, err = run("stats", "--json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    rows = {(row["article"], row["language"]): row for row in report["catalogs"]}
+    assert set(rows) == {(a, l) for a in ("inline-markup", "second-article") for l in TARGETS}
+
+    entries = len(polib.pofile(str(_catalog(config, "second-article", "ru"))))
+    ru, kk = rows[("second-article", "ru")], rows[("second-article", "kk")]
+    assert ru["catalog"] == "locales/ru/LC_MESSAGES/second-article.po"
+    assert ru["entries"] == {"translated": entries, "fuzzy": 0, "untranslated": 0, "total": entries}
+    assert kk["entries"] == {"translated": 0, "fuzzy": entries, "untranslated": 0, "total": entries}
+    assert ru["words"]["translated"] == ru["words"]["total"] == kk["words"]["fuzzy"] > 0
+    untouched = rows[("inline-markup", "ru")]
+    assert untouched["entries"]["untranslated"] == untouched["entries"]["total"] > 0
+    assert untouched["obsolete"] == 0
+
+
+def test_lang_narrows_languages(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project)
+    assert run("extract", "--lang", "ru")[0] == 0
+    assert _catalog(config, "inline-markup", "ru").is_file()
+    assert not _catalog(config, "inline-markup", "kk").exists()
+
+    assert run("extract")[0] == 0
+    code, out, _ = run("build", "--lang", "kk")
+    assert code == 0
+    assert (config.root / "build" / "kk" / "inline-markup.html").is_file()
+    assert not (config.root / "build" / "ru").exists()
+
+    code, out, _ = run("stats", "--json", "--lang", "KK")
+    assert code == 0
+    assert {row["language"] for row in json.loads(out)["catalogs"]} == {"kk"}
+
+
+@pytest.mark.parametrize(
+    "name", ["second-article", "second-article.html", "articles/second-article.html"],
+    ids=["slug", "file-name", "reference"],
+)
+def test_article_narrows_articles(name: str, make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project)
+    code, out, err = run("extract", "--article", name)
+    assert (code, err) == (0, "")
+    assert _catalog(config, "second-article").is_file()
+    assert not _catalog(config, "inline-markup").exists()
+    assert "inline-markup" not in out
+
+
+def test_config_elsewhere(make_project: MakeProject, run: Run, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "articles").mkdir()
+    shutil.copy(SECOND, project / "articles")
+    config_file = write_config(project, targets=("ru",))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    code, _, err = run("--config", str(config_file), "extract", cwd=elsewhere)
+    assert (code, err) == (0, "")
+    assert (project / "locales" / "ru" / "LC_MESSAGES" / "second-article.po").is_file()
+    assert not (elsewhere / "locales").exists()
+    code, _, _ = run("--config", str(config_file), "build", cwd=elsewhere)
+    assert code == 0
+    assert (project / "build" / "ru" / "second-article.html").is_file()
+
+
+def test_config_found_in_a_parent_folder(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project, SECOND)
+    nested = config.root / "articles"
+    code, _, err = run("extract", cwd=nested)
+    assert (code, err) == (0, "")
+    assert _catalog(config, "second-article").is_file()
+
+
+# --- exit code 1: a rejected translation --------------------------------------------------
+
+
+def _line_of(path: Path, msgid: str) -> int:
+    """The line where the entry for *msgid* starts in the catalog at *path*."""
+    entry = polib.pofile(str(path)).find(msgid)
+    assert entry is not None and entry.linenum
+    return int(entry.linenum)
+
+
+def test_build_rejects_a_translation_with_a_missing_tag(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project, INLINE)
+    assert run("extract", "--lang", "ru")[0] == 0
+    path = _catalog(config, "inline-markup")
+    fill_catalogs([path], lambda msgid: msgid)
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if "<a1>" in e.msgid and "</a1>" in e.msgid)
+    entry.msgstr = entry.msgid.replace("<a1>", "").replace("</a1>", "")
+    po.save()
+    line = _line_of(path, entry.msgid)
+
+    code, _, err = run("build", "--lang", "ru")
+    assert code == 1
+    lines = _error_lines(err)
+    assert len(lines) == 1 and "Traceback" not in err
+    assert lines[0].startswith(f"locales/ru/LC_MESSAGES/inline-markup.po:{line}:")
+    assert "missing tag <a1>" in lines[0]
+    built = (config.root / "build" / "ru" / "inline-markup.html").read_text(encoding="utf-8")
+    assert "Almaty District Court</a>" in built  # the source sentence, link and all
+
+
+def test_build_rejects_a_translation_with_a_control_character(
+    make_project: MakeProject, run: Run
+) -> None:
+    config = _project(make_project, SECOND)
+    assert run("extract", "--lang", "ru")[0] == 0
+    path = _catalog(config, "second-article")
+    fill_catalogs([path], lambda msgid: msgid)
+    po = polib.pofile(str(path))
+    entry = po.find("Volunteers met the families in Almaty.")
+    assert entry is not None
+    entry.msgstr = "Волонтёры\v встретились с семьями."
+    po.save()
+    line = _line_of(path, entry.msgid)
+
+    code, _, err = run("build", "--lang", "ru")
+    line_out = _error_lines(err)
+    assert code == 1 and "Traceback" not in err
+    assert line_out[0].startswith(f"locales/ru/LC_MESSAGES/second-article.po:{line}:")
+    assert "U+000B" in line_out[0]
+    built = (config.root / "build" / "ru" / "second-article.html").read_text(encoding="utf-8")
+    assert "Volunteers met the families in Almaty." in built
+
+
+# --- exit code 2: one line, no traceback ---------------------------------------------------
+
+
+def _broken_catalog(config: Config) -> tuple[Path, int]:
+    """Break the Russian catalog of the inline-markup page; return it and the bad line."""
+    path = _catalog(config, "inline-markup")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, text in enumerate(lines) if text.startswith("#. ")) + 1
+    lines.insert(at, "this line is no gettext at all\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path, at + 1
+
+
+@pytest.mark.parametrize("command", ["extract", "build", "stats"], ids=["extract", "build", "stats"])
+def test_broken_catalog_is_reported_with_its_line(
+    command: str, make_project: MakeProject, run: Run
+) -> None:
+    config = _project(make_project, INLINE)
+    assert run("extract")[0] == 0
+    path, line = _broken_catalog(config)
+    before = path.read_bytes()
+
+    code, _, err = run(command)
+    assert code == 2
+    _assert_one_error_line(err, f"locales/ru/LC_MESSAGES/inline-markup.po:{line}:")
+    assert path.read_bytes() == before
+    if command == "build":
+        assert (config.root / "build" / "kk" / "inline-markup.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (CLI_DATA / "binary.html", "binary data"),
+        (CLI_DATA / "plain-text.html", "no HTML tags"),
+        (CLI_DATA / "bad-utf8.html", "not valid utf-8"),
+    ],
+    ids=["binary", "plain-text", "undecodable"],
+)
+@pytest.mark.parametrize("command", ["extract", "build"], ids=["extract", "build"])
+def test_unusable_page(
+    page: Path, expected: str, command: str, make_project: MakeProject, run: Run
+) -> None:
+    if command == "extract":
+        config = _project(make_project, page, SECOND)
+    else:
+        config = _project(make_project, SECOND)
+        assert run("extract")[0] == 0
+        shutil.copy(page, config.articles)
+    code, _, err = run(command)
+    assert code == 2
+    _assert_one_error_line(err, f"articles/{page.name}", expected)
+    if command == "extract":
+        # The broken page stopped itself, not the other article.
+        for lang in TARGETS:
+            assert _catalog(config, "second-article", lang).is_file()
+        assert not _catalog(config, page.stem).exists()
+
+
+def test_undeclared_cp1252_is_a_warning(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project, CLI_DATA / "cp1252-undeclared.html")
+    code, _, err = run("extract")
+    assert code == 0
+    lines = _error_lines(err)
+    assert len(lines) == 1 and "warning" in lines[0] and "error" not in lines[0]
+    assert "windows-1252" in lines[0]
+    template = (config.root / "locales" / "templates" / "cp1252-undeclared.pot").read_text(encoding="utf-8")
+    assert "The café owner said “we will appeal” on Monday." in template
+    code, _, err = run("build")
+    assert code == 0
+    built = (config.root / "build" / "ru" / "cp1252-undeclared.html").read_text(encoding="utf-8")
+    assert "The café owner said" in built
+
+
+def test_control_characters_in_a_page_do_not_stop_the_build(
+    make_project: MakeProject, run: Run
+) -> None:
+    config = _project(make_project, CLI_DATA / "control-chars.html")
+    code, _, err = run("extract")
+    assert code == 0 and "Traceback" not in err
+    assert "control character" in err
+    fill_catalogs([_catalog(config, "control-chars", lang) for lang in TARGETS], str.upper)
+    code, _, err = run("build")
+    assert code == 0
+    built = (config.root / "build" / "ru" / "control-chars.html").read_text(encoding="utf-8")
+    assert "THE SECOND PAGE STARTS." in built
+    assert "A TIP WITH A CONTROL" in built
+    assert "CHARACTER REFERENCES CAN HOLD THEM TOO." in built
+
+
+def _copy_config(name: str) -> Callable[[Config], None]:
+    def apply(config: Config) -> None:
+        shutil.copy(CLI_DATA / name, config.path)
+
+    return apply
+
+
+def _remove(relative: str) -> Callable[[Config], None]:
+    def apply(config: Config) -> None:
+        target = config.root / relative
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+
+    return apply
+
+
+def _nothing(config: Config) -> None:
+    return None
+
+
+ERROR_CASES: list[tuple[str, Callable[[Config], None], tuple[str, ...], tuple[str, ...]]] = [
+    ("missing-article", _nothing, ("--article", "no-such-page"), ("no-such-page", "no such article")),
+    ("missing-article-file", _nothing, ("--article", "articles/gone.html"), ("articles/gone.html",)),
+    ("missing-articles-folder", _remove("articles"), (), ("articles folder not found",)),
+    ("unknown-language-in-config", _copy_config("unknown-language.toml"), (), ("xx-Qqqq", "translate-flow.toml")),
+    ("unknown-language-in-lang", _nothing, ("--lang", "xx-Qqqq"), ("unknown language 'xx-Qqqq'",)),
+    ("language-not-a-target", _nothing, ("--lang", "de"), ("'de' is not a target",)),
+    ("not-a-language-tag", _nothing, ("--lang", "!!"), ("not a BCP 47 language tag",)),
+    ("missing-config", _remove("translate-flow.toml"), (), ("no translate-flow.toml",)),
+    ("invalid-toml", _copy_config("invalid.toml"), (), ("invalid TOML", "line 1")),
+    ("unknown-setting", _copy_config("unknown-setting.toml"), (), ("unknown setting 'minimum_complete'",)),
+    ("bad-url-template", _copy_config("bad-url-template.toml"), (), ("url_template", "{language}")),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "prepare", "extra", "expected"), ERROR_CASES, ids=[case[0] for case in ERROR_CASES]
+)
+@pytest.mark.parametrize("command", ["extract", "build", "stats"], ids=["extract", "build", "stats"])
+def test_usage_and_input_errors(
+    case: str,
+    prepare: Callable[[Config], None],
+    extra: tuple[str, ...],
+    expected: tuple[str, ...],
+    command: str,
+    make_project: MakeProject,
+    run: Run,
+) -> None:
+    config = _project(make_project, SECOND)
+    assert run("extract")[0] == 0
+    prepare(config)
+    code, out, err = run(command, *extra)
+    assert code == 2, (out, err)
+    _assert_one_error_line(err, "translate-flow: error:", *expected)
+
+
+def test_missing_config_file_given_with_option(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("--config", str(tmp_path / "nowhere.toml"), "stats")
+    assert code == 2
+    _assert_one_error_line(err, "nowhere.toml", "configuration file not found")
+
+
+def test_unwritable_build_folder_is_an_error(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project, SECOND)
+    assert run("extract")[0] == 0
+    (config.root / "build").write_text("a file where the build folder should be\n")
+    code, _, err = run("build")
+    assert code == 2
+    _assert_one_error_line(err, "cannot write")
+
+
+def test_broken_catalog_is_not_overwritten_by_extract(make_project: MakeProject, run: Run) -> None:
+    config = _project(make_project, INLINE, SECOND)
+    assert run("extract")[0] == 0
+    path, _ = _broken_catalog(config)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    (config.root / "articles" / "inline-markup.html").write_text(
+        INLINE.read_text(encoding="utf-8").replace("</article>", "<p>A new closing line.</p></article>"),
+        encoding="utf-8",
+    )
+    code, _, err = run("extract")
+    assert code == 2
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    # The template and the other language moved on; the broken catalog waits for its fix.
+    assert "A new closing line." in _catalog(config, "inline-markup", "kk").read_text(encoding="utf-8")
+    assert "A new closing line." not in path.read_text(encoding="utf-8")
+
+
+# --- through a real process -----------------------------------------------------------------
+
+
+def _process(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "translate_flow", *argv],
+        cwd=cwd, capture_output=True, text=True, env=environment, timeout=60,
+    )
+
+
+def test_process_exit_codes_and_no_traceback(make_project: MakeProject) -> None:
+    config = make_project((SECOND, CLI_DATA / "binary.html"), targets=("ru",))
+    broken = _process(config.root, "extract")
+    assert broken.returncode == 2
+    assert "Traceback" not in broken.stderr
+    lines = broken.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("articles/binary.html: error: ") and "binary data" in lines[0]
+    assert (config.root / "locales" / "ru" / "LC_MESSAGES" / "second-article.po").is_file()
+
+    (config.root / "articles" / "binary.html").unlink()
+    clean = _process(config.root, "build")
+    assert (clean.returncode, clean.stderr) == (0, "")
+    assert "build/ru/second-article.html" in clean.stdout
+
+
+def test_process_bad_configuration(tmp_path: Path) -> None:
+    shutil.copy(CLI_DATA / "bad-url-template.toml", tmp_path / "translate-flow.toml")
+    (tmp_path / "articles").mkdir()
+    shutil.copy(SECOND, tmp_path / "articles")
+    result = _process(tmp_path, "build")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
