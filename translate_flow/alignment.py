@@ -146,10 +146,12 @@ def render(
 ) -> str:
     """The target text with numbered tags inserted (text escaped).
 
-    Items named in *replacements* are points whose text is inserted instead of a tag.
+    Items named in *replacements* are points whose text is inserted instead of a tag; if
+    such an item's span is not empty, the target text it covers is replaced.
     """
     replacements = replacements or {}
     order = {item.key: index for index, item in enumerate(items)}
+    skipped: list[Span] = []
     events: list[tuple[int, int, float, int, str]] = []
     for item in items:
         start, end = placement.spans[item.key]
@@ -157,27 +159,44 @@ def render(
             size = end - start
             events.append((start, 2, -size, order[item.key], f"<{item.key}>"))
             events.append((end, 0, size, -order[item.key], f"</{item.key}>"))
-        else:
-            text = replacements.get(item.key)
-            shown = f"<{item.key}/>" if text is None else escape_text(_spaced(target_text, start, text))
-            events.append((start, 1, 0, order[item.key], shown))
+            continue
+        text = replacements.get(item.key)
+        if text is None:
+            events.append((start, 1, 0, order[item.key], f"<{item.key}/>"))
+            continue
+        if end > start:
+            skipped.append((start, end))
+        events.append((start, 1, 0, order[item.key], escape_text(_spaced(target_text, start, end, text))))
+    # Nothing lands inside replaced text: events there move to its end.
+    moved: list[tuple[int, int, float, int, str]] = []
+    for at, rank, extent, index, shown in events:
+        for low, high in skipped:
+            if low < at < high:
+                at = high
+        moved.append((at, rank, extent, index, shown))
     # At one position: closings (inner first), then points, then openings (outer first).
-    events.sort()
+    moved.sort()
     out: list[str] = []
     position = 0
-    for at, _, _, _, text in events:
-        out.append(escape_text(target_text[position:at]))
+    for at, _, _, _, text in moved:
+        if at > position:
+            out.append(escape_text(_without(target_text, position, at, skipped)))
+            position = at
         out.append(text)
-        position = at
-    out.append(escape_text(target_text[position:]))
+    out.append(escape_text(_without(target_text, position, len(target_text), skipped)))
     return "".join(out)
 
 
-def _spaced(target_text: str, position: int, text: str) -> str:
-    """*text* with the spaces it needs to stand as its own word at *position*."""
-    if text and position > 0 and _word_char(target_text[position - 1]) and _word_char(text[0]):
+def _without(text: str, start: int, end: int, skipped: Sequence[Span]) -> str:
+    kept = [text[i] for i in range(start, end) if not any(low <= i < high for low, high in skipped)]
+    return "".join(kept) if skipped else text[start:end]
+
+
+def _spaced(target_text: str, start: int, end: int, text: str) -> str:
+    """*text* with the spaces it needs to stand as its own word in place of [start, end)."""
+    if text and start > 0 and _word_char(target_text[start - 1]) and _word_char(text[0]):
         text = " " + text
-    if text and position < len(target_text) and _word_char(target_text[position]) and _word_char(text[-1]):
+    if text and end < len(target_text) and _word_char(target_text[end]) and _word_char(text[-1]):
         text = text + " "
     return text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TypeVar
@@ -25,16 +25,21 @@ from .segment import Segment
 __all__ = [
     "Catalog",
     "Message",
+    "Proposal",
     "TOOL_COMMENT_PREFIXES",
     "Counts",
     "catalog_header",
     "count_words",
     "counts",
+    "machine_hash",
     "make_template",
+    "needs_translation",
     "now_stamp",
     "read_po",
     "translations",
+    "untouched_machine_output",
     "update",
+    "with_proposals",
     "write_po",
 ]
 
@@ -460,3 +465,74 @@ def counts(catalog: Catalog) -> Counts:
         untranslated_words=words["untranslated"],
     )
 
+
+
+# --- machine proposals -----------------------------------------------------------------------
+
+MACHINE_PREFIX = "machine translation:"
+MEMORY_PREFIX = "memory:"
+_MACHINE_HASH = re.compile(r"\bmt=([0-9a-f]{6,64})\b")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A translation the tool offers for an entry: always fuzzy, with where it came from."""
+
+    msgstr: str
+    comments: tuple[str, ...]  # extracted comments, each with a tool prefix
+
+
+def machine_hash(message: Message) -> str | None:
+    """The hash of the machine output recorded on *message*, if any."""
+    for comment in message.auto_comments:
+        if comment.startswith(MACHINE_PREFIX):
+            match = _MACHINE_HASH.search(comment)
+            if match:
+                return match.group(1)
+    return None
+
+
+def untouched_machine_output(message: Message, digest: Callable[[str], str]) -> bool:
+    """True when *message* holds machine output nobody has edited since (still fuzzy)."""
+    recorded = machine_hash(message)
+    return message.fuzzy and bool(message.msgstr) and recorded is not None and digest(message.msgstr) == recorded
+
+
+def needs_translation(message: Message, *, retranslate: bool, digest: Callable[[str], str]) -> bool:
+    """True when the tool may fill *message*: empty, or (with *retranslate*) untouched machine output.
+
+    A reviewed entry, and a fuzzy one a person has edited or carried over from an older
+    text, are never offered to the model.
+    """
+    if message.obsolete:
+        return False
+    if not message.msgstr:
+        return True
+    return retranslate and untouched_machine_output(message, digest)
+
+
+def with_proposals(catalog: Catalog, proposals: Mapping[Key, Proposal]) -> Catalog:
+    """A copy of *catalog* with each proposal in its entry, marked fuzzy.
+
+    The entry's earlier tool comments of the same kinds are replaced, never piled up.
+    """
+    messages = []
+    for message in catalog.messages:
+        proposal = None if message.obsolete else proposals.get(message.key)
+        if proposal is None:
+            messages.append(message)
+            continue
+        kept = tuple(
+            c for c in message.auto_comments if not c.startswith((MACHINE_PREFIX, MEMORY_PREFIX))
+        )
+        messages.append(
+            replace(
+                message,
+                msgstr=proposal.msgstr,
+                flags=("fuzzy", *[f for f in message.flags if f != "fuzzy"]),
+                auto_comments=kept + proposal.comments,
+                previous_msgid=None,
+                previous_msgctxt=None,
+            )
+        )
+    return replace(catalog, messages=tuple(messages))

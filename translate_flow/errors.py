@@ -13,6 +13,10 @@ __all__ = [
     "HtmlError",
     "InputError",
     "LanguageError",
+    "ModelError",
+    "ModelNotFound",
+    "NetworkError",
+    "PackageError",
     "TranslateFlowError",
 ]
 
@@ -39,3 +43,19 @@ class ConfigError(TranslateFlowError):
 
 class LanguageError(ConfigError):
     """A language code is not a known BCP 47 / CLDR locale."""
+
+
+class ModelError(TranslateFlowError):
+    """A translation model cannot be found, fetched, installed or loaded."""
+
+
+class ModelNotFound(ModelError):
+    """No installed or configured model covers a language pair."""
+
+
+class PackageError(ModelError):
+    """A model package is corrupt, incomplete or unsafe; nothing of it was installed."""
+
+
+class NetworkError(ModelError):
+    """The package index or a download could not be reached in time."""

@@ -12,7 +12,7 @@ from babel.messages.plurals import get_plural
 
 from .errors import LanguageError
 
-__all__ = ["Language", "language"]
+__all__ = ["Language", "argos_code", "language"]
 
 # Scripts written right to left; CLDR says so too, but these also cover tags CLDR lacks.
 RTL_LANGUAGES = frozenset({"ar", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
@@ -84,3 +84,12 @@ def _og_locale(locale: Locale) -> str:
     full = likely.get(key) or likely.get(locale.language) or ""
     territory = full.split("_")[-1] if full.count("_") >= 1 else ""
     return f"{locale.language}_{territory}" if territory.isupper() else locale.language
+
+
+# Argos Translate's own codes where they differ from the primary subtag.
+_ARGOS_CODES = {"zh-Hans": "zh", "zh-CN": "zh", "zh-SG": "zh", "zh-Hant": "zt", "zh-TW": "zt", "zh-HK": "zt"}
+
+
+def argos_code(language: Language) -> str:
+    """The code Argos packages use for *language*: "zh" for zh-Hans, "zt" for zh-Hant."""
+    return _ARGOS_CODES.get(language.tag, language.primary)

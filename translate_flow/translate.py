@@ -1,0 +1,444 @@
+"""Machine translation: CTranslate2 called directly, in large batches.
+
+A :class:`Translator` loads one model once and translates any number of msgids: numbered
+tags are removed and later restored by alignment, protected text travels as placeholders,
+inputs longer than the model's limit are split at clause boundaries, and all inputs are
+sorted by length into token-budget batches. The ``pseudo`` engine needs no model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import alignment
+from .alignment import Item, Placement
+from .errors import ModelError
+from .markup import TagMismatch, check_tags
+from .protect import Protected, Span, find_spans, protect
+from .pseudo import pseudolocalize
+
+__all__ = [
+    "DecodeOptions",
+    "Engine",
+    "ModelSpec",
+    "PivotEngine",
+    "PseudoEngine",
+    "Translation",
+    "Translator",
+    "find_loop",
+    "output_hash",
+]
+
+Progress = Callable[[int], None]
+Terms = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A CTranslate2 model on disk and how to feed it."""
+
+    name: str  # "translate-en_ru" or the configured name
+    version: str
+    engine: str  # "argos" or "ct2"
+    model_dir: Path
+    source_sentencepiece: Path
+    target_sentencepiece: Path
+    source_prefix: tuple[str, ...] = ()  # tokens before the source: ("eng_Latn",), (">>kaz<<",)
+    target_prefix: tuple[str, ...] = ()  # tokens the target starts with: ("kaz_Cyrl",)
+    add_end_token: bool = False  # append "</s>" to the source (NLLB, OPUS-MT)
+    max_input_tokens: int = 1024
+
+    def describe(self) -> str:
+        """``argos translate-en_ru 1.9``: engine, model and version, for provenance."""
+        return f"{self.engine} {self.name} {self.version}".strip()
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How to run the model."""
+
+    beam_size: int = 4
+    device: str = "auto"  # "cpu", "cuda" or "auto"
+    compute_type: str = "auto"  # "auto": int8 on CPU, int8_float16 on GPU
+    threads: int = 0  # 0: every core
+    batch_tokens: int = 2048
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    length_ratio: float = 2.0  # max decoding length relative to the longest input of a batch
+    length_extra: int = 10
+    max_decoding_length: int = 512
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Machine output for one msgid, with what a reviewer should know about it."""
+
+    msgid: str
+    text: str
+    score: float
+    engine: str  # provenance: "argos translate-en_ru 1.9"
+    unsure_tags: tuple[str, ...] = ()
+    loop: str | None = None  # a repeated stretch of output, when the model looped
+    via: str | None = None  # the pivot language, when translated through one
+
+
+class Engine(Protocol):
+    """Anything that turns msgids into translations."""
+
+    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
+        """Translate *msgids* (numbered tags and all), in order."""
+
+
+def output_hash(text: str) -> str:
+    """A short hash of machine output: tells untouched output from a person's edit."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+_LOOP_WORDS = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+def find_loop(text: str, times: int = 3, longest: int = 8) -> str | None:
+    """A stretch of words (characters for Chinese) repeated *times* times in a row, if any."""
+    units = [u for u in _LOOP_WORDS.findall(text)]
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        units = [ch for ch in text if not ch.isspace()]
+    for size in range(1, longest + 1):
+        for start in range(0, len(units) - size * times + 1):
+            gram = units[start : start + size]
+            if size == 1 and not gram[0].isalnum():
+                continue
+            if all(units[start + k * size : start + (k + 1) * size] == gram for k in range(1, times)):
+                return " ".join(gram)
+    return None
+
+
+class PseudoEngine:
+    """Pseudo-localization in place of a model: accented, longer, bracketed, tags kept."""
+
+    name = "pseudo"
+
+    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
+        """Pseudo-translate each msgid."""
+        results = [Translation(m, pseudolocalize(m), 0.0, "pseudo") for m in msgids]
+        if progress is not None:
+            progress(len(msgids))
+        return results
+
+
+# --- the CTranslate2 engine ----------------------------------------------------------------
+
+# Where a long input may be cut, best first: sentence ends, clause ends, commas, spaces.
+_CLAUSE_BREAKS = (re.compile(r"(?<=[.!?。！？])\s+"), re.compile(r"(?<=[;:；：])\s*"),
+                  re.compile(r"(?<=[,，、])\s*"), re.compile(r"\s+"))
+_PLACEHOLDER_FORMS = ("⟦{n}⟧", "[{n}]", "<{n}>", "{{{n}}}", "#{n}#", "X{n}X")
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """A piece of one input as the model sees it."""
+
+    index: int  # which input
+    offset: int  # where the piece starts in the input's model text
+    text: str
+    tokens: tuple[str, ...]
+    spans: tuple[tuple[int, int] | None, ...]  # per token, in the input's model text
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One input ready for the model."""
+
+    msgid: str
+    stripped: alignment.Stripped
+    protected: Protected
+    items: tuple[Item, ...]
+    chunks: tuple[_Chunk, ...]
+
+
+class Translator:
+    """One loaded CTranslate2 model and its SentencePiece models."""
+
+    def __init__(self, spec: ModelSpec, options: DecodeOptions = DecodeOptions()) -> None:
+        """Load the model; raise :class:`ModelError` naming what is missing or broken."""
+        import ctranslate2  # type: ignore[import-untyped]
+        import sentencepiece
+
+        self.spec = spec
+        self.options = options
+        for path in (spec.model_dir / "model.bin", spec.source_sentencepiece, spec.target_sentencepiece):
+            if not path.is_file():
+                raise ModelError(f"{path}: missing; reinstall the model or fix its path in the configuration")
+        self.device = _device(options.device, ctranslate2)
+        compute_type = options.compute_type
+        if compute_type == "auto":
+            compute_type = "int8_float16" if self.device == "cuda" else "int8"
+        threads = options.threads or os.cpu_count() or 1
+        try:
+            self.model = ctranslate2.Translator(
+                str(spec.model_dir), device=self.device, compute_type=compute_type,
+                intra_threads=threads if self.device == "cpu" else 0, inter_threads=1,
+            )
+            self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece))
+            self.target_sp = (
+                self.source_sp if spec.target_sentencepiece == spec.source_sentencepiece
+                else sentencepiece.SentencePieceProcessor(model_file=str(spec.target_sentencepiece))
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"{spec.model_dir}: cannot load the model ({exc}); reinstall it") from None
+        self.placeholder = self._placeholder_form()
+        self.calls = 0  # translate_batch calls, for reports and tests
+
+    def _placeholder_form(self) -> Callable[[int], str]:
+        """The first placeholder form the tokenizer keeps intact (no unknown pieces)."""
+        unknown = self.source_sp.unk_id()
+        chosen = _PLACEHOLDER_FORMS[-1]
+        for form in _PLACEHOLDER_FORMS:
+            sample = form.format(n=12)
+            ids = self.source_sp.encode(sample)
+            if unknown not in ids and self.source_sp.decode(ids) == sample:
+                chosen = form
+                break
+        return lambda n: chosen.format(n=n)
+
+    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
+        """Translate *msgids* in token-budget batches; identical inputs are translated once."""
+        unique = list(dict.fromkeys(msgids))
+        prepared = [self._prepare(index, msgid, terms) for index, msgid in enumerate(unique)]
+        chunks = [c for p in prepared for c in p.chunks]
+        outputs = self._run(chunks, progress)
+        parts: dict[int, list[tuple[_Chunk, Any]]] = {}
+        for position, chunk in enumerate(chunks):
+            parts.setdefault(chunk.index, []).append((chunk, outputs[position]))
+        by_msgid = {p.msgid: self._finish(p, parts[i]) for i, p in enumerate(prepared)}
+        return [by_msgid[m] for m in msgids]
+
+    # -- preparing ---------------------------------------------------------------------
+
+    def _prepare(self, index: int, msgid: str, terms: Terms) -> _Prepared:
+        stripped = alignment.strip_tags(msgid)
+        barriers = sorted({edge for item in stripped.items for edge in (item.start, item.end)})
+        spans: list[Span] = find_spans(stripped.text, terms, barriers)
+        protected = protect(stripped.text, spans, self.placeholder)
+        tags = tuple(
+            Item(i.key, i.kind, protected.shift(i.start), protected.shift(i.end)) for i in stripped.items
+        )
+        return _Prepared(msgid, stripped, protected, tags + protected.items, self._chunks(index, protected.text))
+
+    def _tokenize(self, text: str, offset: int) -> tuple[tuple[str, ...], tuple[tuple[int, int] | None, ...]]:
+        proto = self.source_sp.encode(text, out_type="proto")
+        encoded = text.encode("utf-8")
+        tokens: list[str] = []
+        spans: list[tuple[int, int] | None] = []
+        for piece in proto.pieces:
+            tokens.append(piece.piece)
+            begin = len(encoded[: piece.begin].decode("utf-8", errors="ignore"))
+            end = len(encoded[: piece.end].decode("utf-8", errors="ignore"))
+            spans.append((offset + begin, offset + end))
+        return tuple(tokens), tuple(spans)
+
+    def _chunks(self, index: int, text: str) -> tuple[_Chunk, ...]:
+        """Cut the text into pieces the model takes whole, at the best clause boundaries."""
+        limit = max(8, self.spec.max_input_tokens - len(self.spec.source_prefix) - 1)
+        pending = [(0, text)]
+        done: list[_Chunk] = []
+        while pending:
+            offset, piece = pending.pop(0)
+            tokens, spans = self._tokenize(piece, offset)
+            if len(tokens) <= limit or len(piece) < 2:
+                done.append(_Chunk(index, offset, piece, tokens, spans))
+                continue
+            cut = _cut(piece)
+            pending[0:0] = [(offset, piece[:cut]), (offset + cut, piece[cut:])]
+        return tuple(done)
+
+    # -- running -------------------------------------------------------------------------
+
+    def _run(self, chunks: Sequence[_Chunk], progress: Progress | None) -> dict[int, Any]:
+        """Translate every chunk; sorted by length, in batches of about batch_tokens tokens."""
+        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].tokens))
+        results: dict[int, Any] = {}
+        batch: list[int] = []
+        size = 0
+        for position in order:
+            length = len(chunks[position].tokens) + len(self.spec.source_prefix) + 1
+            if batch and size + length > self.options.batch_tokens:
+                self._batch(chunks, batch, results, progress)
+                batch, size = [], 0
+            batch.append(position)
+            size += length
+        if batch:
+            self._batch(chunks, batch, results, progress)
+        return results
+
+    def _batch(self, chunks: Sequence[_Chunk], batch: Sequence[int], results: dict[int, Any], progress: Progress | None) -> None:
+        sources = []
+        for position in batch:
+            tokens = [*self.spec.source_prefix, *chunks[position].tokens]
+            if self.spec.add_end_token:
+                tokens.append("</s>")
+            sources.append(tokens)
+        longest = max(len(s) for s in sources)
+        options = self.options
+        limit = min(options.max_decoding_length, int(longest * options.length_ratio) + options.length_extra)
+        prefix = [list(self.spec.target_prefix)] * len(sources) if self.spec.target_prefix else None
+        try:
+            outputs = self.model.translate_batch(
+                sources,
+                target_prefix=prefix,
+                beam_size=options.beam_size,
+                max_batch_size=options.batch_tokens,
+                batch_type="tokens",
+                max_input_length=0,  # inputs are already cut to the model's limit: never truncate
+                max_decoding_length=limit + len(self.spec.target_prefix),
+                repetition_penalty=options.repetition_penalty,
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+                return_scores=True,
+                return_attention=True,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"{self.spec.model_dir}: the model failed to translate ({exc})") from None
+        self.calls += 1
+        for position, output in zip(batch, outputs):
+            results[position] = output
+        if progress is not None:
+            progress(len({chunks[p].index for p in batch}))
+
+    # -- finishing ---------------------------------------------------------------------------
+
+    def _finish(self, prepared: _Prepared, parts: Sequence[tuple[_Chunk, Any]]) -> Translation:
+        """Join the chunks' outputs, put back placeholders and tags, and judge the result."""
+        text_parts: list[str] = []
+        target_spans: list[tuple[int, int]] = []
+        links: list[int | None] = []
+        source_spans: list[tuple[int, int] | None] = []
+        score = 0.0
+        for chunk, output in parts:
+            pieces = list(output.hypotheses[0])
+            attention = list(output.attention[0]) if output.attention else []
+            skip = len(self.spec.target_prefix)
+            if pieces[:skip] == list(self.spec.target_prefix):
+                pieces, attention = pieces[skip:], attention[skip:]
+            text, spans = _detokenize(pieces)
+            base = sum(len(p) for p in text_parts)
+            if text_parts and text and not text_parts[-1].endswith(" ") and not _no_space(text):
+                text_parts.append(" ")
+                base += 1
+            text_parts.append(text)
+            target_spans.extend((base + s, base + e) for s, e in spans)
+            prefix = len(self.spec.source_prefix)
+            local = alignment.align([row[prefix:] for row in attention], len(chunk.tokens))
+            links.extend(None if link is None else link + len(source_spans) for link in local)
+            source_spans.extend(chunk.spans)
+            score += float(output.scores[0]) if output.scores else 0.0
+        target = "".join(text_parts).strip()
+        target_spans = [(max(0, s - _lead(text_parts)), max(0, e - _lead(text_parts))) for s, e in target_spans]
+        found: dict[str, tuple[int, int]] = {}
+        for key, mark in prepared.protected.placeholders.items():
+            at = target.find(mark)
+            if at >= 0:
+                found[key] = (at, at + len(mark))
+        to_place = [i for i in prepared.items if i.key not in found]
+        placement = alignment.place(to_place, source_spans, target, target_spans, links)
+        placed = {**placement.spans, **found}
+        items = tuple(prepared.items)
+        result = alignment.render(target, items, Placement(placed, placement.unsure), prepared.protected.renderings)
+        for key, mark in prepared.protected.placeholders.items():
+            result = result.replace(mark, "")  # a placeholder the model repeated
+        try:
+            check_tags(prepared.msgid, result)
+        except TagMismatch:  # pragma: no cover - placement always yields every tag once
+            result = prepared.msgid
+        unsure = tuple(sorted(k for k in placement.unsure if not k.startswith("@")))
+        average = score / max(1, len(parts))
+        return Translation(prepared.msgid, result, round(average, 4), self.spec.describe(), unsure, find_loop(target))
+
+
+def _device(requested: str, ctranslate2: Any) -> str:
+    if requested == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if requested == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise ModelError("--device cuda: no CUDA device is available here; use --device cpu or auto")
+    if requested not in ("cpu", "cuda"):
+        raise ModelError(f"unknown device {requested!r}; use cpu, cuda or auto")
+    return requested
+
+
+def _cut(text: str) -> int:
+    """The best place to cut a long text in two: the boundary nearest its middle."""
+    middle = len(text) // 2
+    for pattern in _CLAUSE_BREAKS:
+        cuts = [m.end() for m in pattern.finditer(text) if 0 < m.end() < len(text)]
+        if cuts:
+            return min(cuts, key=lambda c: abs(c - middle))
+    return middle
+
+
+_BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
+
+
+def _detokenize(pieces: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+    """SentencePiece pieces to text, with each piece's character range in it."""
+    text = ""
+    spans: list[tuple[int, int]] = []
+    pending = bytearray()
+    for piece in pieces:
+        if piece in ("</s>", "<s>", "<unk>", "<blank>", "<pad>"):
+            spans.append((len(text), len(text)))
+            continue
+        match = _BYTE_PIECE.match(piece)
+        start = len(text)
+        if match:
+            pending.append(int(match.group(1), 16))
+            try:
+                text += pending.decode("utf-8")
+                pending.clear()
+            except UnicodeDecodeError:
+                pass
+        else:
+            pending.clear()
+            text += piece.replace("\u2581", " ")
+        spans.append((start, len(text)))
+    return text, spans
+
+
+def _lead(parts: Sequence[str]) -> int:
+    joined = "".join(parts)
+    return len(joined) - len(joined.lstrip())
+
+
+def _no_space(text: str) -> bool:
+    return bool(text) and "\u3000" <= text[0] <= "\u9fff"
+
+
+class PivotEngine:
+    """Two engines in a row, through a pivot language (usually English)."""
+
+    def __init__(self, first: Engine, second: Engine, pivot: str, first_terms: Terms = ()) -> None:
+        self.first = first
+        self.second = second
+        self.pivot = pivot
+        self.first_terms = first_terms
+
+    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
+        """Translate into the pivot language, then from it; tags survive both legs."""
+        middle = self.first.translate(msgids, self.first_terms)
+        final = self.second.translate([m.text for m in middle], terms, progress)
+        return [
+            Translation(
+                msgid=m.msgid,
+                text=f.text,
+                score=round((m.score + f.score) / 2, 4),
+                engine=f"{m.engine} + {f.engine}",
+                unsure_tags=tuple(sorted(set(m.unsure_tags) | set(f.unsure_tags))),
+                loop=m.loop or f.loop,
+                via=self.pivot,
+            )
+            for m, f in zip(middle, final)
+        ]
