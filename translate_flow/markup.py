@@ -125,15 +125,22 @@ def render(tokens: Sequence[Token]) -> str:
     """Render a balanced token sequence as msgid text with numbered tags."""
     keys = tag_keys(tokens)
     parts: list[str] = []
+    text: list[str] = []  # text runs on across hidden comments, so spaces collapse across them
     for token in tokens:
         if isinstance(token, Text):
-            parts.append(escape_text(collapse(token.text)))
-        elif isinstance(token, Open):
+            text.append(token.text)
+            continue
+        if isinstance(token, Hidden):
+            continue
+        parts.append(escape_text(collapse("".join(text))))
+        text.clear()
+        if isinstance(token, Open):
             parts.append(f"<{keys[id(token.element)]}>")
         elif isinstance(token, Close):
             parts.append(f"</{keys[id(token.element)]}>")
-        elif isinstance(token, Void):
+        else:
             parts.append(f"<{keys[id(token.element)]}/>")
+    parts.append(escape_text(collapse("".join(text))))
     return "".join(parts)
 
 

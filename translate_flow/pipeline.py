@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -152,6 +153,19 @@ def _atomic_write(path: Path, data: bytes) -> str:
     return status
 
 
+_LOCATED = re.compile(r"^(?::(\d+))?: (.*)$", re.DOTALL)
+
+
+def _problem(shown: str, exc: Exception) -> Problem:
+    """A problem for the file *shown*, without repeating its path (and line) in the message."""
+    text = str(exc)
+    if text.startswith(shown):
+        match = _LOCATED.match(text[len(shown) :])
+        if match:
+            return Problem(shown, match.group(2), line=int(match.group(1) or 0))
+    return Problem(shown, text)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -255,7 +269,7 @@ def extract(
         try:
             page = _load_page(article)
         except TranslateFlowError as exc:
-            problems.append(Problem(article.reference, str(exc).removeprefix(f"{article.reference}: ")))
+            problems.append(_problem(article.reference, exc))
             continue
         warnings.extend(page.warnings)
         segments = segment_page(page.tree, _segment_options(config))
@@ -273,7 +287,7 @@ def extract(
             try:
                 existing = _read_catalog(po, shown)
             except TranslateFlowError as exc:
-                problems.append(Problem(shown, str(exc).removeprefix(f"{shown}: ")))
+                problems.append(_problem(shown, exc))
                 continue
             merged = update(
                 existing or Catalog(), template, language, similarity=config.extract.similarity
@@ -343,7 +357,7 @@ def build(
         try:
             source = _load_page(article)
         except TranslateFlowError as exc:
-            problems.append(Problem(article.reference, str(exc).removeprefix(f"{article.reference}: ")))
+            problems.append(_problem(article.reference, exc))
             continue
         warnings.extend(source.warnings)
         for language in targets:
@@ -352,7 +366,7 @@ def build(
             try:
                 catalog = _read_catalog(po, shown)
             except TranslateFlowError as exc:
-                problems.append(Problem(shown, str(exc).removeprefix(f"{shown}: ")))
+                problems.append(_problem(shown, exc))
                 continue
             if catalog is None:
                 problems.append(Problem(shown, "catalog not found; run `translate-flow extract` first"))
@@ -436,7 +450,7 @@ def stats(
             try:
                 catalog = _read_catalog(po, shown)
             except TranslateFlowError as exc:
-                problems.append(Problem(shown, str(exc).removeprefix(f"{shown}: ")))
+                problems.append(_problem(shown, exc))
                 continue
             if catalog is None:
                 problems.append(Problem(shown, "catalog not found; run `translate-flow extract` first"))
