@@ -147,44 +147,64 @@ def render(
     """The target text with numbered tags inserted (text escaped).
 
     Items named in *replacements* are points whose text is inserted instead of a tag; if
-    such an item's span is not empty, the target text it covers is replaced.
+    such an item's span is not empty, the target text it covers is replaced. Tags nest by
+    their target spans; a point goes inside the innermost of its source ancestors that
+    reaches it, so it never slips out of the element it belonged to.
     """
     replacements = replacements or {}
+    spans = placement.spans
     order = {item.key: index for index, item in enumerate(items)}
-    skipped: list[Span] = []
-    events: list[tuple[int, int, float, int, str]] = []
+    skipped = [spans[i.key] for i in items if i.kind == "void" and i.key in replacements and spans[i.key][0] < spans[i.key][1]]
+    children: dict[str | None, list[Item]] = {}
+    stack: list[Item] = []
+    paired = sorted((i for i in items if i.kind == "open"),
+                    key=lambda i: (spans[i.key][0], -(spans[i.key][1] - spans[i.key][0]), order[i.key]))
+    for item in paired:
+        start, end = spans[item.key]
+        while stack and not (spans[stack[-1].key][0] <= start and end <= spans[stack[-1].key][1]):
+            stack.pop()
+        children.setdefault(stack[-1].key if stack else None, []).append(item)
+        stack.append(item)
+    ordered = sorted(items, key=lambda i: (i.start, -(i.end - i.start)))
     for item in items:
-        start, end = placement.spans[item.key]
-        if item.kind == "open":
-            size = end - start
-            events.append((start, 2, -size, order[item.key], f"<{item.key}>"))
-            events.append((end, 0, size, -order[item.key], f"</{item.key}>"))
+        if item.kind != "void":
             continue
-        text = replacements.get(item.key)
-        if text is None:
-            events.append((start, 1, 0, order[item.key], f"<{item.key}/>"))
-            continue
-        if end > start:
-            skipped.append((start, end))
-        events.append((start, 1, 0, order[item.key], escape_text(_spaced(target_text, start, end, text))))
-    # Nothing lands inside replaced text: events there move to its end.
-    moved: list[tuple[int, int, float, int, str]] = []
-    for at, rank, extent, index, shown in events:
-        for low, high in skipped:
-            if low < at < high:
-                at = high
-        moved.append((at, rank, extent, index, shown))
-    # At one position: closings (inner first), then points, then openings (outer first).
-    moved.sort()
-    out: list[str] = []
-    position = 0
-    for at, _, _, _, text in moved:
-        if at > position:
-            out.append(escape_text(_without(target_text, position, at, skipped)))
-            position = at
-        out.append(text)
-    out.append(escape_text(_without(target_text, position, len(target_text), skipped)))
-    return "".join(out)
+        point = spans[item.key][0]
+        home: str | None = None
+        ancestor = _parent(item, ordered, {})
+        while ancestor is not None:
+            low, high = spans[ancestor]
+            if low <= point <= high:
+                home = ancestor
+                break
+            ancestor = _parent(next(i for i in items if i.key == ancestor), ordered, {})
+        children.setdefault(home, []).append(item)
+
+    def emit(key: str | None, low: int, high: int) -> str:
+        out: list[str] = []
+        position = low
+        for child in sorted(children.get(key, []), key=lambda i: (spans[i.key][0], order[i.key])):
+            start = min(max(spans[child.key][0], position), high)
+            end = min(max(spans[child.key][1], start), high)
+            out.append(escape_text(_without(target_text, position, start, skipped)))
+            if child.kind == "open":
+                inner = emit(child.key, start, end)
+                # Spaces at a tag's edges belong outside it: "<em1>x</em1> y", not "<em1>x </em1>y".
+                core = inner.strip(" ")
+                lead = inner[: len(inner) - len(inner.lstrip(" "))]
+                trail = inner[len(inner.rstrip(" ")) :] if core else ""
+                out.append(f"{lead}<{child.key}>{core}</{child.key}>{trail}")
+                position = end
+            elif child.key in replacements:
+                out.append(escape_text(_spaced(target_text, start, end, replacements[child.key])))
+                position = max(start, end) if end > start else start
+            else:
+                out.append(f"<{child.key}/>")
+                position = start
+        out.append(escape_text(_without(target_text, position, high, skipped)))
+        return "".join(out)
+
+    return emit(None, 0, len(target_text))
 
 
 def _without(text: str, start: int, end: int, skipped: Sequence[Span]) -> str:
@@ -193,10 +213,10 @@ def _without(text: str, start: int, end: int, skipped: Sequence[Span]) -> str:
 
 
 def _spaced(target_text: str, start: int, end: int, text: str) -> str:
-    """*text* with the spaces it needs to stand as its own word in place of [start, end)."""
-    if text and start > 0 and _word_char(target_text[start - 1]) and _word_char(text[0]):
+    """*text* with the spaces it needs to stand apart from a word next to [start, end)."""
+    if text and start > 0 and _word_char(target_text[start - 1]) and not text[0].isspace():
         text = " " + text
-    if text and end < len(target_text) and _word_char(target_text[end]) and _word_char(text[-1]):
+    if text and end < len(target_text) and _word_char(target_text[end]) and not text[-1].isspace():
         text = text + " "
     return text
 

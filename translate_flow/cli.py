@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, pipeline
+from . import __version__, models, pipeline
 from .config import Config, find_config, load_config
-from .errors import TranslateFlowError
+from .errors import ModelNotFound, PackageError, TranslateFlowError
+from .progress import download_display, progress_display
 
 __all__ = ["main"]
 
@@ -25,6 +27,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXAMPLES = """\
 examples:
   translate-flow extract                  segment articles/ into locales/ catalogs
+  translate-flow translate --lang ru      machine-translate untranslated entries (fuzzy)
+  translate-flow translate --engine pseudo   pseudo-localize, no model needed
   translate-flow build --lang ru          write build/ru/*.html from the Russian catalogs
   translate-flow build --no-fuzzy --min-complete 80
   translate-flow stats --json             completeness per article and language
@@ -78,6 +82,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="use the source text where a translation is still fuzzy")
     build.add_argument("--min-complete", type=float, metavar="PERCENT",
                        help="skip pages with fewer translated source words than this")
+    translate = scoped(
+        "translate",
+        "Machine-translate the catalogs' untranslated entries; results are marked fuzzy.",
+        "examples:\n  translate-flow translate --lang ru --draft\n"
+        "  translate-flow translate --engine pseudo\n  translate-flow translate --retranslate --device cuda",
+    )
+    translate.add_argument("--engine", choices=("argos", "ct2", "pseudo"),
+                           help="argos: installed Argos packages; ct2: models in [models.pairs]; "
+                                "pseudo: pseudo-localization (default: [translate] engine)")
+    translate.add_argument("--draft", action="store_true", help="beam size 1: faster, rougher drafts")
+    translate.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where the model runs")
+    translate.add_argument("--retranslate", action="store_true",
+                           help="also replace machine output nobody has edited yet")
+    _models_parser(commands)
     stats = scoped(
         "stats",
         "Show translated, fuzzy and untranslated entries and words per article and language.",
@@ -93,7 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         config = load_config(args.config) if args.config else load_config(find_config(Path.cwd()))
-        handler = {"extract": _extract, "build": _build, "stats": _stats}[args.command]
+        handler = {
+            "extract": _extract, "build": _build, "translate": _translate, "stats": _stats,
+            "models": _models,
+        }[args.command]
         return handler(config, args, out, err)
     except TranslateFlowError as exc:
         print(f"translate-flow: error: {exc}", file=err)
@@ -101,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("translate-flow: interrupted", file=err)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`translate-flow stats | head`): not an error of ours.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - keeps Python quiet at exit
+        return EXIT_OK
 
 
 def _report(problems: Sequence[pipeline.Problem], warnings: Sequence[str], err: TextIO) -> int:
@@ -152,6 +177,163 @@ def _build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
                 file=out,
             )
     return _report(report.problems, report.warnings, err)
+
+
+def _translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    options = pipeline.TranslateOptions(
+        engine=args.engine, draft=args.draft, device=args.device, retranslate=args.retranslate,
+    )
+    with progress_display(err, quiet=args.quiet) as progress:
+        report = pipeline.translate(
+            config, only=args.article, languages=args.lang, options=options, progress=progress,
+        )
+    if not args.quiet:
+        for run in report.languages:
+            engine = f" with {run.engine}" if run.engine else ""
+            print(
+                f"{run.language}: {run.from_model} from the model{engine}, {run.from_memory} from memory, "
+                f"{run.skipped} left as they were ({run.seconds:.1f} s)",
+                file=out,
+            )
+            if run.unsure_tags or run.loops:
+                print(f"{run.language}: {run.unsure_tags} with tags to check, {run.loops} with repeated "
+                      "output (see the catalog comments)", file=out)
+        print(
+            f"{report.from_model} segments translated in {report.seconds:.1f} s "
+            f"({report.rate:.1f} distinct segments/s)",
+            file=out,
+        )
+    return _report(report.problems, (), err)
+
+
+def _models_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    models_cmd = commands.add_parser(
+        "models",
+        help="List, install and remove translation models (Argos packages).",
+        description="Manage the Argos packages in the standard Argos packages folder (shared with argospm).",
+        epilog="examples:\n  translate-flow models install --for-project\n"
+               "  translate-flow models install en-ru\n  translate-flow models install ./translate-en_ru-1_9.argosmodel\n"
+               "  translate-flow models info en-ru",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = models_cmd.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    actions.add_parser("list", help="installed packages and configured CTranslate2 models")
+    available = actions.add_parser("available", help="packages in the package index")
+    install = actions.add_parser("install", help="install from the index (PAIR), a URL or a local .argosmodel file")
+    install.add_argument("what", nargs="*", metavar="PAIR|URL|FILE", help="e.g. en-ru, https://…/x.argosmodel, ./x.argosmodel")
+    install.add_argument("--for-project", action="store_true", help="install what the configured languages need")
+    install.add_argument("--sha256", help="the expected SHA-256 of a package given by URL or file")
+    remove = actions.add_parser("remove", help="remove an installed package")
+    remove.add_argument("pair", metavar="PAIR", help="e.g. en-ru")
+    info = actions.add_parser("info", help="details of an installed or available package")
+    info.add_argument("pair", metavar="PAIR", help="e.g. en-ru")
+    for sub in (available, install, info):
+        sub.add_argument("--index", metavar="URL", help="the package index (default: [models] index_url)")
+
+
+def _pair(text: str) -> tuple[str, str]:
+    parts = text.replace(":", "-").replace("_", "-").split("-")
+    if len(parts) != 2 or not all(parts):
+        raise UsageError(f"{text!r} is not a language pair; write it as SOURCE-TARGET, e.g. en-ru")
+    return parts[0].lower(), parts[1].lower()
+
+
+class UsageError(TranslateFlowError):
+    """The command line asks for something that does not make sense."""
+
+
+def _models(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = config.models
+    packages_dir = models.default_packages_dir(settings.packages_dir)
+    cache_dir = settings.cache_dir or models.default_cache_dir()
+    index_url = getattr(args, "index", None) or settings.index_url or models.DEFAULT_INDEX_URL
+
+    def index() -> list[models.PackageInfo]:
+        return models.fetch_index(index_url, timeout=settings.timeout, cache_dir=cache_dir)
+
+    if args.action == "list":
+        installed, warnings = models.installed_packages(packages_dir)
+        print(f"packages in {packages_dir}:", file=out)
+        for package in sorted(installed, key=lambda p: p.name):
+            print(f"  {package.from_code}-{package.to_code}  {package.describe()}  ({package.from_name} → {package.to_name})", file=out)
+        if not installed:
+            print("  (none)", file=out)
+        for pair, model in sorted(settings.pairs.items()):
+            print(f"configured: {pair}  ct2 {model.name} {model.version}  ({model.path})".rstrip(), file=out)
+        return _report((), warnings, err)
+    if args.action == "available":
+        for package in sorted(index(), key=lambda p: (p.from_code, p.to_code)):
+            print(f"{package.from_code}-{package.to_code}  {package.describe()}  ({package.from_name} → {package.to_name})", file=out)
+        return EXIT_OK
+    if args.action == "info":
+        source, target = _pair(args.pair)
+        found = models.find_installed(packages_dir, source, target)
+        if found is None:
+            found = models.newest([p for p in index() if p.pair == (source, target)])
+        if found is None:
+            raise ModelNotFound(f"no package for {source}-{target} is installed or in the index")
+        for name, value in (
+            ("package", found.describe()), ("languages", f"{found.from_name} → {found.to_name}"),
+            ("installed", str(found.path) if found.path else "no"),
+            ("argos version", found.argos_version), ("sha256", found.sha256 or ""),
+            ("links", " ".join(found.links)),
+        ):
+            if value:
+                print(f"{name:>13}: {value}", file=out)
+        return EXIT_OK
+    if args.action == "remove":
+        removed = models.remove(packages_dir, *_pair(args.pair))
+        print(f"removed {removed.describe()} from {packages_dir}", file=out)
+        return EXIT_OK
+    return _install(config, args, out, err, packages_dir, cache_dir, index)
+
+
+def _install(
+    config: Config, args: argparse.Namespace, out: TextIO, err: TextIO,
+    packages_dir: Path, cache_dir: Path, index: Callable[[], list[models.PackageInfo]],
+) -> int:
+    settings = config.models
+    if not args.what and not args.for_project:
+        raise UsageError("say what to install: a pair (en-ru), a URL, a .argosmodel file, or --for-project")
+    installed: list[models.PackageInfo] = []
+    with download_display(err, quiet=args.quiet) as progress:
+        for what in args.what:
+            if "://" in what:
+                installed.append(models.install_url(what, packages_dir, cache_dir, timeout=settings.timeout,
+                                                    progress=progress, sha256=args.sha256))
+            elif what.endswith(".argosmodel") or Path(what).is_file():
+                path = Path(what)
+                if args.sha256 and models.file_sha256(path) != args.sha256.lower():
+                    raise PackageError(f"{path}: SHA-256 differs from --sha256; the file is not the one expected")
+                installed.append(models.install_file(path, packages_dir))
+            else:
+                installed.append(models.install_from_index(*_pair(what), index(), packages_dir, cache_dir,
+                                                           timeout=settings.timeout, progress=progress))
+        uncovered: list[str] = []
+        if args.for_project:
+            current, _ = models.installed_packages(packages_dir)
+            targets = [t.tag for t in config.targets if f"{config.source.tag}-{t.tag}" not in settings.pairs]
+            needed = models.plan_pairs(config.source.tag, targets, [], current, settings.pivot or None)
+            if not all(plan.ready for plan in needed):
+                needed = models.plan_pairs(config.source.tag, targets, index(), current, settings.pivot or None)
+            for plan in needed:
+                if not plan.covered:
+                    uncovered.append(plan.message)
+                    continue
+                for package in plan.to_install:
+                    installed.append(models.install_from_index(package.from_code, package.to_code, [package],
+                                                               packages_dir, cache_dir, timeout=settings.timeout,
+                                                               progress=progress))
+            for tag, model in settings.pairs.items():
+                print(f"{tag}: configured CTranslate2 model {model.path}", file=out)
+    for package in installed:
+        print(f"installed {package.describe()} in {packages_dir}", file=out)
+    if args.for_project and not installed and not uncovered:
+        print("every configured language pair already has a model", file=out)
+    for message in uncovered:
+        print(f"translate-flow: warning: {message}", file=err)
+    return EXIT_FINDINGS if uncovered else EXIT_OK
 
 
 def _stats(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -112,8 +112,9 @@ def parse_html(data: bytes, path: str) -> Page:
         raise HtmlError(f"{path}: cannot parse as HTML ({exc})") from None
     if root is None:
         raise HtmlError(f"{path}: not an HTML document (nothing to parse)")
-    _unnest_void_elements(root)
+    # Control characters first: moving a text that holds one (`<wbr>&#1;`) would fail.
     removed = _drop_control_characters(root)
+    _unnest_void_elements(root)
     if removed:
         warnings = (*warnings, f"{path}: removed {removed} control character(s) that HTML cannot hold")
     return Page(

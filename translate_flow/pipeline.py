@@ -11,18 +11,49 @@ import copy
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .assemble import AssembleOptions, Rejection, assemble
-from .catalog import Catalog, Counts, counts, make_template, now_stamp, read_po, translations, update, write_po
+from . import models
+from .catalog import (
+    MEMORY_PREFIX,
+    MACHINE_PREFIX,
+    Catalog,
+    Counts,
+    Key,
+    Message,
+    Proposal,
+    counts,
+    make_template,
+    needs_translation,
+    now_stamp,
+    read_po,
+    translations,
+    update,
+    with_proposals,
+    write_po,
+)
 from .config import Config
-from .errors import CatalogError, InputError, TranslateFlowError
+from .errors import CatalogError, InputError, ModelError, ModelNotFound, TranslateFlowError
+from .glossary import read_glossary
 from .htmldoc import Page, parse_html, serialize
-from .languages import Language
+from .languages import Language, argos_code
+from .languages import language as language_of
 from .segment import Segment, SegmentOptions, segment_page
+from .translate import (
+    DecodeOptions,
+    Engine,
+    ModelSpec,
+    PivotEngine,
+    PseudoEngine,
+    Translation,
+    Translator,
+    output_hash,
+)
 
 __all__ = [
     "Article",
@@ -36,6 +67,7 @@ __all__ = [
     "build",
     "extract",
     "stats",
+    "translate",
 ]
 
 GENERATOR = f"translate-flow {__version__}"
@@ -457,3 +489,270 @@ def stats(
                 continue
             results.append(CatalogStats(article.slug, language.tag, po, counts(catalog)))
     return results, problems
+
+
+# --- translate -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageRun:
+    """What ``translate`` did for one language."""
+
+    language: str
+    engine: str  # provenance of the model used, "" when nothing went to a model
+    from_model: int = 0  # entries filled by the model
+    from_memory: int = 0  # entries filled from reviewed translations elsewhere
+    skipped: int = 0  # entries left alone: reviewed, or edited by a person
+    unique: int = 0  # distinct texts sent to the model
+    unsure_tags: int = 0
+    loops: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class TranslateReport:
+    """What ``translate`` did."""
+
+    languages: tuple[LanguageRun, ...] = ()
+    files: tuple[WriteResult, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def from_model(self) -> int:
+        """Entries filled by a model, all languages."""
+        return sum(run.from_model for run in self.languages)
+
+    @property
+    def rate(self) -> float:
+        """Distinct texts the model translated per second."""
+        unique = sum(run.unique for run in self.languages)
+        return unique / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """Choices for one ``translate`` run, over the configuration's defaults."""
+
+    engine: str | None = None  # "argos", "ct2", "pseudo"; None: the configuration's
+    draft: bool = False  # beam size 1: fast first drafts
+    device: str | None = None
+    retranslate: bool = False  # replace untouched machine output too
+
+
+Progress = Callable[[str, int, int], None]  # (language, done, total)
+
+
+def translate(
+    config: Config,
+    *,
+    only: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    options: TranslateOptions = TranslateOptions(),
+    progress: Progress | None = None,
+) -> TranslateReport:
+    """Fill the catalogs' untranslated entries with machine translations, marked fuzzy.
+
+    Per language, every pending entry of every selected catalog goes to the model in one
+    batch (identical texts once); a reviewed translation of the same text in any catalog of
+    the language is reused instead. Reviewed and person-edited entries are never touched.
+    """
+    started = time.perf_counter()
+    targets = _targets(config, languages)
+    chosen = articles(config, only)
+    everything = articles(config)
+    glossary = read_glossary(config.glossary, config.source.tag, _shown(config, config.glossary))
+    engines = _Engines(config, options)
+    runs: list[LanguageRun] = []
+    files: list[WriteResult] = []
+    problems: list[Problem] = []
+    for language in targets:
+        begun = time.perf_counter()
+        catalogs: dict[Path, Catalog] = {}
+        for article in everything:
+            path = catalog_path(config, article, language)
+            shown = _shown(config, path)
+            try:
+                catalog = _read_catalog(path, shown)
+            except TranslateFlowError as exc:
+                if article in chosen:
+                    problems.append(_problem(shown, exc))
+                continue
+            if catalog is None:
+                if article in chosen:
+                    problems.append(Problem(shown, "catalog not found; run `translate-flow extract` first"))
+                continue
+            catalogs[path] = catalog
+        selected = [catalog_path(config, a, language) for a in chosen]
+        selected = [p for p in selected if p in catalogs]
+        memory = _memory(config, catalogs)
+        pending: dict[Path, list[Message]] = {}
+        skipped = 0
+        for path in selected:
+            for message in catalogs[path].active():
+                if needs_translation(message, retranslate=options.retranslate, digest=output_hash):
+                    pending.setdefault(path, []).append(message)
+                elif message.msgstr:
+                    skipped += 1
+        proposals: dict[Path, dict[Key, Proposal]] = {path: {} for path in pending}
+        to_model: list[str] = []
+        from_memory = 0
+        for path, messages in pending.items():
+            for message in messages:
+                remembered = memory.get(message.key) or memory.get((None, message.msgid))
+                if remembered is not None and remembered[1] != path:
+                    origin = _shown(config, remembered[1])
+                    proposals[path][message.key] = Proposal(
+                        remembered[0], (f"{MEMORY_PREFIX} reviewed translation in {origin}",))
+                    from_memory += 1
+                else:
+                    to_model.append(message.msgid)
+        unique = list(dict.fromkeys(to_model))
+        engine_name = ""
+        unsure = loops = from_model = 0
+        if unique:
+            try:
+                engine = engines.get(language)
+            except ModelError as exc:
+                # One language without a model does not stop the others.
+                problems.append(Problem(language.tag, str(exc)))
+                runs.append(LanguageRun(language.tag, "", skipped=skipped))
+                continue
+            total = len(unique)
+            done = 0
+
+            def advance(count: int) -> None:
+                nonlocal done
+                done += count
+                if progress is not None:
+                    progress(language.tag, min(done, total), total)
+
+            if progress is not None:
+                progress(language.tag, 0, total)
+            results = {r.msgid: r for r in engine.translate(unique, glossary.protected(language), advance)}
+            engine_name = next(iter(results.values())).engine
+            for path, messages in pending.items():
+                for message in messages:
+                    result = results.get(message.msgid)
+                    if result is None or message.key in proposals[path]:
+                        continue
+                    proposals[path][message.key] = Proposal(result.text, _provenance(result))
+                    from_model += 1
+            unsure = sum(1 for r in results.values() if r.unsure_tags)
+            loops = sum(1 for r in results.values() if r.loop)
+        for path, chosen_proposals in proposals.items():
+            if chosen_proposals:
+                updated = with_proposals(catalogs[path], chosen_proposals)
+                files.append(WriteResult(path, atomic_write(path, write_po(updated))))
+        runs.append(
+            LanguageRun(
+                language.tag, engine_name, from_model, from_memory, skipped, len(unique), unsure, loops,
+                time.perf_counter() - begun,
+            )
+        )
+    return TranslateReport(tuple(runs), tuple(files), tuple(problems), time.perf_counter() - started)
+
+
+def _provenance(result: Translation) -> tuple[str, ...]:
+    """The extracted comments that say where machine output came from and what to check."""
+    via = f" via {result.via}" if result.via else ""
+    comments = [
+        f"{MACHINE_PREFIX} {result.engine}{via} score={result.score:.2f} mt={output_hash(result.text)}"
+    ]
+    if result.unsure_tags:
+        tags = ", ".join(f"<{t}>" for t in result.unsure_tags)
+        comments.append(f"{MACHINE_PREFIX} check the tags {tags}: placed without a clear alignment")
+    if result.loop:
+        comments.append(f"{MACHINE_PREFIX} the output repeats itself (\u201c{result.loop}\u201d); check it")
+    return tuple(comments)
+
+
+def _memory(config: Config, catalogs: Mapping[Path, Catalog]) -> dict[Key, tuple[str, Path]]:
+    """Reviewed translations of a language by (msgctxt, msgid), and by msgid alone."""
+    memory: dict[Key, tuple[str, Path]] = {}
+    for path in sorted(catalogs):
+        for message in catalogs[path].active():
+            if message.reviewed:
+                memory.setdefault(message.key, (message.msgstr, path))
+                memory.setdefault((None, message.msgid), (message.msgstr, path))
+    return memory
+
+
+class _Engines:
+    """Engines by language pair, each model loaded once per run."""
+
+    def __init__(self, config: Config, options: TranslateOptions) -> None:
+        self.config = config
+        self.options = options
+        self.choice = options.engine or config.translate.engine
+        settings = config.translate
+        self.decode = DecodeOptions(
+            beam_size=1 if options.draft else settings.beam_size,
+            device=options.device or settings.device,
+            compute_type=settings.compute_type,
+            threads=settings.threads,
+            batch_tokens=settings.batch_tokens,
+            repetition_penalty=settings.repetition_penalty,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_ratio=settings.length_ratio,
+            max_decoding_length=settings.max_decoding_length,
+        )
+        self.loaded: dict[ModelSpec, Translator] = {}
+
+    def get(self, language: Language) -> Engine:
+        """The engine for source -> *language*; :class:`ModelNotFound` says what to do."""
+        if self.choice == "pseudo":
+            return PseudoEngine()
+        source = self.config.source
+        spec = self._spec(source, language)
+        if spec is not None:
+            return self._load(spec)
+        pivot_tag = self.config.models.pivot
+        if pivot_tag and pivot_tag not in (source.tag, language.tag) and self.choice != "ct2":
+            pivot = language_of(pivot_tag)
+            first, second = self._spec(source, pivot), self._spec(pivot, language)
+            if first is not None and second is not None:
+                return PivotEngine(self._load(first), self._load(second), pivot.tag)
+        pair = f"{source.tag}-{language.tag}"
+        raise ModelNotFound(
+            f"no model translates {source.tag} to {language.tag}: run `translate-flow models install "
+            f"--for-project`, or configure a CTranslate2 model under [models.pairs.\"{pair}\"] "
+            "(see the README)"
+        )
+
+    def _spec(self, source: Language, target: Language) -> ModelSpec | None:
+        pairs = self.config.models.pairs
+        configured = pairs.get(f"{source.tag}-{target.tag}") or pairs.get(f"{source.primary}-{target.primary}")
+        if configured is not None and self.choice in ("auto", "ct2"):
+            return ModelSpec(
+                name=configured.name,
+                version=configured.version,
+                engine="ct2",
+                model_dir=configured.path,
+                source_sentencepiece=configured.sentencepiece,
+                target_sentencepiece=configured.target_sentencepiece,
+                source_prefix=tuple(t for t in (configured.source_token, configured.source_prefix) if t),
+                target_prefix=(configured.target_token,) if configured.target_token else (),
+                add_end_token=configured.add_end_token,
+                max_input_tokens=configured.max_input_tokens,
+            )
+        if self.choice not in ("auto", "argos"):
+            return None
+        packages_dir = models.default_packages_dir(self.config.models.packages_dir)
+        package = models.find_installed(packages_dir, argos_code(source), argos_code(target))
+        if package is None or package.path is None:
+            return None
+        return ModelSpec(
+            name=f"translate-{package.from_code}_{package.to_code}",
+            version=package.package_version,
+            engine="argos",
+            model_dir=package.path / "model",
+            source_sentencepiece=package.path / "sentencepiece.model",
+            target_sentencepiece=package.path / "sentencepiece.model",
+            max_input_tokens=self.config.translate.max_input_tokens,
+        )
+
+    def _load(self, spec: ModelSpec) -> Translator:
+        if spec not in self.loaded:
+            self.loaded[spec] = Translator(spec, self.decode)
+        return self.loaded[spec]

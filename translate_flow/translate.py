@@ -137,7 +137,7 @@ class PseudoEngine:
 # Where a long input may be cut, best first: sentence ends, clause ends, commas, spaces.
 _CLAUSE_BREAKS = (re.compile(r"(?<=[.!?。！？])\s+"), re.compile(r"(?<=[;:；：])\s*"),
                   re.compile(r"(?<=[,，、])\s*"), re.compile(r"\s+"))
-_PLACEHOLDER_FORMS = ("⟦{n}⟧", "[{n}]", "<{n}>", "{{{n}}}", "#{n}#", "X{n}X")
+_PLACEHOLDER_FORMS = ("⟦{n}⟧", "[{n}]", "{{{n}}}", "<{n}>", "#{n}#", "X{n}X", "x{n}x", "{n}")
 
 
 @dataclass(frozen=True)
@@ -347,15 +347,23 @@ class Translator:
         to_place = [i for i in prepared.items if i.key not in found]
         placement = alignment.place(to_place, source_spans, target, target_spans, links)
         placed = {**placement.spans, **found}
+        unsure_keys = set(placement.unsure)
+        # A tag around nothing but protected text wraps exactly that text in the target.
+        for tag in prepared.items:
+            for key, mark in prepared.protected.placeholders.items():
+                point = next(i for i in prepared.items if i.key == key)
+                if tag.kind == "open" and (tag.start, tag.end) == (point.start, point.end):
+                    placed[tag.key] = placed[key]
+                    unsure_keys.discard(tag.key)
         items = tuple(prepared.items)
-        result = alignment.render(target, items, Placement(placed, placement.unsure), prepared.protected.renderings)
+        result = alignment.render(target, items, Placement(placed, frozenset(unsure_keys)), prepared.protected.renderings)
         for key, mark in prepared.protected.placeholders.items():
             result = result.replace(mark, "")  # a placeholder the model repeated
         try:
             check_tags(prepared.msgid, result)
         except TagMismatch:  # pragma: no cover - placement always yields every tag once
             result = prepared.msgid
-        unsure = tuple(sorted(k for k in placement.unsure if not k.startswith("@")))
+        unsure = tuple(sorted(k for k in unsure_keys if not k.startswith("@")))
         average = score / max(1, len(parts))
         return Translation(prepared.msgid, result, round(average, 4), self.spec.describe(), unsure, find_loop(target))
 

@@ -1,0 +1,295 @@
+"""Machine translation on real CTranslate2 models the tests build (random weights, seeded).
+
+The output is gibberish, so the tests check what must hold whatever a model says: every
+tag comes back, properly nested; protected text comes back as the glossary renders it;
+nothing is truncated; the same model and input give the same output; and a translator's
+work is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import modelfactory
+import polib
+import pytest
+from conftest import SAMPLE_ARTICLE, MakeProject, msgfmt_check
+from treecompare import load
+
+from translate_flow import pipeline
+from translate_flow.config import Config
+from translate_flow.errors import ModelError
+from translate_flow.markup import check_tags
+from translate_flow.pseudo import pseudolocalize
+from translate_flow.segment import segment_page
+from translate_flow.htmldoc import parse_html
+from translate_flow.translate import (
+    DecodeOptions,
+    ModelSpec,
+    PseudoEngine,
+    Translator,
+    find_loop,
+    output_hash,
+)
+
+BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=24, device="cpu", threads=1)
+NAMES = [("Serikzhan Bilash", "Серикжан Билаш"), ("Aiman Umarova", "Айман Умарова"),
+         ("Bitter Winter", "Bitter Winter")]
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tiny en-ru and en-zh Argos packages, unpacked, and an NLLB-style en-kk model."""
+    root = tmp_path_factory.mktemp("models")
+    for target, seed in (("ru", 1), ("zh", 2)):
+        package = modelfactory.build_argos_package(root / "packages-src", "en", target, seed=seed)
+        with zipfile.ZipFile(package) as archive:
+            archive.extractall(root / "unpacked")
+    modelfactory.build_nllb_style_model(root / "nllb", seed=3)
+    return root
+
+
+def argos_spec(models_dir: Path, target: str = "ru", **changes: object) -> ModelSpec:
+    folder = models_dir / "unpacked" / modelfactory.package_dirname("en", target)
+    spec = ModelSpec(f"translate-en_{target}", "1.0", "argos", folder / "model",
+                     folder / "sentencepiece.model", folder / "sentencepiece.model")
+    return ModelSpec(**{**spec.__dict__, **changes})  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def ru(models_dir: Path) -> Translator:
+    return Translator(argos_spec(models_dir), BOUNDED)
+
+
+def sample_msgids() -> list[str]:
+    page = parse_html(SAMPLE_ARTICLE.read_bytes(), "sample.html")
+    return list(dict.fromkeys(s.msgid for s in segment_page(page.tree)))
+
+
+def test_every_tag_comes_back_whatever_the_model_says(ru: Translator) -> None:
+    msgids = sample_msgids()
+    tagged = [m for m in msgids if "<" in m]
+    assert len(tagged) > 20
+    for result in ru.translate(msgids):
+        check_tags(result.msgid, result.text)  # raises on a lost, doubled or crossed tag
+        assert result.text and result.engine == "argos translate-en_ru 1.0"
+
+
+def test_same_model_same_input_same_output(models_dir: Path, ru: Translator) -> None:
+    msgids = sample_msgids()[:40]
+    again = Translator(argos_spec(models_dir), BOUNDED)
+    assert [r.text for r in ru.translate(msgids)] == [r.text for r in again.translate(msgids)]
+
+
+def test_identical_inputs_are_translated_once(models_dir: Path) -> None:
+    translator = Translator(argos_spec(models_dir), BOUNDED)
+    results = translator.translate(["Hello there.", "Hello there.", "Goodbye."])
+    assert results[0] == results[1] and translator.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("msgid", "expected"),
+    [
+        ("Serikzhan Bilash met Aiman Umarova in Almaty.", ["Серикжан Билаш", "Айман Умарова"]),
+        ("Write to info@bitterwinter.org or see https://bitterwinter.org/about/ now.",
+         ["info@bitterwinter.org", "https://bitterwinter.org/about/"]),
+        ("The fine was $ 300 on August 16, 2019 for 3,000 people.", ["300", "16", "2019", "3,000"]),
+        ("She read <em1>Bitter Winter</em1> every day.", ["<em1>Bitter Winter</em1>"]),
+    ],
+    ids=["names", "email-and-url", "numbers", "dnt-inside-tag"],
+)
+def test_protected_text_comes_back(ru: Translator, msgid: str, expected: list[str]) -> None:
+    result = ru.translate([msgid], NAMES)[0]
+    for text in expected:
+        assert result.text.count(text) == 1, result.text
+    check_tags(msgid, result.text)
+
+
+def test_placeholders_use_a_form_the_tokenizer_keeps(ru: Translator) -> None:
+    mark = ru.placeholder(7)
+    ids = ru.source_sp.encode(mark)
+    assert ru.source_sp.unk_id() not in ids and ru.source_sp.decode(ids) == mark
+
+
+def test_long_inputs_are_cut_at_clauses_never_truncated(models_dir: Path) -> None:
+    translator = Translator(argos_spec(models_dir, max_input_tokens=40), BOUNDED)
+    sentence = "The court in Almaty, which heard the case, fined him; his lawyer appealed. "
+    text = sentence * 6
+    chunks = translator._chunks(0, text.strip())
+    assert len(chunks) > 1
+    assert "".join(c.text for c in chunks) == text.strip()
+    assert all(len(c.tokens) <= 40 for c in chunks)
+    assert all(c.text.rstrip().endswith((".", ",", ";")) for c in chunks[:-1])
+    result = translator.translate([f"<b1>{text.strip()}</b1>"])[0]
+    check_tags(result.msgid, result.text)
+
+
+def test_nllb_style_model_with_a_target_token(models_dir: Path) -> None:
+    folder = models_dir / "nllb"
+    spec = ModelSpec("nllb-tiny", "1", "ct2", folder / "model", folder / "sentencepiece.model",
+                     folder / "sentencepiece.model", source_prefix=("eng_Latn",),
+                     target_prefix=("kaz_Cyrl",), add_end_token=True)
+    translator = Translator(spec, BOUNDED)
+    result = translator.translate(["See <a1>the report</a1> now."])[0]
+    check_tags(result.msgid, result.text)
+    assert "kaz_Cyrl" not in result.text and result.text.strip()
+
+
+@pytest.mark.parametrize(
+    ("problem", "change"),
+    [("model.bin", {"model_dir": Path("/nonexistent/model")}),
+     ("sentencepiece", {"source_sentencepiece": Path("/nonexistent/sp.model")})],
+    ids=["missing-model", "missing-tokenizer"],
+)
+def test_missing_model_files_are_one_clear_error(models_dir: Path, problem: str, change: dict[str, Path]) -> None:
+    with pytest.raises(ModelError, match="missing; reinstall"):
+        Translator(argos_spec(models_dir, **change), BOUNDED)
+
+
+def test_corrupt_model_is_a_model_error(models_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "model.bin").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="cannot load the model"):
+        Translator(argos_spec(models_dir, model_dir=tmp_path / "model"), BOUNDED)
+
+
+def test_pseudo_engine_keeps_tags() -> None:
+    result = PseudoEngine().translate(["See <a1>the report</a1>."])[0]
+    assert result.text == pseudolocalize("See <a1>the report</a1>.") and "<a1>" in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "loop"),
+    [("the the the cat", "the"), ("a b c a b c a b c", "a b c"), ("no loop here at all", None),
+     ("他说他说他说", "他 说"), ("1, 2, 3.", None)],
+    ids=["word", "trigram", "none", "chinese", "punctuation"],
+)
+def test_find_loop(text: str, loop: str | None) -> None:
+    assert find_loop(text) == loop
+
+
+# --- the translate stage on a project ---------------------------------------------------------
+
+
+def translated_project(make_project: MakeProject, models_dir: Path, pages: list[Path | tuple[str, str]]) -> Config:
+    extra = f"""
+[models]
+packages_dir = "{models_dir / 'unpacked'}"
+pivot = ""
+
+[models.pairs."en-kk"]
+path = "{models_dir / 'nllb' / 'model'}"
+sentencepiece = "{models_dir / 'nllb' / 'sentencepiece.model'}"
+source_token = "eng_Latn"
+target_token = "kaz_Cyrl"
+name = "nllb-tiny"
+
+[translate]
+beam_size = 2
+max_decoding_length = 24
+device = "cpu"
+threads = 1
+"""
+    config = make_project(pages, extra=extra)
+    assert not pipeline.extract(config).problems
+    return config
+
+
+def po(config: Config, locale: str, slug: str = "bilash-free-but-silenced") -> Path:
+    return config.locales / locale / "LC_MESSAGES" / f"{slug}.po"
+
+
+def test_whole_pipeline_on_the_sample_article(make_project: MakeProject, models_dir: Path) -> None:
+    config = translated_project(make_project, models_dir, [SAMPLE_ARTICLE])
+    report = pipeline.translate(config)
+    assert not report.problems
+    engines = {run.language: run.engine for run in report.languages}
+    assert engines == {"kk": "ct2 nllb-tiny", "ru": "argos translate-en_ru 1.0", "zh-Hans": "argos translate-en_zh 1.0"}
+    for locale in ("kk", "ru", "zh_Hans"):
+        msgfmt_check(po(config, locale))
+        for entry in polib.pofile(str(po(config, locale))):
+            assert entry.msgstr and "fuzzy" in entry.flags
+            assert f"mt={output_hash(entry.msgstr)}" in entry.comment
+            check_tags(entry.msgid, entry.msgstr)
+    built = pipeline.build(config)
+    assert not built.problems
+    for lang in ("kk", "ru", "zh-Hans"):
+        page = load((config.build_dir / lang / "bilash-free-but-silenced.html").read_bytes())
+        assert page.get("lang") == lang and len(page.findall(".//a")) > 50
+
+
+def edit(path: Path, changes: dict[str, tuple[str, bool]]) -> None:
+    catalog = polib.pofile(str(path))
+    for msgid, (msgstr, fuzzy) in changes.items():
+        entry = catalog.find(msgid)
+        assert entry is not None
+        entry.msgstr = msgstr
+        if not fuzzy and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalog.save(str(path))
+
+
+def test_translator_work_is_never_touched(make_project: MakeProject, models_dir: Path) -> None:
+    config = translated_project(make_project, models_dir, [SAMPLE_ARTICLE])
+    reviewed, edited = "HOME", "NEWS"
+    edit(po(config, "ru"), {reviewed: ("ГЛАВНАЯ", False)})
+    pipeline.translate(config, languages=["ru"])
+    first = {e.msgid: (e.msgstr, e.flags) for e in polib.pofile(str(po(config, "ru")))}
+    assert first[reviewed] == ("ГЛАВНАЯ", [])
+    edit(po(config, "ru"), {edited: ("НОВОСТИ", True)})  # a person's edit, still fuzzy
+    report = pipeline.translate(config, languages=["ru"], options=pipeline.TranslateOptions(retranslate=True))
+    after = {e.msgid: (e.msgstr, e.flags) for e in polib.pofile(str(po(config, "ru")))}
+    assert after[reviewed] == ("ГЛАВНАЯ", [])
+    assert after[edited] == ("НОВОСТИ", ["fuzzy"])
+    assert report.languages[0].from_model == len(first) - 2  # all other machine output, again
+    for entry in polib.pofile(str(po(config, "ru"))):
+        if entry.msgid not in (reviewed, edited):
+            assert entry.comment.count(f"mt={output_hash(entry.msgstr)}") == 1
+
+
+def test_same_project_same_catalogs(make_project: MakeProject, models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    config = translated_project(make_project, models_dir, [SAMPLE_ARTICLE])
+    pipeline.translate(config)
+    first = {p.relative_to(config.root): p.read_bytes() for p in config.locales.rglob("*.po")}
+    again = config.root.parent / "again"
+    import shutil
+    shutil.copytree(config.root, again)
+    for path in again.joinpath("locales").rglob("*.po"):
+        path.unlink()
+    from translate_flow.config import load_config
+    copy = load_config(again / "translate-flow.toml")
+    pipeline.extract(copy)
+    pipeline.translate(copy)
+    assert {p.relative_to(copy.root): p.read_bytes() for p in copy.locales.rglob("*.po")} == first
+
+
+def test_without_retranslate_nothing_is_redone(make_project: MakeProject, models_dir: Path) -> None:
+    config = translated_project(make_project, models_dir, [SAMPLE_ARTICLE])
+    pipeline.translate(config, languages=["zh-Hans"])
+    before = po(config, "zh_Hans").read_bytes()
+    report = pipeline.translate(config, languages=["zh-Hans"])
+    assert report.languages[0].from_model == 0 and po(config, "zh_Hans").read_bytes() == before
+
+
+def test_reviewed_translations_are_reused_across_articles(make_project: MakeProject, models_dir: Path) -> None:
+    page = "<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body><p>The court fined him.</p></body></html>"
+    config = translated_project(make_project, models_dir, [("one.html", page.format(title="One")),
+                                                           ("two.html", page.format(title="Two"))])
+    edit(po(config, "ru", "one"), {"The court fined him.": ("Суд оштрафовал его.", False)})
+    report = pipeline.translate(config, languages=["ru"])
+    assert report.languages[0].from_memory == 1
+    entry = polib.pofile(str(po(config, "ru", "two"))).find("The court fined him.")
+    assert entry is not None and entry.msgstr == "Суд оштрафовал его." and "fuzzy" in entry.flags
+    assert "memory: reviewed translation in locales/ru/LC_MESSAGES/one.po" in entry.comment
+
+
+def test_missing_model_says_what_to_do(make_project: MakeProject, tmp_path: Path) -> None:
+    config = make_project([SAMPLE_ARTICLE], targets=["ru"],
+                          extra=f'\n[models]\npackages_dir = "{tmp_path / "empty"}"\n')
+    pipeline.extract(config)
+    report = pipeline.translate(config)
+    assert [(p.path, p.kind) for p in report.problems] == [("ru", "input")]
+    assert re.search(r"models install --for-project.*models\.pairs\.\"en-ru\"", report.problems[0].message)
