@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import polib
 import pytest
 
 from translate_flow.config import Config, load_config
+
+# The package index server's fixtures (`server`, `dist`), for every test module.
+pytest_plugins = ["packageserver"]
 
 DATA = Path(__file__).parent / "data"
 PAGES = DATA / "pages"
@@ -29,6 +32,27 @@ min_complete = 0
 """
 
 MakeProject = Callable[..., Config]
+PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def argos_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A throwaway $HOME for the whole run, set before argostranslate is first imported.
+
+    argostranslate reads its settings and creates its folders once, at import; listing
+    installed packages imports it, so it must find this environment and never the user's.
+    """
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        patch.setenv("XDG_DATA_HOME", str(home / "data"))
+        patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+        patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
+        for name in PROXY_VARIABLES:
+            patch.delenv(name, raising=False)
+        patch.setenv("no_proxy", "127.0.0.1,localhost")
+        yield home
 
 
 def write_config(root: Path, targets: Iterable[str] = ("kk", "ru", "zh-Hans"), extra: str = "") -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import DATA, PAGES, REPO, MakeProject, fill_catalogs, msgfmt_check, write_config
+from packageserver import Dist, Server
 
 from translate_flow.cli import main
 from translate_flow.config import Config
@@ -75,8 +76,10 @@ def _assert_one_error_line(err: str, *expected: str) -> str:
         (["extract"], "translate-flow extract --article"),
         (["build"], "translate-flow build --lang"),
         (["stats"], "translate-flow stats --lang kk --json"),
+        (["translate"], "translate-flow translate --engine pseudo"),
+        (["models"], "translate-flow models install --for-project"),
     ],
-    ids=["main", "extract", "build", "stats"],
+    ids=["main", "extract", "build", "stats", "translate", "models"],
 )
 def test_help_shows_examples(
     argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
@@ -485,3 +488,115 @@ def test_process_bad_configuration(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- translate and models ----------------------------------------------------------------------
+
+
+def test_translate_with_the_pseudo_engine(run: Run, make_project: MakeProject) -> None:
+    config = _project(make_project)
+    assert run("extract")[0] == 0
+    code, out, err = run("translate", "--engine", "pseudo", "--lang", "ru")
+    assert code == 0, err
+    assert "ru: " in out and "from the model with pseudo" in out
+    entries = list(polib.pofile(str(_catalog(config, "inline-markup"))))
+    assert entries and all(e.msgstr.startswith("[") and "fuzzy" in e.flags for e in entries)
+    assert run("build", "--lang", "ru")[0] == 0
+
+
+def test_translate_without_models_names_each_language_and_exits_2(
+    run: Run, make_project: MakeProject, tmp_path: Path
+) -> None:
+    make_project([INLINE], targets=TARGETS, extra=f'\n[models]\npackages_dir = "{tmp_path / "none"}"\n')
+    run("extract")
+    code, out, err = run("translate")
+    lines = _error_lines(err)
+    assert code == 2 and "Traceback" not in err
+    assert [line.split(":")[0] for line in lines if "error" in line] == ["ru", "kk"]
+    assert all("models install --for-project" in line for line in lines if "error" in line)
+
+
+def _index_project(make_project: MakeProject, server: Server, dist: Dist, tmp_path: Path) -> Config:
+    index = server.publish([dist["en_ru-1.0"], dist["en_zh-1.0"]])
+    extra = f"""
+[models]
+packages_dir = "{tmp_path / 'packages'}"
+cache_dir = "{tmp_path / 'cache'}"
+index_url = "{index}"
+timeout = 3
+"""
+    return make_project([INLINE], targets=("kk", "ru", "zh-Hans"), extra=extra)
+
+
+def test_models_install_for_project_and_manage(
+    run: Run, make_project: MakeProject, server: Server, dist: Dist, tmp_path: Path
+) -> None:
+    _index_project(make_project, server, dist, tmp_path)
+    code, out, err = run("models", "install", "--for-project")
+    assert code == 1  # kk has no Argos package: a finding, with what to do
+    assert "installed translate-en_ru 1.0" in out and "installed translate-en_zh 1.0" in out
+    assert 'models.pairs."en-kk"' in err and "kaz_Cyrl" in err and "Traceback" not in err
+    code, out, _ = run("models", "list")
+    assert code == 0 and "en-ru  translate-en_ru 1.0" in out and "en-zh  translate-en_zh 1.0" in out
+    code, out, _ = run("models", "info", "en-ru")
+    assert code == 0 and "English → Russian" in out and str(tmp_path / "packages") in out
+    code, out, _ = run("models", "available")
+    assert code == 0 and out.count("translate-en_") == 2
+    code, out, _ = run("models", "remove", "en-ru")
+    assert code == 0 and "removed translate-en_ru 1.0" in out
+    assert not any(p.name.startswith("translate-en_ru") for p in (tmp_path / "packages").iterdir())
+    code, _, err = run("models", "remove", "en-ru")
+    _assert_one_error_line(err, "nothing to remove")
+    assert code == 2
+
+
+def test_models_install_from_a_file_and_a_url(
+    run: Run, make_project: MakeProject, server: Server, dist: Dist, tmp_path: Path
+) -> None:
+    _index_project(make_project, server, dist, tmp_path)
+    package = dist["en_ru-1.1"]
+    code, out, err = run("models", "install", str(package.path), "--sha256", package.sha256)
+    assert code == 0 and "installed translate-en_ru 1.1" in out, err
+    code, out, err = run("models", "install", server.url(dist["en_zh-1.0"].path.name))
+    assert code == 0 and "installed translate-en_zh 1.0" in out, err
+    code, _, err = run("models", "install", str(package.path), "--sha256", "0" * 64)
+    _assert_one_error_line(err, "SHA-256")
+    assert code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [(["models", "install", "--index", "http://127.0.0.1:9/index.json", "en-ru"], "cannot reach the package index"),
+     (["models", "install", "ru"], "not a language pair"),
+     (["models", "install"], "say what to install")],
+    ids=["unreachable-index", "bad-pair", "nothing-to-install"],
+)
+def test_models_errors_are_one_line(run: Run, make_project: MakeProject, argv: list[str], expected: str) -> None:
+    _project(make_project)
+    code, _, err = run(*argv)
+    _assert_one_error_line(err, expected)
+    assert code == 2
+
+
+def test_models_install_rejects_a_malicious_package(run: Run, make_project: MakeProject, tmp_path: Path) -> None:
+    import zipfile
+
+    _project(make_project)
+    evil = tmp_path / "evil.argosmodel"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("translate-en_ru-1_0/metadata.json", "{}")
+        archive.writestr("../escaped.txt", "x")
+    code, _, err = run("models", "install", str(evil))
+    _assert_one_error_line(err, "evil.argosmodel")
+    assert code == 2 and not (tmp_path.parent / "escaped.txt").exists()
+
+
+def test_translate_logs_plain_progress_without_a_terminal(make_project: MakeProject, tmp_path: Path) -> None:
+    _project(make_project)
+    env = {**os.environ, "CI": "true", "PYTHONPATH": str(REPO)}
+    for argv in (["extract"], ["translate", "--engine", "pseudo"]):
+        result = subprocess.run([sys.executable, "-m", "translate_flow", *argv], cwd=tmp_path,
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+    assert "ru: 0/" in result.stderr and "segments" in result.stderr and "Traceback" not in result.stderr
+    assert "segments translated" in result.stdout

@@ -7,20 +7,15 @@ broken archive is a real zip written here with ``zipfile``.
 
 from __future__ import annotations
 
-import hashlib
-import http.server
 import io
 import json
 import os
-import shutil
 import socket
 import stat
-import threading
 import time
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,147 +24,14 @@ import pytest
 import sentencepiece as spm
 
 import modelfactory as mf
+from packageserver import Dist, Server
 from translate_flow import models
 from translate_flow.errors import ModelError, ModelNotFound, NetworkError, PackageError
 from translate_flow.models import PackageInfo
 
-PROXY_VARIABLES = (
-    "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"
-)
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module", autouse=True)
-def argos_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A throwaway $HOME for the whole module, set before argostranslate is first imported.
-
-    argostranslate reads its settings and creates its folders once, at import; the first
-    call that lists installed packages imports it, so it must find this environment.
-    """
-    home = tmp_path_factory.mktemp("home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HOME", str(home))
-        patch.setenv("XDG_DATA_HOME", str(home / "data"))
-        patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-        patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
-        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
-        for name in PROXY_VARIABLES:
-            patch.delenv(name, raising=False)
-        patch.setenv("no_proxy", "127.0.0.1,localhost")
-        yield home
-
-
-@dataclass(frozen=True)
-class Built:
-    """A package file made by modelfactory, with what its metadata says."""
-
-    path: Path
-    from_code: str
-    to_code: str
-    version: str
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
-
-
-Dist = dict[str, Built]
-
-
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Dist:
-    out = tmp_path_factory.mktemp("dist")
-    specs = [("en", "ru", "1.0", 0), ("en", "ru", "1.1", 1), ("en", "zh", "1.0", 0)]
-    return {
-        f"{a}_{b}-{version}": Built(
-            mf.build_argos_package(out, a, b, package_version=version, seed=seed), a, b, version
-        )
-        for a, b, version, seed in specs
-    }
-
-
-@dataclass
-class Server:
-    """A loopback HTTP server over ``root`` that records the path of every GET."""
-
-    root: Path
-    base: str
-    requests: list[str] = field(default_factory=list)
-
-    def url(self, name: str) -> str:
-        return f"{self.base}/{name}"
-
-    def publish(
-        self,
-        packages: Sequence[Built],
-        *,
-        checksum_key: str = "sha256",
-        checksum: Callable[[Built], str | None] = lambda built: built.sha256,
-        extra: Sequence[object] = (),
-    ) -> str:
-        """Serve *packages* and an ``index.json`` listing them; return the index URL."""
-        entries: list[object] = []
-        for built in packages:
-            shutil.copyfile(built.path, self.root / built.path.name)
-            entry: dict[str, Any] = mf.package_metadata(
-                built.from_code,
-                built.to_code,
-                package_version=built.version,
-                links=[self.url(built.path.name)],
-            )
-            digest = checksum(built)
-            if digest is not None:
-                entry[checksum_key] = digest
-            entries.append(entry)
-        (self.root / "index.json").write_text(json.dumps([*entries, *extra]), encoding="utf-8")
-        return self.url("index.json")
-
-
-@pytest.fixture
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    root = tmp_path_factory.mktemp("www")
-    state = Server(root, "")
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(root), **kwargs)
-
-        def do_GET(self) -> None:
-            state.requests.append(self.path)
-            if self.path == "/short.argosmodel":  # announces 1000 bytes, sends 10
-                self.send_response(200)
-                self.send_header("Content-Length", "1000")
-                self.end_headers()
-                self.wfile.write(b"PK\x03\x04short!")
-            elif self.path == "/drip/index.json":  # a byte now and then, never done
-                self.send_response(200)
-                self.end_headers()
-                until = time.monotonic() + 10
-                try:
-                    while time.monotonic() < until:
-                        self.wfile.write(b" ")
-                        self.wfile.flush()
-                        time.sleep(0.2)
-                except OSError:
-                    pass
-            else:
-                super().do_GET()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 def snapshot(root: Path) -> list[tuple[str, str, int, int]]:
