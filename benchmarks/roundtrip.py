@@ -375,7 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     versions = {
         "python": platform.python_version(),
         "lxml": metadata.version("lxml"),
-        "pysbd": metadata.version("pysbd"),
+        "sentencex": metadata.version("sentencex"),
         "translate-flow": metadata.version("translate-flow"),
         "translate-toolkit": ttk_versions["translate-toolkit"],
     }

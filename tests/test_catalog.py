@@ -8,7 +8,10 @@ from pathlib import Path
 import polib
 import pytest
 from conftest import msgfmt_check
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from translate_flow import catalog as catalog_module
 from translate_flow.catalog import (
     Catalog,
     Message,
@@ -205,3 +208,140 @@ def test_counts_words_without_tags() -> None:
     tally = counts(catalog)
     assert (tally.translated, tally.fuzzy, tally.untranslated) == (0, 1, 1)
     assert (tally.fuzzy_words, tally.untranslated_words, tally.total_words) == (2, 3, 5)
+
+
+# --- the .po text: exactly polib's, written and read faster -------------------------------------
+
+PO_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+# Pieces that test wrapping, escaping and line splitting: spaces, hyphens, long words,
+# quotes, backslashes, control characters, no-break and other Unicode spaces.
+_PIECES = st.sampled_from([
+    "a", "b c", " ", "  ", "-", "--", "hyphen-ated", "word", "\\", '"', "\n", "\t", "\r",
+    "\x0b", "\x08", "\x0c", "*", ":", ",", "#", "é", "中", "\xa0", "\u2028", "\u3000", "\x85",
+    "averyveryverylongwordwithoutanybreaksatallthatgoesonandonandonforeverandever",
+])
+# Texts around the width where polib starts to wrap, which a random length seldom hits.
+_NEAR_WIDTH = st.tuples(st.integers(60, 90), st.sampled_from(["word ", "ab-cd ", "x", "é ", 'q" '])).map(
+    lambda length_unit: (length_unit[1] * 90)[: length_unit[0]]
+)
+_TEXT = st.one_of(st.lists(_PIECES, max_size=40).map("".join), _NEAR_WIDTH)
+# Comments short enough that polib leaves them whole: write_po never wraps comments.
+_COMMENT = _TEXT.filter(lambda text: all(len(line) <= 70 for line in text.split("\n")))
+_PATH = st.lists(st.sampled_from(list("ab-/ .*x09")), min_size=1, max_size=30).map("".join)
+_MESSAGES = st.builds(
+    Message,
+    msgid=_TEXT, msgstr=_TEXT, msgctxt=st.none() | _TEXT,
+    flags=st.lists(st.sampled_from(["fuzzy", "python-format"]), max_size=2).map(tuple),
+    references=st.lists(st.tuples(_PATH, st.integers(0, 99999)), max_size=6).map(tuple),
+    auto_comments=st.lists(_COMMENT, max_size=3).map(tuple),
+    translator_comments=st.lists(_COMMENT, max_size=3).map(tuple),
+    previous_msgid=st.none() | _TEXT, previous_msgctxt=st.none() | _TEXT,
+    obsolete=st.booleans(),
+)
+_CATALOGS = st.builds(
+    Catalog,
+    header=st.lists(
+        st.tuples(st.sampled_from(["Language", "X-B10", "X-b9", "X-A", "Plural-Forms", "x-a2"]),
+                  st.text(st.sampled_from("ab :;=-\\\"é"), max_size=12)),
+        max_size=5,
+    ).map(tuple),
+    messages=st.lists(_MESSAGES, max_size=5).map(tuple),
+    header_comment=_TEXT,
+    header_flags=st.sampled_from([(), ("fuzzy",)]),
+)
+
+
+def _polib_text(catalog: Catalog) -> str:
+    """The catalog as polib writes it (how write_po wrote it before it had its own writer)."""
+    po = polib.POFile(wrapwidth=79)
+    po.header = catalog.header_comment
+    po.metadata = dict(catalog.header)
+    po.metadata_is_fuzzy = "fuzzy" in catalog.header_flags
+    for m in catalog.messages:
+        po.append(polib.POEntry(
+            msgid=m.msgid, msgstr=m.msgstr, msgctxt=m.msgctxt, flags=list(m.flags),
+            occurrences=[(path, str(line)) for path, line in m.references],
+            comment="\n".join(m.auto_comments), tcomment="\n".join(m.translator_comments),
+            previous_msgid=m.previous_msgid, previous_msgctxt=m.previous_msgctxt, obsolete=m.obsolete,
+        ))
+    text: str = po.__unicode__()
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _read_through_polib(text: str) -> Catalog | str:
+    """read_po's result (or error) when polib reads everything."""
+    original = catalog_module._read_common
+    catalog_module._read_common = lambda text: None
+    try:
+        return read_po(text, "x.po")
+    except CatalogError as exc:
+        return str(exc)
+    finally:
+        catalog_module._read_common = original
+
+
+def _read(text: str) -> Catalog | str:
+    try:
+        return read_po(text, "x.po")
+    except CatalogError as exc:
+        return str(exc)
+
+
+@PO_SETTINGS
+@given(_CATALOGS)
+def test_write_po_writes_what_polib_writes(catalog: Catalog) -> None:
+    assert write_po(catalog) == _polib_text(catalog)
+
+
+def test_long_comments_stay_on_one_line_and_read_back_whole() -> None:
+    provenance = "machine translation: argos translate-ru_en 1.9 + argos translate-en_zh 1.9 via en score=-0.42 mt=3f2a9c1b0d"
+    catalog = Catalog(messages=(Message("Суд", "法院", auto_comments=("body > p[1]", provenance),
+                                        translator_comments=(("a long note " * 10).strip(),)),))
+    text = write_po(catalog)
+    assert f"#. {provenance}\n" in text
+    message = read_po(text, "x.po").messages[0]
+    assert message.auto_comments == ("body > p[1]", provenance)
+    assert message.translator_comments == (("a long note " * 10).strip(),)
+
+
+@PO_SETTINGS
+@given(_CATALOGS)
+def test_read_po_reads_what_polib_reads(catalog: Catalog) -> None:
+    text = write_po(catalog)
+    assert _read(text) == _read_through_polib(text)
+
+
+_LINES = st.one_of(
+    st.sampled_from([
+        "", " ", "#", "# translator", "#. extracted", "#: a.html:3 b-c.html:x", "#: p:\u00b2 q:0 r: :5", "#: ", "#, fuzzy",
+        "#,fuzzy", "#| msgid \"old\"", "#| \"more\"", "#| msgid_plural \"x\"", "#~ msgid \"gone\"",
+        "#~ msgstr \"weg\"", "#~| msgid \"x\"", "#~ \"cont\"", "#foo", "##", "msgid \"a\"",
+        "msgstr \"b\"", "msgctxt \"c\"", "msgid\t\"tab\"", "msgid_plural \"p\"", "msgstr[0] \"s\"",
+        "\"continued\"", "\"bad\"quote\"", "\"escaped\\\"quote\"", "\"trailing\\\"", "  \"indented\"",
+        "msgid \"\"", "msgstr \"\"", "\"Language: ru\\n\"", "\"X-A: 1\\n\"", "\"no colon\\n\"",
+        "garbage", "\ufeffmsgid \"bom\"", "#~ msgid \"un\"closed\"",
+    ]),
+    _TEXT.map(lambda t: "# " + t.replace("\n", " ").replace("\r", " ")),
+)
+
+
+@PO_SETTINGS
+@given(st.lists(_LINES, max_size=25), st.sampled_from(["\n", "\r\n"]))
+def test_read_po_agrees_with_polib_on_any_lines(lines: list[str], newline: str) -> None:
+    text = newline.join(lines)
+    assert _read(text) == _read_through_polib(text)
+
+
+ODD_BUT_READABLE = [
+    '#: p:\u00b2 q:0 r: :5 plain s:t:9\nmsgid "a"\nmsgstr "b"\n',
+    '# Header\n#\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: ru\\n"\n"continued\\n"\n"X-b10: 1\\n"\n"X-B9: 2\\n"\n',
+    '#\n##double\n#  two spaces\n#. \n#. extracted\n#, fuzzy , x\nmsgid "a"\nmsgstr ""\n\n#~ # kept\n#~ msgid "b"\n#~ msgstr "c"\n',
+    '#| msgctxt "old"\n#| msgid "first "\n#| "second"\nmsgctxt "ctx"\nmsgid "a"\n"b"\nmsgstr "c"\n# trailing comment\n',
+    'msgid "a\\tb\\\\c\\"d\\ne"\nmsgstr ""\n"x"\n\n#~| msgid "lost"\n#~ msgid "z"\n#~ msgstr "y"',
+]
+
+
+@pytest.mark.parametrize("text", ODD_BUT_READABLE)
+def test_read_po_reads_odd_catalogs_as_polib(text: str) -> None:
+    assert catalog_module._read_common(text) is not None  # read without polib
+    assert _read(text) == _read_through_polib(text)

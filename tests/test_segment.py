@@ -32,6 +32,10 @@ CASES = [
     ("sentences", "<p>First one. Second one! Third?</p>", ["First one.", "Second one!", "Third?"]),
     ("abbreviations", "<p>Mr. Smith met Dr. Jones on Aug. 5 in the U.S. capital.</p>",
      ["Mr. Smith met Dr. Jones on Aug. 5 in the U.S. capital."]),
+    ("stop-glued-to-a-word", "<p>Install ASP.NET from example.Org today. Then restart.</p>",
+     ["Install ASP.NET from example.Org today.", "Then restart."]),
+    ("stop-before-line-break", "<p>Send photographs. Edit and publish it.<br>Do not send originals.</p>",
+     ["Send photographs.", "Edit and publish it.", "Do not send originals."]),
     ("inline-tags", '<p>See <a href="/x" class="c">the <em>report</em></a> now.</p>',
      ["See <a1>the <em2>report</em2></a1> now."]),
     ("inline-crossing-boundary", "<p>Start. It said <em>one. Two</em> words. End.</p>",
@@ -140,6 +144,14 @@ def test_msgctxt_from_data_translate_context() -> None:
 def test_foreign_parts_can_be_included() -> None:
     html = body('<blockquote lang="ru"><p>Свобода совести.</p></blockquote>')
     assert msgids(html, skip_foreign=False)[1:] == ["Свобода совести."]
+
+
+def test_every_space_is_a_space_to_the_splitter() -> None:
+    # Line breaks and no-break spaces alike; sentencex 1.0 panics at "A\xa0. B" as it is.
+    assert split_sentences("Line one.\nLine two.", "en") == [10]
+    assert split_sentences("Take vitamin C\xa0. It helps.", "en") == [17]
+    assert split_sentences("Take vitamin C\u2009. It helps.", "en") == [17]
+    assert split_sentences("Mr.\xa0Smith left. He came back.", "en") == [16]
 
 
 def test_source_language_picks_the_sentence_rules() -> None:

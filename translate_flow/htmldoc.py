@@ -29,6 +29,7 @@ _LOOKS_LIKE_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|[a-z][a-z0-9-]*[\
 FALLBACK_ENCODING = "windows-1252"
 # Characters XML (and so lxml) cannot hold; NUL is refused earlier as binary data.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTRIBUTE_VALUES = etree.XPath("//@*", smart_strings=False)
 # HTML5 void elements. libxml2's parser predates some of them (source, track, wbr, embed,
 # keygen) and nests the content that follows inside them; parse_html undoes that.
 VOID_ELEMENTS = frozenset(
@@ -132,6 +133,13 @@ def _drop_control_characters(root: etree._Element) -> int:
     be rebuilt. Form feeds are HTML whitespace and become spaces; the other controls are
     invisible in browsers.
     """
+    # Nearly every page has none: look at all its text and attribute values at once, in C,
+    # before visiting node by node.
+    values = _ATTRIBUTE_VALUES(root)
+    if isinstance(values, list):
+        text = etree.tostring(root, method="text", encoding="unicode")
+        if not _CONTROL.search(text + "".join(map(str, values))):
+            return 0
     removed = 0
 
     def clean(value: str) -> str:

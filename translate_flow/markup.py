@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, Union
 
 from lxml import etree
@@ -78,6 +79,7 @@ TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9-]*[0-9])(/?)>")
 _AMBIGUOUS_LT = re.compile(r"<(?=/?[a-z][a-z0-9-]*[0-9]/?>)")
 _ESCAPED_LT = re.compile(r"&((?:amp;)*)lt;")
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+_NOT_IN_TAG_NAME = re.compile(r"[^a-z0-9-]")
 
 
 class TagMismatch(ValueError):
@@ -86,6 +88,8 @@ class TagMismatch(ValueError):
 
 def escape_text(text: str) -> str:
     """Return *text* with anything that reads as a numbered tag escaped (reversibly)."""
+    if "<" not in text and "lt;" not in text:
+        return text  # the common case, without two regular expressions
     text = _ESCAPED_LT.sub(lambda m: "&amp;" + m.group(1) + "lt;", text)
     return _AMBIGUOUS_LT.sub("&lt;", text)
 
@@ -97,18 +101,25 @@ def unescape_text(text: str) -> str:
         amps = match.group(1)
         return "<" if not amps else "&" + amps[len("amp;") :] + "lt;"
 
-    return _ESCAPED_LT.sub(undo, text)
+    return _ESCAPED_LT.sub(undo, text) if "lt;" in text else text
 
 
 def collapse(text: str) -> str:
     """Collapse runs of HTML whitespace to one space (no-break spaces are kept)."""
+    if "  " not in text and text.isprintable():
+        return text  # nothing to collapse: no two spaces, no tab or line break
     return _WHITESPACE.sub(" ", text)
 
 
 def _tag_name(element: etree._Element) -> str:
     tag = element.tag
-    name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else "x"
-    name = re.sub(r"[^a-z0-9-]", "", name.lower())
+    return _tag_name_of(tag) if isinstance(tag, str) else "x"
+
+
+@lru_cache(maxsize=1024)
+def _tag_name_of(tag: str) -> str:
+    """The name part of a numbered tag; cached, as pages use few distinct tags, often."""
+    name = _NOT_IN_TAG_NAME.sub("", tag.rsplit("}", 1)[-1].lower())
     return name if name and name[0].isalpha() else "x" + name
 
 
@@ -132,16 +143,20 @@ def render(tokens: Sequence[Token]) -> str:
             continue
         if isinstance(token, Hidden):
             continue
-        parts.append(escape_text(collapse("".join(text))))
-        text.clear()
+        if text:
+            parts.append(escape_text("".join(text)))
+            text.clear()
         if isinstance(token, Open):
             parts.append(f"<{keys[id(token.element)]}>")
         elif isinstance(token, Close):
             parts.append(f"</{keys[id(token.element)]}>")
         else:
             parts.append(f"<{keys[id(token.element)]}/>")
-    parts.append(escape_text(collapse("".join(text))))
-    return "".join(parts)
+    if text:
+        parts.append(escape_text("".join(text)))
+    # Collapsing spaces once for the whole is the same as for each text: tags hold no
+    # spaces, so no run of them reaches across one (nor does escaping change one).
+    return collapse("".join(parts))
 
 
 Kind = Literal["open", "close", "void"]
@@ -153,6 +168,8 @@ def parse_tagged(text: str, source: Sequence[Token]) -> list[Token]:
     Raises :class:`TagMismatch` unless the translation has exactly the source's tags,
     each once, paired tags properly nested. Everything else is text, never markup.
     """
+    if "<" not in text and not any(isinstance(token, (Open, Void)) for token in source):
+        return [Text(unescape_text(text))] if text else []  # no tags to expect, none to find
     keys = tag_keys(source)
     elements: dict[str, etree._Element] = {}
     kinds: dict[str, Kind] = {}

@@ -435,6 +435,8 @@ def _completeness(catalog: Catalog, use_fuzzy: bool) -> float:
 def _rejection_problems(
     article: Article, catalog: Catalog, shown: str, rejections: Sequence[Rejection]
 ) -> list[Problem]:
+    if not rejections:
+        return []  # the usual case: no need to index the catalog
     lines = {m.key: m.line for m in catalog.messages if not m.obsolete}
     return [
         Problem(

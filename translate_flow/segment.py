@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Union
 
-import pysbd
+import sentencex
 from lxml import etree
 
 from . import markup
@@ -119,6 +119,9 @@ ATTRIBUTE_RULES: tuple[AttributeRule, ...] = (
 )
 
 
+_RULED_ATTRIBUTES = frozenset(rule.attribute for rule in ATTRIBUTE_RULES)  # to skip the rest fast
+
+
 @dataclass(frozen=True)
 class Segment:
     """One translatable unit of a page: what goes into a catalog entry."""
@@ -196,12 +199,16 @@ class _Scope:
     landmark_serial: int  # counts landmarks in document order; keys the per-landmark indices
 
 
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+    return _local_name(tag) if isinstance(tag, str) else ""
 
 
-def _is_node_without_role(node: etree._Element) -> bool:
-    return not isinstance(node.tag, str)  # comments, processing instructions, entities
+@lru_cache(maxsize=1024)
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower()  # cached: pages have few tags, each asked for often
 
 
 @dataclass
@@ -210,25 +217,37 @@ class _Walker:
     slots: list[Slot] = field(default_factory=list)
     counters: dict[tuple[int, str], int] = field(default_factory=dict)
     landmarks: int = 0
+    # An element's role is asked for again and again (as a child, inside a run, at the
+    # edge of a sentence) and finding it can mean a look at all its descendants. The keys
+    # hold lxml's proxy objects alive, so an element keeps its identity for the walk.
+    roles: dict[etree._Element, Role] = field(default_factory=dict)
 
-    def role(self, element: etree._Element, root_ok: bool = False) -> Role:
+    def role(self, element: etree._Element) -> Role:
+        role = self.roles.get(element)
+        if role is None:
+            role = self.roles[element] = self._role(element)
+        return role
+
+    def _role(self, element: etree._Element) -> Role:
         tag = _local(element.tag)
-        if (element.get("translate") or "").strip().lower() == "no":
-            return Role.OPAQUE
-        if "notranslate" in (element.get("class") or "").split():
-            return Role.OPAQUE
-        if self.options.skip_foreign and not root_ok and self._foreign(element):
-            return Role.OPAQUE
         role = ROLES.get(tag, Role.BLOCK)
-        for (owner, attribute), override in ROLE_BY_ATTRIBUTE.items():
-            if owner == tag and element.get(attribute) is not None:
-                role = override
+        names = element.keys()  # most elements have no attribute, so nothing more to look at
+        if names:
+            if "translate" in names and (element.get("translate") or "").strip().lower() == "no":
+                return Role.OPAQUE
+            if "class" in names and "notranslate" in (element.get("class") or "").split():
+                return Role.OPAQUE
+            if self.options.skip_foreign and ("lang" in names or _XML_LANG in names) and self._foreign(element):
+                return Role.OPAQUE
+            for (owner, attribute), override in ROLE_BY_ATTRIBUTE.items():
+                if owner == tag and attribute in names:
+                    role = override
         if role is Role.INLINE and self._holds_blocks(element):
             return Role.BLOCK
         return role
 
     def _foreign(self, element: etree._Element) -> bool:
-        lang = element.get("lang") or element.get("{http://www.w3.org/XML/1998/namespace}lang")
+        lang = element.get("lang") or element.get(_XML_LANG)
         if lang is None or not lang.strip():
             return False
         primary = lang.strip().split("-")[0].split("_")[0].lower()
@@ -258,23 +277,46 @@ class _Walker:
             self.landmarks += 1
             scope = _Scope(scope.msgctxt, tag, self.landmarks)
         self.attributes(element, tag, label, scope)
-        run = _RunBuilder(self, element, None, label, scope, _line(element))
+        # A run starts at element.text (anchor None) and after each block child. Most runs
+        # are the blank space between blocks, so a run's builder is made only once the
+        # run holds an element or turns out to hold words.
+        anchor: etree._Element | None = None
+        run: _RunBuilder | None = None
         for child in element:
-            if _is_node_without_role(child):
-                run.finish()
-                run = _RunBuilder(self, element, child, label, scope, _end_line(child))
+            if not isinstance(child.tag, str):  # a comment, processing instruction, entity
+                self._finish_run(run, element, anchor, label, scope)
+                anchor, run = child, None
                 continue
             role = self.role(child)
             if role is Role.BLOCK:
-                run.finish()
+                self._finish_run(run, element, anchor, label, scope)
                 self.visit_container(child, scope)
-                run = _RunBuilder(self, element, child, label, scope, _end_line(child))
-            elif role is Role.OPAQUE and not run.has_content():
+                anchor, run = child, None
+            elif role is Role.OPAQUE and not (
+                run.has_content() if run is not None else _lead(element, anchor).strip()
+            ):
                 # An opaque block between runs (a <pre>, a <script>) separates them.
-                run.finish()
-                run = _RunBuilder(self, element, child, label, scope, _end_line(child))
+                self._finish_run(run, element, anchor, label, scope)
+                anchor, run = child, None
             else:
+                if run is None:
+                    run = _RunBuilder(self, element, anchor, label, scope)
                 run.add_member(child, role)
+        self._finish_run(run, element, anchor, label, scope)
+
+    def _finish_run(
+        self,
+        run: _RunBuilder | None,
+        container: etree._Element,
+        anchor: etree._Element | None,
+        label: str,
+        scope: _Scope,
+    ) -> None:
+        """Finish a run; one without a builder yet needs one only if its text has words."""
+        if run is None:
+            if not _is_translatable(_lead(container, anchor)):
+                return
+            run = _RunBuilder(self, container, anchor, label, scope)
         run.finish()
 
     def visit_member(self, element: etree._Element, role: Role, label: str, scope: _Scope) -> None:
@@ -287,15 +329,18 @@ class _Walker:
             self.visit_container(element, scope)
         elif role is Role.INLINE:
             for child in element:
-                if not _is_node_without_role(child):
+                if isinstance(child.tag, str):  # not a comment or other node without a role
                     self.visit_member(child, self.role(child), label, scope)
 
     def attributes(self, element: etree._Element, tag: str, where: str, scope: _Scope) -> None:
         """Add a slot for each translatable attribute; *where* names the element."""
+        present = element.keys()
+        if _RULED_ATTRIBUTES.isdisjoint(present):
+            return  # most elements: no need to try every rule
         done: set[str] = set()
         for rule in ATTRIBUTE_RULES:
             name = rule.attribute
-            if name in done or name not in element.attrib or not rule.applies(tag, element):
+            if name in done or name not in present or not rule.applies(tag, element):
                 continue
             done.add(name)
             value = markup.collapse(element.get(name) or "").strip()
@@ -307,6 +352,11 @@ class _Walker:
                 context = f"{where}[{name}]"
             segment = Segment(markup.escape_text(value), scope.msgctxt, _line(element), context)
             self.slots.append(AttributeSlot(segment, element, name))
+
+
+def _lead(container: etree._Element, anchor: etree._Element | None) -> str:
+    """The text a run starts with: the container's text, or the tail of its anchor."""
+    return (container.text if anchor is None else anchor.tail) or ""
 
 
 def _line(element: etree._Element) -> int:
@@ -327,6 +377,11 @@ def _end_line(node: etree._Element) -> int:
 class _RunBuilder:
     """Collects one run of a container and turns it into sentence slots."""
 
+    __slots__ = (
+        "anchor", "container", "label", "line", "lines", "members", "relative_lines", "scope",
+        "tokens", "walker",
+    )
+
     def __init__(
         self,
         walker: _Walker,
@@ -334,7 +389,6 @@ class _RunBuilder:
         anchor: etree._Element | None,
         label: str,
         scope: _Scope,
-        line: int,
     ) -> None:
         self.walker = walker
         self.container = container
@@ -343,9 +397,13 @@ class _RunBuilder:
         self.scope = scope
         self.members: list[tuple[etree._Element, Role]] = []
         self.tokens: list[Token] = []
+        # The line of each token. Finding where the run starts can take a look at all of
+        # the anchor's descendants, and most runs are blank, so lines are counted from 0
+        # until an element tells its line; finish() adds the start to those (relative_lines).
         self.lines: list[int] = []
-        self.line = line
-        lead = container.text if anchor is None else anchor.tail
+        self.line = 0
+        self.relative_lines: int | None = None  # None: all of them so far
+        lead = _lead(container, anchor)
         if lead:
             self._text(lead)
 
@@ -358,56 +416,92 @@ class _RunBuilder:
         self.line += text.count("\n")
 
     def _element(self, token: Token, element: etree._Element) -> None:
-        self.line = _line(element) or self.line
+        line = _line(element)
+        if line:
+            if self.relative_lines is None:
+                self.relative_lines = len(self.lines)
+            self.line = line
         self.tokens.append(token)
         self.lines.append(self.line)
 
     def add_member(self, element: etree._Element, role: Role) -> None:
         self.members.append((element, role))
         self._add(element, role)
-        if element.tail:
-            self._text(element.tail)
+        tail = element.tail  # lxml makes a new string at each look
+        if tail:
+            self._text(tail)
 
     def _add(self, element: etree._Element, role: Role) -> None:
         if role is not Role.INLINE:
             self._element(Void(element), element)
             return
         self._element(Open(element), element)
-        if element.text:
-            self._text(element.text)
+        text = element.text
+        if text:
+            self._text(text)
         for child in element:
-            if _is_node_without_role(child):
+            if not isinstance(child.tag, str):  # a comment or other node without a role
                 self.tokens.append(Hidden(child))
                 self.lines.append(self.line)
             else:
                 self._add(child, self.walker.role(child))
-            if child.tail:
-                self._text(child.tail)
+            tail = child.tail
+            if tail:
+                self._text(tail)
         self.tokens.append(Close(element))
         self.lines.append(self.line)
+
+    def _start_line(self) -> int:
+        return _line(self.container) if self.anchor is None else _end_line(self.anchor)
 
     def finish(self) -> None:
         if not self.tokens and not self.members:
             return
-        tag = _local(self.container.tag)
-        split = tag not in UNSPLIT
-        tokens, lines = _split_at_sentences(
-            self.tokens, self.lines, self.walker.options.source_language, split
-        )
-        pieces: list[tuple[list[Token], list[Token], list[Token], int]] = []
-        for start, end in _sentence_ranges(tokens, self.walker.options.source_language, split):
+        text = _plain(self.tokens)
+        if _is_translatable(text):
+            self._add_sentences(text)
+        # else a blank run (or numbers and punctuation only): no sentence, no slot
+        for element, role in self.members:
+            self.walker.visit_member(element, role, self.label, self.scope)
+
+    def _add_sentences(self, text: str) -> None:
+        """Add the run's slot: its sentences, each between the skeleton around it."""
+        start_line = self._start_line()
+        relative = len(self.lines) if self.relative_lines is None else self.relative_lines
+        lines = [start_line + line for line in self.lines[:relative]] + self.lines[relative:]
+        tokens = self.tokens
+        # The splitter is the most expensive step: ask it once per run. Splitting text
+        # tokens at the boundaries keeps the run's text, so its offsets stay valid.
+        split = _local(self.container.tag) not in UNSPLIT
+        boundaries = _boundaries(text, tokens, self.walker.options.source_language) if split else []
+        if not boundaries:
+            # Most runs hold one sentence, with words (finish() made sure): the core of
+            # the whole run is the segment.
+            head, core, tail = _trim(tokens, self.walker)
+            line = _core_line(head, core, lines[0])
+            segment = Segment(markup.render(core), self.scope.msgctxt, line, self.label)
+            whole = (*head, SentenceSlot(segment, tuple(core)), *tail)
+            members = tuple(element for element, _ in self.members)
+            self.walker.slots.append(RunSlot(self.container, self.anchor, members, whole))
+            return
+        tokens, lines = _split_at_sentences(tokens, lines, boundaries)
+        ranges = _sentence_ranges(tokens, boundaries)
+        pieces: list[tuple[list[Token], list[Token], list[Token], int, bool]] = []
+        for start, end in ranges:
             head, core, tail = _trim(tokens[start:end], self.walker)
-            pieces.append((head, core, tail, _core_line(head, core, lines[start] if lines else 0)))
-        sentences = [p for p in pieces if _is_translatable(_plain(p[1]))]
+            line = _core_line(head, core, lines[start] if lines else 0)
+            pieces.append((head, core, tail, line, _is_translatable(_plain(core))))
+        sentences = sum(1 for piece in pieces if piece[4])
         parts: list[Union[Token, SentenceSlot]] = []
-        for head, core, tail, line in pieces:
-            if not _is_translatable(_plain(core)):
+        number = 0
+        for head, core, tail, line, translatable in pieces:
+            if not translatable:
                 parts.extend(head + core + tail)
                 continue
-            number = len([p for p in parts if isinstance(p, SentenceSlot)]) + 1
+            number += 1
             where = self.label
-            if len(sentences) > 1:
-                where = f"{self.label}, sentence {number} of {len(sentences)}"
+            if sentences > 1:
+                where = f"{self.label}, sentence {number} of {sentences}"
             segment = Segment(markup.render(core), self.scope.msgctxt, line, where)
             parts.extend(head)
             parts.append(SentenceSlot(segment, tuple(core)))
@@ -415,85 +509,146 @@ class _RunBuilder:
         if sentences:
             members = tuple(element for element, _ in self.members)
             self.walker.slots.append(RunSlot(self.container, self.anchor, members, tuple(parts)))
-        for element, role in self.members:
-            self.walker.visit_member(element, role, self.label, self.scope)
 
 
 # --- sentences and trimming ----------------------------------------------------------------
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;:]")
 _SPACE = " \t\n\r\f"
-_AS_SPACE = str.maketrans("\t\n\r\f", "    ")
+# Every character Python counts as whitespace, but the space itself.
+_OTHER_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_AS_SPACE = str.maketrans(_OTHER_SPACES, " " * len(_OTHER_SPACES))
 
 
-@lru_cache(maxsize=None)
-def _segmenter(language: str) -> pysbd.Segmenter:
-    primary = language.split("-")[0].lower()
-    supported = primary if primary in pysbd.languages.LANGUAGE_CODES else "en"
-    return pysbd.Segmenter(language=supported, clean=False)
+# ASCII sentence ends that need a space after them. Without one (`ASP.NET`, `example.Org`)
+# the splitter may still cut; only markup between the two words makes that a real end.
+_GLUED_STOPS = frozenset(".!?")
+_CACHED_TEXTS = 8192  # pages of one site repeat their menus, sidebars and footers
 
 
-def split_sentences(text: str, language: str) -> list[int]:
-    """Return the offsets in *text* where a sentence after the first one starts."""
-    if not _SENTENCE_END.search(text):
-        return []
+def split_sentences(text: str, language: str, breaks: Collection[int] = ()) -> list[int]:
+    """Return the offsets in *text* where a sentence after the first one starts.
+
+    Line breaks count as spaces. *breaks* are offsets where markup separates the text (a
+    ``<br>``, an image): a sentence may start there right after a full stop, as in
+    ``publish it.<br>Please``; elsewhere a stop glued to the next word ends no sentence.
+    """
+    if not _may_split(text):
+        return []  # spare the splitter
+    return [
+        offset
+        for offset in _sentence_starts(text, language)
+        if text[offset - 1] not in _GLUED_STOPS or offset in breaks
+    ]
+
+
+def _may_split(text: str) -> bool:
+    """True when *text* has a sentence end before its last character that is not a space.
+
+    Only then can a second sentence start; most runs hold one sentence or none.
+    """
+    text = text.rstrip()
+    return _SENTENCE_END.search(text, 0, len(text) - 1) is not None
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _sentence_starts(text: str, language: str) -> tuple[int, ...]:
+    """The splitter's sentence starts after the first one, as offsets into *text*."""
     # Line breaks in HTML source are plain spaces; the splitter would take them for ends of
-    # lines. Replacing them one for one keeps every offset valid.
+    # lines or paragraphs. Other spaces are spaces too, and sentencex 1.0 panics at some
+    # that are more than a byte in UTF-8 ("A\xa0. B"). Replacing them one for one keeps
+    # every offset valid.
     text = text.translate(_AS_SPACE)
     offsets: list[int] = []
     position = 0
-    for sentence in _segmenter(language).segment(text):
+    try:
+        sentences: list[str] = sentencex.segment(_splitter_language(language), text)
+    except BaseException as exc:  # a bug in the Rust code is a PanicException, no Exception
+        if type(exc).__name__ != "PanicException":
+            raise
+        return ()  # keep the paragraph whole rather than lose the page
+    for sentence in sentences:
         stripped = sentence.strip()
         if not stripped:
             continue
         found = text.find(stripped, position)
         if found < 0:
-            return []  # the splitter changed the text: keep the paragraph whole
-        if found > 0:
+            return ()  # the splitter changed the text: keep the paragraph whole
+        if position:  # not the first sentence, even after leading space
             offsets.append(found)
         position = found + len(stripped)
-    return offsets
+    return tuple(offsets)
 
 
-def _boundaries(tokens: Sequence[Token], language: str, split: bool) -> list[int]:
-    if not split:
-        return []
-    return split_sentences("".join(t.text for t in tokens if isinstance(t, Text)), language)
+def _splitter_language(tag: str) -> str:
+    """The splitter's name for a language tag: its primary subtag, lower-cased.
+
+    sentencex applies its generic rules to a language it has no rules of its own for.
+    """
+    return tag.split("-")[0].split("_")[0].lower()
+
+
+def _boundaries(text: str, tokens: Sequence[Token], language: str) -> list[int]:
+    """Where sentences after the first start in a run, as offsets into its *text*."""
+    if not _may_split(text):
+        return []  # spare the search for line breaks too
+    breaks: set[int] = set()
+    offset = 0
+    for token in tokens:
+        if isinstance(token, Text):
+            offset += len(token.text)
+        elif isinstance(token, Void):
+            breaks.add(offset)  # a line break, an image, protected code: words do not run on
+    return split_sentences(text, language, breaks)
 
 
 def _split_at_sentences(
-    tokens: Sequence[Token], lines: Sequence[int], language: str, split: bool
+    tokens: Sequence[Token], lines: Sequence[int], boundaries: Sequence[int]
 ) -> tuple[list[Token], list[int]]:
-    """Split text tokens so that every sentence boundary falls between two tokens."""
-    cuts = set(_boundaries(tokens, language, split))
-    if not cuts:
-        return list(tokens), list(lines)
+    """Split text tokens so that every sentence boundary falls between two tokens.
+
+    *boundaries* are offsets into the run's text, as :func:`split_sentences` gives them.
+    """
+    cuts = sorted(set(boundaries))
     out: list[Token] = []
     out_lines: list[int] = []
     offset = 0
+    ahead = 0  # cuts[ahead:] lie after the text seen so far
     for token, line in zip(tokens, lines):
         if not isinstance(token, Text):
             out.append(token)
             out_lines.append(line)
             continue
         text = token.text
-        inner = sorted(c - offset for c in cuts if offset < c < offset + len(text))
+        end = offset + len(text)
+        while ahead < len(cuts) and cuts[ahead] <= offset:
+            ahead += 1  # at the token's start: a boundary already
         begin = 0
-        for cut in [*inner, len(text)]:
+        while ahead < len(cuts) and cuts[ahead] < end:
+            cut = cuts[ahead] - offset
             out.append(Text(text[begin:cut]))
             out_lines.append(line + text[:begin].count("\n"))
             begin = cut
-        offset += len(text)
+            ahead += 1
+        out.append(Text(text[begin:]) if begin else token)
+        out_lines.append(line + text[:begin].count("\n"))
+        offset = end
     return out, out_lines
 
 
-def _sentence_ranges(tokens: Sequence[Token], language: str, split: bool) -> list[tuple[int, int]]:
+def _sentence_ranges(tokens: Sequence[Token], sentence_starts: Sequence[int]) -> list[tuple[int, int]]:
     """Cut a run into (start, end) token ranges, one per sentence group.
 
-    A boundary that falls inside an open inline element is dropped, so an element that
-    crosses a sentence boundary keeps those sentences in one segment.
+    *sentence_starts* are offsets into the run's text, each at a token boundary (see
+    :func:`_split_at_sentences`). A boundary that falls inside an open inline element is
+    dropped, so an element that crosses a sentence boundary keeps those sentences in one
+    segment.
     """
-    boundaries = set(_boundaries(tokens, language, split))
+    boundaries = set(sentence_starts)
     cuts: list[int] = []
     depth = 0
     offset = 0
@@ -518,6 +673,8 @@ def _plain(tokens: Sequence[Token]) -> str:
 
 def _is_translatable(text: str) -> bool:
     """True when text has a letter: numbers, punctuation and space alone are not translated."""
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None  # the same, at C speed
     return any(ch.isalpha() for ch in text)
 
 
