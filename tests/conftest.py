@@ -24,7 +24,7 @@ CONFIG_TEMPLATE = """\
 [project]
 name = "test-project"
 version = "1.0"
-source_language = "en"
+source_language = "{source}"
 target_languages = {targets}
 
 [build]
@@ -55,11 +55,13 @@ def argos_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield home
 
 
-def write_config(root: Path, targets: Iterable[str] = ("kk", "ru", "zh-Hans"), extra: str = "") -> Path:
-    """Write a translate-flow.toml for *targets* into *root*."""
+def write_config(
+    root: Path, targets: Iterable[str] = ("kk", "ru", "zh-Hans"), extra: str = "", source: str = "en"
+) -> Path:
+    """Write a translate-flow.toml for *source* and *targets* into *root*."""
     listed = "[" + ", ".join(f'"{t}"' for t in targets) + "]"
     path = root / "translate-flow.toml"
-    path.write_text(CONFIG_TEMPLATE.format(targets=listed) + extra, encoding="utf-8")
+    path.write_text(CONFIG_TEMPLATE.format(targets=listed, source=source) + extra, encoding="utf-8")
     return path
 
 
@@ -71,6 +73,7 @@ def make_project(tmp_path: Path) -> MakeProject:
         pages: Iterable[Path | tuple[str, bytes | str]] = (),
         targets: Iterable[str] = ("kk", "ru", "zh-Hans"),
         extra: str = "",
+        source: str = "en",
     ) -> Config:
         articles = tmp_path / "articles"
         articles.mkdir(exist_ok=True)
@@ -81,7 +84,7 @@ def make_project(tmp_path: Path) -> MakeProject:
                 name, content = page
                 data = content.encode("utf-8") if isinstance(content, str) else content
                 (articles / name).write_bytes(data)
-        return load_config(write_config(tmp_path, targets, extra))
+        return load_config(write_config(tmp_path, targets, extra, source))
 
     return make
 

@@ -292,3 +292,29 @@ def test_missing_model_says_what_to_do(make_project: MakeProject, tmp_path: Path
     report = pipeline.translate(config)
     assert [(p.path, p.kind) for p in report.problems] == [("ru", "input")]
     assert re.search(r"models install --for-project.*models\.pairs\.\"en-ru\"", report.problems[0].message)
+
+
+def test_pivot_through_english_when_no_direct_model(make_project: MakeProject, tmp_path: Path) -> None:
+    packages = tmp_path / "unpacked"
+    for source, target, seed in (("ru", "en", 4), ("en", "zh", 2)):
+        package = modelfactory.build_argos_package(tmp_path / "src", source, target, seed=seed)
+        with zipfile.ZipFile(package) as archive:
+            archive.extractall(packages)
+    page = "<!DOCTYPE html><html lang='ru'><head><title>Суд</title></head><body><p>Суд <b>оштрафовал</b> его.</p></body></html>"
+    config = make_project([("ruling.html", page)], targets=["zh-Hans"], source="ru", extra=f"""
+[models]
+packages_dir = "{packages}"
+
+[translate]
+beam_size = 1
+max_decoding_length = 16
+device = "cpu"
+""")
+    pipeline.extract(config)
+    report = pipeline.translate(config)
+    assert not report.problems
+    assert report.languages[0].engine == "argos translate-ru_en 1.0 + argos translate-en_zh 1.0"
+    entries = list(polib.pofile(str(config.locales / "zh_Hans" / "LC_MESSAGES" / "ruling.po")))
+    assert entries and all(" via en score=" in e.comment for e in entries)
+    tagged = next(e for e in entries if "<b1>" in e.msgid)
+    check_tags(tagged.msgid, tagged.msgstr)
