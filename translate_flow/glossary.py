@@ -1,46 +1,159 @@
 """The project glossary: terms, names and do-not-translate entries from ``glossary/``.
 
-CSV files have a source column (the source language's code), one column per target
-language, a ``kind`` (``term``, ``name`` or ``dnt``), ``forbidden_<lang>`` columns with
-variants separated by ``|``, and a ``note``.
+Two formats, both read from the glossary folder:
+
+CSV (``*.csv``)
+    A source column (the source language's code, else the first column), one column per
+    target language, ``kind`` (``term``, ``name`` or ``dnt``), ``forbidden_<lang>`` with
+    variants separated by ``|``, ``note``, and optionally ``case`` (``sensitive``,
+    ``insensitive``, empty for the automatic rule), ``pattern_<lang>`` (how the term is
+    matched in that language, see :func:`pattern_problem`) and ``pos`` (part of speech).
+    A source or target cell may hold synonyms after the preferred form: ``A|B``.
+
+TBX-Basic (``*.tbx``)
+    TBX v2 (``<martif type="TBX-Basic">``: ``termEntry`` / ``langSet`` / ``tig``) and TBX v3
+    (``<tbx type="TBX-Basic" style="dca">``: ``conceptEntry`` / ``langSec`` / ``termSec``).
+    Per term, ``administrativeStatus`` says preferred (the rendering), admitted (a synonym)
+    or deprecated, superseded or forbidden (a forbidden variant); ``partOfSpeech`` is kept.
+    What TBX-Basic has no element for (kind, case rule, match pattern) travels in notes
+    written as ``kind: name``, ``case: sensitive`` and ``pattern: ...``.
+
+:func:`check_glossary` reports problems as findings with file and line; the readers raise
+:class:`InputError` only for what they cannot read at all.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, TypeVar
 
-from .errors import InputError
-from .languages import Language
+from lxml import etree
 
-__all__ = ["KINDS", "Glossary", "Term", "parse_csv", "read_glossary"]
+from .errors import InputError, LanguageError
+from .languages import Language, language
+
+__all__ = [
+    "CASES",
+    "KINDS",
+    "PARTS_OF_SPEECH",
+    "Glossary",
+    "GlossaryFinding",
+    "Term",
+    "check_glossary",
+    "export_csv",
+    "export_glossary",
+    "export_tbx",
+    "import_glossary",
+    "load_glossary_file",
+    "parse_csv",
+    "parse_tbx",
+    "pattern_problem",
+    "read_glossary",
+]
 
 KINDS = frozenset({"term", "name", "dnt"})
+CASES = ("auto", "sensitive", "insensitive")
+# The TBX-Basic picklist for partOfSpeech.
+PARTS_OF_SPEECH = ("noun", "verb", "adjective", "adverb", "properNoun", "other")
+FORMATS = ("csv", "tbx2", "tbx3")
+GLOSSARY_SUFFIXES = (".csv", ".tbx")
+
+# Spellings accepted in the CSV `case` column, and what they mean.
+_CASE_VALUES = {
+    "": "auto",
+    "auto": "auto",
+    "sensitive": "sensitive",
+    "case-sensitive": "sensitive",
+    "yes": "sensitive",
+    "true": "sensitive",
+    "insensitive": "insensitive",
+    "case-insensitive": "insensitive",
+    "no": "insensitive",
+    "false": "insensitive",
+}
+_RESERVED_COLUMNS = ("kind", "note", "case", "pos")
+_LANGUAGE_PREFIXES = ("forbidden_", "pattern_")
+
+# TBX administrativeStatus values (and older normativeAuthorization ones) by what they mean.
+_FORBIDDEN_STATUS = ("deprecated", "superseded", "forbidden")
+_STATUS_PREFERRED = "preferredTerm-admn-sts"
+_STATUS_ADMITTED = "admittedTerm-admn-sts"
+_STATUS_DEPRECATED = "deprecatedTerm-admn-sts"
+
+# Checks whose findings make a file unusable: readers raise for them.
+BLOCKING_CHECKS = frozenset({"unreadable", "malformed", "unknown-kind", "bad-value"})
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
+_TBX2_DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
+_TBX3_SCHEMAS = (
+    "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
+    "TBXcoreStructV03_TBX-Basic_integrated.rng",
+    "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch",
+)
+_MARKER = re.compile(r"^(kind|case|pattern):[ \t]*(\S.*)$")
+
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
 class Term:
-    """One glossary entry."""
+    """One glossary entry: a source term and how each language renders it."""
 
     source: str
     kind: str  # "term" (preferred translation), "name" (fixed rendering), "dnt" (never translated)
     targets: Mapping[str, str] = field(default_factory=dict)  # column code -> rendering
     forbidden: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     note: str = ""
-    origin: str = ""  # file:line
+    origin: str = field(default="", compare=False)  # file:line
+    case: str = "auto"  # "auto", "sensitive" or "insensitive"
+    patterns: Mapping[str, str] = field(default_factory=dict)  # code -> match pattern
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # code -> admitted
+    source_synonyms: tuple[str, ...] = ()
+    part_of_speech: str = ""
+
+    def __hash__(self) -> int:
+        return hash((self.source, self.kind, tuple(sorted(self.targets.items()))))
 
     def rendering(self, language: Language) -> str | None:
         """The glossary's rendering for *language*; the source itself for do-not-translate."""
         if self.kind == "dnt":
             return self.source
-        for code in _codes(language):
-            value = self.targets.get(code)
-            if value:
-                return value
-        return None
+        return _pick(self.targets, language) or None
+
+    def renderings(self, language: Language) -> tuple[str, ...]:
+        """Every acceptable rendering for *language*: the preferred one, then synonyms."""
+        rendering = self.rendering(language)
+        extra = _pick(self.synonyms, language) or ()
+        return tuple(dict.fromkeys(([rendering] if rendering else []) + list(extra)))
+
+    def forbidden_in(self, language: Language) -> tuple[str, ...]:
+        """The forbidden variants for *language*."""
+        return _pick(self.forbidden, language) or ()
+
+    def pattern(self, language: Language) -> str | None:
+        """The match pattern for *language*, if the glossary gives one."""
+        return _pick(self.patterns, language) or None
+
+    @property
+    def file(self) -> str:
+        """The file the entry comes from."""
+        return self.origin.rpartition(":")[0] if _has_line(self.origin) else self.origin
+
+    @property
+    def line(self) -> int:
+        """The line the entry starts on (0 when unknown)."""
+        return int(self.origin.rpartition(":")[2]) if _has_line(self.origin) else 0
+
+
+def _has_line(origin: str) -> bool:
+    return origin.rpartition(":")[2].isdigit() and ":" in origin
 
 
 @dataclass(frozen=True)
@@ -63,52 +176,703 @@ class Glossary:
                     pairs.append((term.source, rendering))
         return sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0]))
 
+    def entries(self, kind: str | None = None) -> list[Term]:
+        """The entries in file order, only those of *kind* when given."""
+        return [term for term in self.terms if kind is None or term.kind == kind]
+
+    def languages(self) -> list[str]:
+        """The language codes the entries use besides the source, in order of appearance."""
+        codes: dict[str, None] = {}
+        for term in self.terms:
+            for mapping in (term.targets, term.synonyms, term.forbidden, term.patterns):
+                codes.update(dict.fromkeys(mapping))
+        return list(codes)
+
+
+@dataclass(frozen=True)
+class GlossaryFinding:
+    """A problem in a glossary file, at a line (0: the whole file)."""
+
+    file: str
+    line: int
+    severity: Literal["error", "warning"]
+    check: str  # malformed, unreadable, unknown-kind, bad-value, unknown-language, ...
+    message: str
+
+    @property
+    def location(self) -> str:
+        """``file:line``, or the file alone."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message} [{self.check}]"
+
+
+# -- language codes ---------------------------------------------------------------------
+
 
 def _codes(language: Language) -> tuple[str, ...]:
     return (language.tag, language.locale, language.tag.lower(), language.primary)
 
 
+@lru_cache(maxsize=None)
+def _known(code: str) -> Language | None:
+    try:
+        return language(code)
+    except LanguageError:
+        return None
+
+
+def _script(found: Language) -> str:
+    parts = found.tag.split("-")
+    for part in parts[1:]:
+        if len(part) == 4:
+            return part
+    if found.primary == "zh":  # the region decides the script of plain Chinese tags
+        return "Hant" if any(p in ("TW", "HK", "MO") for p in parts[1:]) else "Hans"
+    return ""
+
+
+def _pick(mapping: Mapping[str, _V], language: Language) -> _V | None:
+    """The value of *mapping* for *language*: an exact code first, then the same language
+    in the same script ("zh" serves zh-Hans, never zh-Hant)."""
+    for code in _codes(language)[:3]:
+        if code in mapping:
+            return mapping[code]
+    for code, value in mapping.items():
+        found = _known(code)
+        if found and found.primary == language.primary and _script(found) == _script(language):
+            return value
+    return None
+
+
+# -- patterns ---------------------------------------------------------------------------
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a match pattern, or None.
+
+    A pattern is words separated by spaces. A plain word matches exactly (no inflection);
+    ``stem*`` matches any word starting with ``stem``; ``stem|ending`` matches the stem
+    followed by the ending or by any inflectional ending of the language.
+    """
+    words = pattern.split()
+    if not words:
+        return "the pattern is empty"
+    for word in words:
+        if "*" in word and (word.count("*") > 1 or not word.endswith("*") or word == "*"):
+            return f"'*' may only end a word after at least one letter: {word!r}"
+        if word.count("|") > 1:
+            return f"one '|' separates the stem from the ending: {word!r}"
+        if "|" in word and ("*" in word or word.startswith("|")):
+            return f"'stem|ending' needs a stem and no '*': {word!r}"
+    return None
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    terms: list[Term] = field(default_factory=list)
+    findings: list[GlossaryFinding] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # target codes the file declares
+
+    def report(self, name: str, line: int, severity: Literal["error", "warning"], check: str,
+               message: str) -> None:
+        self.findings.append(GlossaryFinding(name, line, severity, check, message))
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
+    out = _Loaded()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    columns: dict[str, int] = {}
+    line = 1
+    try:
+        for row in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in row]
+                columns = _csv_header(header, name, start, source_language, out)
+                continue
+            if len(row) > len(header):
+                out.report(name, start, "error", "malformed",
+                           f"the row has {len(row)} cells, the header has {len(header)}")
+                continue
+            if len(row) < len(header):  # read as empty cells: editors drop trailing commas
+                out.report(name, start, "warning", "malformed",
+                           f"the row has {len(row)} cells, the header has {len(header)}")
+                row = row + [""] * (len(header) - len(row))
+            term = _csv_row(row, header, columns, name, start, out)
+            if term is not None:
+                out.terms.append(term)
+    except csv.Error as exc:  # reported where the broken row starts
+        out.report(name, line, "error", "malformed", f"broken CSV ({exc})")
+    return out
+
+
+def _csv_header(header: list[str], name: str, line: int, source_language: str,
+                out: _Loaded) -> dict[str, int]:
+    """Column roles: "source", reserved names, and language columns by their header."""
+    columns: dict[str, int] = {}
+    source = source_language if source_language in header else header[0]
+    for index, title in enumerate(header):
+        if not title:
+            out.report(name, line, "error", "malformed", f"column {index + 1} has no name")
+            continue
+        if title in columns or title.lower() in _RESERVED_COLUMNS and title.lower() in columns:
+            out.report(name, line, "error", "malformed", f"column {title!r} appears twice")
+            continue
+        if title.lower() in _RESERVED_COLUMNS and title != source:
+            columns[title.lower()] = index
+            continue
+        columns[title] = index
+        if title == source:
+            continue
+        code = title
+        for prefix in _LANGUAGE_PREFIXES:
+            if title.startswith(prefix):
+                code = title[len(prefix):]
+        if _known(code) is None:
+            out.report(name, line, "error", "unknown-language",
+                       f"column {title!r} is not a language code nor one of kind, note, case, "
+                       "pos, forbidden_<lang>, pattern_<lang>")
+        elif code == title and code not in out.languages:
+            out.languages.append(code)
+    columns[""] = header.index(source)  # "" names the source column
+    return columns
+
+
+def _csv_row(row: list[str], header: list[str], columns: Mapping[str, int], name: str,
+             line: int, out: _Loaded) -> Term | None:
+    cells = {title: row[index].strip() for title, index in columns.items()}
+    sources = _split(cells[""])
+    if not sources:
+        out.report(name, line, "error", "malformed", "the row has no source term")
+        return None
+    kind = (cells.get("kind", "") or "term").lower()
+    if kind not in KINDS:
+        out.report(name, line, "error", "unknown-kind", f"unknown kind {kind!r}; use term, name or dnt")
+        return None
+    case = _CASE_VALUES.get(cells.get("case", "").lower())
+    if case is None:
+        out.report(name, line, "error", "bad-value",
+                   f"case {cells['case']!r} is not sensitive, insensitive or empty")
+        case = "auto"
+    pos = _part_of_speech(cells.get("pos", ""))
+    if pos is None:
+        out.report(name, line, "error", "bad-value",
+                   f"part of speech {cells['pos']!r} is not one of {', '.join(PARTS_OF_SPEECH)}")
+        pos = ""
+    targets: dict[str, str] = {}
+    synonyms: dict[str, tuple[str, ...]] = {}
+    forbidden: dict[str, tuple[str, ...]] = {}
+    patterns: dict[str, str] = {}
+    source_column = header[columns[""]]
+    for title, value in cells.items():
+        if not title or title == source_column or title.lower() in _RESERVED_COLUMNS or not value:
+            continue
+        if title.startswith("forbidden_"):
+            code = title[len("forbidden_"):]
+            if _known(code):
+                forbidden[code] = tuple(_split(value))
+        elif title.startswith("pattern_"):
+            code = title[len("pattern_"):]
+            problem = pattern_problem(value)
+            if problem:
+                out.report(name, line, "error", "bad-value", f"{title}: {problem}")
+            elif _known(code):
+                patterns[code] = value
+        elif _known(title):
+            parts = _split(value)
+            if parts:
+                targets[title] = parts[0]
+                if parts[1:]:
+                    synonyms[title] = tuple(parts[1:])
+    return Term(
+        source=sources[0], kind=kind, targets=targets, forbidden=forbidden,
+        note=cells.get("note", ""), origin=f"{name}:{line}", case=case, patterns=patterns,
+        synonyms=synonyms, source_synonyms=tuple(sources[1:]), part_of_speech=pos,
+    )
+
+
+def _part_of_speech(value: str) -> str | None:
+    for known in PARTS_OF_SPEECH:
+        if value.lower() == known.lower():
+            return known
+    return "" if not value else None
+
+
 def parse_csv(text: str, origin: str, source_language: str = "en") -> list[Term]:
     """Parse glossary CSV text; raise :class:`InputError` for rows that cannot be read."""
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
-        return []
-    fields = [f.strip() for f in reader.fieldnames]
-    source_column = source_language if source_language in fields else fields[0]
-    terms = []
-    for row in reader:
-        line = reader.line_num
-        values = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        source = values.get(source_column, "")
-        if not source:
+    loaded = _load_csv(text, origin, source_language)
+    _raise_blocking(loaded.findings)
+    return loaded.terms
+
+
+# -- TBX --------------------------------------------------------------------------------
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _children(element: etree._Element, *names: str) -> Iterator[etree._Element]:
+    return (child for child in element if _local(child) in names)
+
+
+def _all_text(element: etree._Element) -> str:
+    return "".join(t if isinstance(t, str) else t.decode("utf-8") for t in element.itertext())
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join(_all_text(element).split())
+
+
+def _line(element: etree._Element, default: int = 0) -> int:
+    line: object = element.sourceline
+    return line if isinstance(line, int) else default
+
+
+def _parser() -> etree.XMLParser:
+    # No DTD loading, no entity expansion, no network: a glossary is data, never a fetch.
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        remove_comments=True, remove_pis=True,
+    )
+
+
+def _load_tbx(data: bytes, name: str, source_language: str) -> _Loaded:
+    out = _Loaded()
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno or 0
+        out.report(name, line, "error", "unreadable", f"not well-formed XML ({exc.msg})")
+        return out
+    dtd: Any = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        line = data[: max(data.find(b"<!ENTITY"), 0)].count(b"\n") + 1
+        out.report(name, line, "error", "unreadable", "entity declarations are not allowed in a glossary")
+        return out
+    if _local(root) not in ("martif", "tbx"):
+        out.report(name, _line(root, 1), "error", "unreadable",
+                   f"<{_local(root)}> is not a TBX root (martif or tbx)")
+        return out
+    default_language = root.get(_XML_LANG) or ""
+    for entry in root.iter():
+        if _local(entry) in ("termEntry", "conceptEntry"):
+            term = _tbx_entry(entry, name, source_language or default_language, out)
+            if term is not None:
+                out.terms.append(term)
+    return out
+
+
+@dataclass
+class _TbxTerm:
+    text: str
+    status: str  # "preferred", "admitted" or "forbidden"
+    explicit: bool  # the file said so
+    pos: str
+    line: int
+
+
+def _tbx_terms(lang_set: etree._Element) -> list[_TbxTerm]:
+    found = []
+    for group in _children(lang_set, "tig", "ntig", "termSec"):
+        text, status, explicit, pos = "", "admitted", False, ""
+        line = _line(group)
+        for element in group.iter():
+            local = _local(element)
+            if local == "term":
+                text = _text(element)
+                line = _line(element, line)
+            elif local == "termNote" and element.get("type") in ("administrativeStatus",
+                                                                 "normativeAuthorization"):
+                value = _text(element).lower()
+                explicit = True
+                if any(word in value for word in _FORBIDDEN_STATUS):
+                    status = "forbidden"
+                elif value.startswith("preferred"):
+                    status = "preferred"
+            elif local == "termNote" and element.get("type") == "partOfSpeech":
+                pos = _text(element)
+        found.append(_TbxTerm(text, status, explicit, pos, line))
+    return found
+
+
+def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loaded) -> Term | None:
+    line = _line(entry)
+    markers, notes = _tbx_notes(entry)
+    kind = markers.get("kind", "")
+    if kind and kind not in KINDS:
+        out.report(name, line, "error", "unknown-kind", f"unknown kind {kind!r}; use term, name or dnt")
+        return None
+    case = _CASE_VALUES.get(markers.get("case", "").lower())
+    if case is None:
+        out.report(name, line, "error", "bad-value", f"case {markers['case']!r} is not sensitive, "
+                   "insensitive or empty")
+        case = "auto"
+    source: list[str] = []
+    source_pos = ""
+    other_pos = ""
+    targets: dict[str, str] = {}
+    synonyms: dict[str, tuple[str, ...]] = {}
+    forbidden: dict[str, tuple[str, ...]] = {}
+    patterns: dict[str, str] = {}
+    for lang_set in _children(entry, "langSet", "langSec"):
+        code = lang_set.get(_XML_LANG) or lang_set.get("lang") or ""
+        if _known(code) is None:
+            out.report(name, _line(lang_set, line), "error", "unknown-language",
+                       f"xml:lang {code!r} is not a language code")
             continue
-        kind = values.get("kind", "term") or "term"
-        if kind not in KINDS:
-            raise InputError(f"{origin}:{line}: unknown kind {kind!r}; use term, name or dnt")
-        targets = {
-            k: v for k, v in values.items()
-            if v and k not in (source_column, "kind", "note") and not k.startswith("forbidden_")
-        }
-        forbidden = {
-            k.removeprefix("forbidden_"): tuple(p.strip() for p in v.split("|") if p.strip())
-            for k, v in values.items() if k.startswith("forbidden_") and v
-        }
-        terms.append(Term(source, kind, targets, forbidden, values.get("note", ""), f"{origin}:{line}"))
-    return terms
+        lang_markers, _ = _tbx_notes(lang_set)
+        if "pattern" in lang_markers:
+            problem = pattern_problem(lang_markers["pattern"])
+            if problem:
+                out.report(name, _line(lang_set, line), "error", "bad-value", f"pattern: {problem}")
+            else:
+                patterns[code] = lang_markers["pattern"]
+        terms = _tbx_terms(lang_set)
+        for term in terms:
+            if not term.text:
+                out.report(name, term.line, "warning", "malformed", f"an empty <term> element ({code})")
+            pos = _part_of_speech(term.pos)
+            if pos is None:
+                out.report(name, term.line, "error", "bad-value",
+                           f"part of speech {term.pos!r} is not one of {', '.join(PARTS_OF_SPEECH)}")
+        usable = [t for t in terms if t.text and t.status != "forbidden"]
+        # The preferred term leads; without one, the first admitted term does.
+        usable.sort(key=lambda t: 0 if t.status == "preferred" else 1)
+        words = list(dict.fromkeys(t.text for t in usable))
+        banned = tuple(dict.fromkeys(t.text for t in terms if t.text and t.status == "forbidden"))
+        if banned:
+            forbidden[code] = banned
+        is_source = code == source_language or (
+            not source and _same_language(code, source_language))
+        if is_source and not source:
+            source = words
+            source_pos = next((_part_of_speech(t.pos) or "" for t in usable if t.pos), "")
+            if not words:
+                source = [""]
+        elif words:
+            targets[code] = words[0]
+            if words[1:]:
+                synonyms[code] = tuple(words[1:])
+        if not other_pos:
+            other_pos = next((_part_of_speech(t.pos) or "" for t in usable if t.pos), "")
+    if not source or not source[0]:
+        out.report(name, line, "error", "malformed",
+                   f"the entry has no {source_language or 'source'} term")
+        return None
+    pos = source_pos or other_pos
+    if not kind:
+        kind = "name" if pos == "properNoun" else "term"
+    return Term(
+        source=source[0], kind=kind, targets=targets, forbidden=forbidden, note="\n".join(notes),
+        origin=f"{name}:{line}", case=case, patterns=patterns, synonyms=synonyms,
+        source_synonyms=tuple(source[1:]), part_of_speech=pos,
+    )
+
+
+def _same_language(code: str, other: str) -> bool:
+    first, second = _known(code), _known(other)
+    return bool(first and second and first.primary == second.primary)
+
+
+def _tbx_notes(element: etree._Element) -> tuple[dict[str, str], list[str]]:
+    markers: dict[str, str] = {}
+    notes: list[str] = []
+    for note in _children(element, "note"):
+        text = _all_text(note).strip()
+        match = _MARKER.match(text)
+        if match:
+            markers[match.group(1)] = match.group(2).strip()
+        elif text:
+            notes.append(text)
+    return markers, notes
+
+
+def parse_tbx(data: bytes, origin: str, source_language: str = "en") -> list[Term]:
+    """Parse a TBX-Basic document (v2 or v3); raise :class:`InputError` if it cannot be read."""
+    loaded = _load_tbx(data, origin, source_language)
+    _raise_blocking(loaded.findings)
+    return loaded.terms
+
+
+# -- files and folders ------------------------------------------------------------------
+
+
+def _raise_blocking(findings: Iterable[GlossaryFinding]) -> None:
+    for finding in findings:
+        if finding.severity == "error" and finding.check in BLOCKING_CHECKS:
+            raise InputError(f"{finding.location}: {finding.message}")
+
+
+def _load_path(path: Path, source_language: str, name: str) -> _Loaded:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        out = _Loaded()
+        out.report(name, 0, "error", "unreadable", f"cannot read the glossary ({exc.strerror or exc})")
+        return out
+    if path.suffix.lower() == ".tbx" or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return _load_tbx(data, name, source_language)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        out = _Loaded()
+        line = data[: exc.start].count(b"\n") + 1
+        out.report(name, line, "error", "unreadable", "not UTF-8 text; save the glossary as UTF-8")
+        return out
+    return _load_csv(text, name, source_language)
+
+
+def _shown(path: Path, shown: str | None) -> str:
+    return f"{shown}/{path.name}" if shown else str(path)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in GLOSSARY_SUFFIXES)
+
+
+def load_glossary_file(path: Path, source_language: str = "en",
+                       shown: str | None = None) -> tuple[Glossary, list[GlossaryFinding]]:
+    """Read one CSV or TBX file: its entries and every problem found while reading."""
+    name = shown if shown is not None else str(path)
+    loaded = _load_path(path, source_language, name)
+    return Glossary(tuple(loaded.terms)), loaded.findings
+
+
+def import_glossary(path: Path, source_language: str = "en", shown: str | None = None) -> Glossary:
+    """Read one CSV or TBX file; raise :class:`InputError` (file:line) if it cannot be read."""
+    glossary, findings = load_glossary_file(path, source_language, shown)
+    _raise_blocking(findings)
+    return glossary
 
 
 def read_glossary(folder: Path, source_language: str = "en", shown: str | None = None) -> Glossary:
-    """Read every CSV file of the glossary folder (none: an empty glossary)."""
+    """Read every CSV and TBX file of the glossary folder (none: an empty glossary)."""
     if not folder.is_dir():
         return Glossary()
     terms: list[Term] = []
-    for path in sorted(folder.glob("*.csv")):
-        name = f"{shown}/{path.name}" if shown else str(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{name}: cannot read the glossary ({exc})") from None
-        terms.extend(parse_csv(text, name, source_language))
+    for path in _files(folder):
+        loaded = _load_path(path, source_language, _shown(path, shown))
+        _raise_blocking(loaded.findings)
+        terms.extend(loaded.terms)
     return Glossary(tuple(terms))
 
 
+def check_glossary(path: Path, source_language: str = "en", targets: Sequence[str] | None = None,
+                   shown: str | None = None) -> list[GlossaryFinding]:
+    """Every problem of a glossary folder (or one file), as findings with file and line.
+
+    Besides what reading finds: duplicate and conflicting entries (across files too),
+    forbidden variants that are also renderings, and entries without a rendering for a
+    language (*targets*, or else the languages each file declares). A missing folder is
+    an empty glossary: no findings.
+    """
+    findings: list[GlossaryFinding] = []
+    terms: list[Term] = []
+    if path.is_file():
+        files = [(path, shown if shown is not None else str(path))]
+    elif path.is_dir():
+        files = [(file, _shown(file, shown)) for file in _files(path)]
+    else:
+        return findings
+    for file, name in files:
+        loaded = _load_path(file, source_language, name)
+        findings.extend(loaded.findings)
+        terms.extend(loaded.terms)
+        languages = list(targets) if targets is not None else loaded.languages or Glossary(
+            tuple(loaded.terms)).languages()
+        findings.extend(_empty_targets(loaded.terms, languages))
+    findings.extend(_conflicts(terms))
+    order = {name: index for index, name in enumerate(dict.fromkeys(f.file for f in findings))}
+    return sorted(findings, key=lambda f: (order[f.file], f.line))
+
+
+def _finding(term: Term, severity: Literal["error", "warning"], check: str, message: str) -> GlossaryFinding:
+    return GlossaryFinding(term.file, term.line, severity, check, message)
+
+
+def _empty_targets(terms: Iterable[Term], codes: Sequence[str]) -> list[GlossaryFinding]:
+    found = []
+    for code in codes:
+        target = _known(code)
+        if target is None:
+            continue
+        for term in terms:
+            if term.kind != "dnt" and not term.rendering(target):
+                found.append(_finding(term, "warning", "empty-target",
+                                      f"{term.source!r} has no {code} rendering"))
+    return found
+
+
+def _conflicts(terms: Sequence[Term]) -> list[GlossaryFinding]:
+    found = []
+    seen: dict[str, list[tuple[str, Term]]] = {}
+    for term in terms:
+        for source in (term.source, *term.source_synonyms):
+            earlier = seen.setdefault(source.casefold(), [])
+            # Case-sensitive entries differing in case are different terms ("US", "us").
+            first = next((other for written, other in earlier if written == source or (
+                "sensitive" not in (other.case, term.case))), None)
+            earlier.append((source, term))
+            if first is None:
+                continue
+            if replace(term, source=first.source, source_synonyms=first.source_synonyms) == first:
+                found.append(_finding(term, "warning", "duplicate",
+                                      f"{source!r} repeats the entry at {first.origin}"))
+                break
+            else:
+                found.append(_finding(term, "error", "conflict",
+                                      f"{source!r} is also an entry at {first.origin}, with "
+                                      f"{_difference(first, term)}"))
+                break
+        for code, variants in term.forbidden.items():
+            allowed = {term.targets.get(code, ""), *term.synonyms.get(code, ())}
+            if term.kind == "dnt":
+                allowed.add(term.source)
+            allowed_folded = {a.casefold() for a in allowed if a}
+            for variant in variants:
+                if variant.casefold() in allowed_folded:
+                    found.append(_finding(term, "error", "conflict",
+                                          f"{variant!r} is both a rendering and forbidden ({code})"))
+        if term.kind == "dnt":
+            for code, rendering in term.targets.items():
+                if rendering != term.source:
+                    found.append(_finding(term, "error", "conflict",
+                                          f"do-not-translate {term.source!r} has a different {code} "
+                                          f"rendering {rendering!r}"))
+    return found
+
+
+def _difference(first: Term, second: Term) -> str:
+    if first.kind != second.kind:
+        return f"kind {first.kind} there and {second.kind} here"
+    for code in dict.fromkeys([*first.targets, *second.targets]):
+        if first.targets.get(code) != second.targets.get(code):
+            return (f"{code} {first.targets.get(code, '')!r} there and "
+                    f"{second.targets.get(code, '')!r} here")
+    return "other details differing"
+
+
+# -- export -----------------------------------------------------------------------------
+
+
+def _export_languages(glossary: Glossary, source_language: str, languages: Sequence[str] | None) -> list[str]:
+    codes = list(languages) if languages is not None else glossary.languages()
+    return [code for code in codes if code != source_language]
+
+
+def export_csv(glossary: Glossary, source_language: str = "en",
+               languages: Sequence[str] | None = None) -> str:
+    """The glossary as CSV text in the format :func:`parse_csv` reads (synonyms as ``A|B``)."""
+    codes = _export_languages(glossary, source_language, languages)
+    terms = glossary.terms
+    forbidden_codes = list(codes)
+    if any(source_language in t.forbidden for t in terms):
+        forbidden_codes.insert(0, source_language)
+    pattern_codes = [c for c in [source_language, *codes] if any(c in t.patterns for t in terms)]
+    with_case = any(t.case != "auto" for t in terms)
+    with_pos = any(t.part_of_speech for t in terms)
+    header = [source_language, *codes, "kind", *(f"forbidden_{c}" for c in forbidden_codes)]
+    header += ["case"] * with_case + [f"pattern_{c}" for c in pattern_codes] + ["pos"] * with_pos
+    header.append("note")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for term in terms:
+        row = ["|".join((term.source, *term.source_synonyms))]
+        for code in codes:
+            parts = [term.targets[code]] if code in term.targets else []
+            row.append("|".join((*parts, *term.synonyms.get(code, ()))))
+        row.append(term.kind)
+        row += ["|".join(term.forbidden.get(code, ())) for code in forbidden_codes]
+        row += [term.case if term.case != "auto" else ""] * with_case
+        row += [term.patterns.get(code, "") for code in pattern_codes]
+        row += [term.part_of_speech] * with_pos
+        row.append(term.note)
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def export_tbx(glossary: Glossary, version: Literal[2, 3] = 3, source_language: str = "en",
+               languages: Sequence[str] | None = None) -> str:
+    """The glossary as a TBX-Basic document: v2 (``martif``) or v3 (``tbx``, DCA style)."""
+    codes = [source_language, *_export_languages(glossary, source_language, languages)]
+    if version == 2:
+        root = etree.Element("martif", {"type": "TBX-Basic", _XML_LANG: source_language})
+        header = etree.SubElement(root, "martifHeader")
+        file_desc = etree.SubElement(header, "fileDesc")
+        etree.SubElement(etree.SubElement(file_desc, "sourceDesc"), "p").text = "Glossary export"
+        encoding = etree.SubElement(header, "encodingDesc")
+        etree.SubElement(encoding, "p", {"type": "XCSURI"}).text = "TBXBasicXCSV02.xcs"
+        names = ("termEntry", "langSet", "tig")
+    else:
+        ns = "{%s}" % TBX3_NAMESPACE
+        namespaces: Any = {None: TBX3_NAMESPACE}
+        root = etree.Element(ns + "tbx", {"type": "TBX-Basic", "style": "dca", _XML_LANG: source_language},
+                             nsmap=namespaces)
+        header = etree.SubElement(root, ns + "tbxHeader")
+        file_desc = etree.SubElement(header, ns + "fileDesc")
+        etree.SubElement(etree.SubElement(file_desc, ns + "sourceDesc"), ns + "p").text = "Glossary export"
+        names = ("conceptEntry", "langSec", "termSec")
+    ns = "" if version == 2 else "{%s}" % TBX3_NAMESPACE
+    body = etree.SubElement(etree.SubElement(root, ns + "text"), ns + "body")
+    for number, term in enumerate(glossary.terms, 1):
+        entry = etree.SubElement(body, ns + names[0], {"id": f"c{number}"})
+        etree.SubElement(entry, ns + "note").text = f"kind: {term.kind}"
+        if term.case != "auto":
+            etree.SubElement(entry, ns + "note").text = f"case: {term.case}"
+        if term.note:
+            etree.SubElement(entry, ns + "note").text = term.note
+        for code in codes:
+            if code == source_language:
+                preferred: list[str] = [term.source]
+                admitted = list(term.source_synonyms)
+            else:
+                preferred = [term.targets[code]] if code in term.targets else []
+                admitted = list(term.synonyms.get(code, ()))
+            banned = list(term.forbidden.get(code, ()))
+            if not (preferred or admitted or banned):
+                continue
+            lang_set = etree.SubElement(entry, ns + names[1], {_XML_LANG: code})
+            if code in term.patterns:
+                etree.SubElement(lang_set, ns + "note").text = f"pattern: {term.patterns[code]}"
+            for texts, status in ((preferred, _STATUS_PREFERRED), (admitted, _STATUS_ADMITTED),
+                                  (banned, _STATUS_DEPRECATED)):
+                for text in texts:
+                    group = etree.SubElement(lang_set, ns + names[2])
+                    etree.SubElement(group, ns + "term").text = text
+                    if term.part_of_speech:
+                        etree.SubElement(group, ns + "termNote", {"type": "partOfSpeech"}).text = (
+                            term.part_of_speech)
+                    etree.SubElement(group, ns + "termNote", {"type": "administrativeStatus"}).text = status
+    etree.indent(root, space="  ")
+    prolog = [_TBX2_DOCTYPE] if version == 2 else [
+        f'<?xml-model href="{href}" type="application/xml" schematypens="{kind}"?>'
+        for href, kind in zip(_TBX3_SCHEMAS, ("http://relaxng.org/ns/structure/1.0",
+                                              "http://purl.oclc.org/dsdl/schematron"))
+    ]
+    text = etree.tostring(root, encoding="unicode")
+    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', *prolog, text]) + "\n"
+
+
+def export_glossary(glossary: Glossary, format: str, source_language: str = "en",
+                    languages: Sequence[str] | None = None) -> str:
+    """The glossary as text in *format*: ``csv``, ``tbx2`` or ``tbx3``."""
+    if format == "csv":
+        return export_csv(glossary, source_language, languages)
+    if format in ("tbx2", "tbx3"):
+        return export_tbx(glossary, 2 if format == "tbx2" else 3, source_language, languages)
+    raise InputError(f"unknown glossary format {format!r}; use {', '.join(FORMATS)}")
