@@ -17,17 +17,19 @@ from translate_flow.check import (
     CHECKS,
     RESERVED,
     SEVERITIES,
-    Check,
     CheckContext,
     CheckFunction,
     CheckSettings,
     Finding,
-    Problem,
     check_entry,
     length_band,
     plain_text,
 )
+from conftest import REPO
+
 from translate_flow.errors import ConfigError
+from translate_flow.glossary import read_glossary
+from translate_flow.terms import TermMatcher
 from translate_flow.languages import Language, language
 
 if sys.version_info >= (3, 11):
@@ -585,30 +587,48 @@ def test_check_entry_follows_the_settings() -> None:
     assert [(f.check, f.severity) for f in check_entry(JAIL, msgstr, context, chosen)] == [("numbers", "info")]
 
 
-def test_glossary_checks_plug_in_as_rows_of_the_same_shape() -> None:
-    class Terms:
-        def missing(self, msgid: str, msgstr: str) -> list[str]:
-            return ["Xinjiang"] if "Xinjiang" in msgid and "Шыңжаң" not in msgstr else []
+GLOSSARY = read_glossary(REPO / "glossary", "en")
+CAMPS_MSGID = "The CCP holds Uyghurs in <a1>transformation through education camps</a1> in Xinjiang."
+GLOSSARY_CASES = [
+    ("kk", "term-missing", CAMPS_MSGID,
+     "ҚКП ұйғырларды Шыңжаңдағы <a1>«білім беру арқылы трансформациялау» лагерлерінде</a1> ұстайды.", []),
+    ("kk", "term-missing", "Bilash lives in Almaty.", "Біләш Алма-Атада тұрады.", ["Almaty"]),
+    ("kk", "forbidden-variant", CAMPS_MSGID,
+     "ҚКП ұйғырларды Шыңжаңдағы <a1>кәсіптік оқыту орталықтарында</a1> ұстайды.", ["кәсіптік оқыту орталықтарында"]),
+    ("kk", "name-altered", "Serikzhan Bilash was fined.", "Серікжан Біләш айыппұл төледі.", []),
+    ("kk", "name-altered", "Serikzhan Bilash was fined.", "Серикжан Билаш айыппұл төледі.", ["Serikzhan Bilash"]),
+    ("ru", "term-missing", "He lives in Kazakhstan.", "Он живёт в Казахстане.", []),
+    ("ru", "term-missing", "He accepted a plea bargain.", "Он согласился на сделку.", ["plea bargain"]),
+    ("ru", "forbidden-variant", CAMPS_MSGID,
+     "КПК держит уйгуров в <a1>профессиональных учебных центрах</a1> Синьцзяна.", ["профессиональных учебных центрах"]),
+    ("ru", "forbidden-variant", "Almaty court.", "Суд Алма-Аты.", ["Алма-Аты"]),
+    ("ru", "name-altered", "Readers of <em1>Bitter Winter</em1>.", "Читатели <em1>Bitter Winter</em1>.", []),
+    ("ru", "name-altered", "Readers of <em1>Bitter Winter</em1>.", "Читатели <em1>Горькой зимы</em1>.", ["Bitter Winter"]),
+    ("zh", "term-missing", "Human rights in Xinjiang.", "新疆的人权。", []),
+    ("zh", "term-missing", "Human rights in Xinjiang.", "新疆的权利。", ["human rights"]),
+    ("zh", "forbidden-variant", CAMPS_MSGID, "中共把维吾尔人关在新疆的<a1>职业技能教育培训中心</a1>。", ["职业技能教育培训中心"]),
+    ("zh", "name-altered", "Aiman Umarova said.", "艾曼·乌马罗娃说。", []),
+    ("zh", "name-altered", "Aiman Umarova said.", "乌马罗娃说。", ["Aiman Umarova"]),
+]
 
-        def forbidden_used(self, msgid: str, msgstr: str) -> list[str]:
-            return []
 
-        def altered_names(self, msgid: str, msgstr: str) -> list[str]:
-            return []
+@pytest.mark.parametrize(
+    ("lang", "name", "msgid", "msgstr", "expected"), GLOSSARY_CASES,
+    ids=[f"{c[0]}-{c[1]}-{'fails' if c[4] else 'passes'}-{i}" for i, c in enumerate(GLOSSARY_CASES)],
+)
+def test_glossary_checks(lang: str, name: str, msgid: str, msgstr: str, expected: list[str]) -> None:
+    target = TARGETS[lang]
+    context = CheckContext(EN, target, terms=TermMatcher(GLOSSARY, EN, target))
+    only = CheckSettings.from_table({row.name: row.name == name for row in CHECKS})
+    findings = check_entry(msgid, msgstr, context, only)
+    assert [f.check for f in findings] == [name] * len(expected)
+    for finding, quoted in zip(findings, expected):
+        assert quoted.lower() in finding.message.lower(), finding.message
 
-    def term_missing(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
-        if context.terms is None:
-            return []
-        return [Problem(f"glossary term '{term}' missing") for term in context.terms.missing(msgid, msgstr)]
 
-    checks = (*CHECKS, Check("term-missing", term_missing, "warning", "glossary terms are used"))
-    context = CheckContext(EN, TARGETS["kk"], terms=Terms())
-    msgstr = "Біләш Синьцзяндағы лагерьлер туралы айтты."
-    assert check_entry(CAMPS, msgstr, context, checks=checks) == [
-        Finding("term-missing", "warning", "glossary term 'Xinjiang' missing")
-    ]
-    off = CheckSettings.from_table({"term-missing": False})
-    assert check_entry(CAMPS, msgstr, context, off, checks) == []
+def test_glossary_checks_need_a_glossary() -> None:
+    context = CheckContext(EN, TARGETS["ru"])
+    assert check_entry("Almaty court.", "Суд Алма-Аты.", context) == []
 
 
 # --------------------------------------------------------------------------------------
@@ -617,8 +637,9 @@ def test_glossary_checks_plug_in_as_rows_of_the_same_shape() -> None:
 def test_registry_names_are_stable_kebab_case_and_documented() -> None:
     names = [row.name for row in CHECKS]
     assert names == ["tags", "numbers", "urls", "untranslated", "wrong-script", "repetition",
-                     "length-ratio", "whitespace", "end-punctuation", "doubled-words"]
-    assert RESERVED == {"term-missing", "forbidden-variant", "name-altered"}
+                     "length-ratio", "whitespace", "end-punctuation", "doubled-words",
+                     "term-missing", "forbidden-variant", "name-altered"]
+    assert RESERVED == frozenset()
     doc = check.__doc__ or ""
     for row in CHECKS:
         assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", row.name)

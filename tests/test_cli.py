@@ -600,3 +600,77 @@ def test_translate_logs_plain_progress_without_a_terminal(make_project: MakeProj
         assert result.returncode == 0, result.stderr
     assert "ru: 0/" in result.stderr and "segments" in result.stderr and "Traceback" not in result.stderr
     assert "segments translated" in result.stdout
+
+
+# --- check and glossary ----------------------------------------------------------------------------
+
+
+def _checked_project(make_project: MakeProject, run: Run) -> Config:
+    config = _project(make_project, INLINE)
+    run("extract")
+    fill_catalogs([_catalog(config, "inline-markup")], lambda m: m.replace("$\u00a0300", "$\u00a0500"))
+    return config
+
+
+def test_check_text_lines_and_exit_codes(run: Run, make_project: MakeProject) -> None:
+    config = _checked_project(make_project, run)
+    code, out, err = run("check", "--lang", "ru")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines and all(line.startswith("locales/ru/LC_MESSAGES/inline-markup.po:") for line in lines)
+    assert any(": error: numbers: " in line for line in lines)
+    assert "language" in err and "errors" in err
+    fill_catalogs([_catalog(config, "inline-markup")], lambda m: m)
+    code, out, _ = run("check", "--lang", "ru")
+    assert code == 1 if ": error: " in out else code in (0, 1)
+    code_strict, _, _ = run("check", "--lang", "ru", "--strict")
+    assert code_strict >= code
+
+
+def test_check_junit_and_json_files(run: Run, make_project: MakeProject, tmp_path: Path) -> None:
+    _checked_project(make_project, run)
+    code, _, _ = run("check", "--lang", "ru", "--format", "junit", "--output", str(tmp_path / "check.xml"))
+    assert code == 1
+    from lxml import etree
+
+    root = etree.parse(str(tmp_path / "check.xml")).getroot()
+    assert root.tag == "testsuites" and root.find("testsuite/testcase/failure") is not None
+    code, out, _ = run("check", "--lang", "ru", "--format", "json")
+    assert json.loads(out)["languages"]["ru"]["errors"] >= 1
+
+
+def test_check_broken_catalog_is_an_input_error(run: Run, make_project: MakeProject) -> None:
+    config = _project(make_project, INLINE)
+    run("extract")
+    _catalog(config, "inline-markup").write_text('msgid "x"\nmsgstr "y"\nnonsense\n', encoding="utf-8")
+    code, _, err = run("check", "--lang", "ru")
+    assert code == 2 and "inline-markup.po:3" in err and "Traceback" not in err
+
+
+def test_glossary_commands(run: Run, make_project: MakeProject, tmp_path: Path) -> None:
+    config = _project(make_project, INLINE)
+    shutil.copytree(REPO / "glossary", config.root / "glossary")
+    code, out, _ = run("glossary", "check")
+    assert code == 0 and out == ""
+    code, out, _ = run("glossary", "lookup", "Uyghurs in the camps of Kazakhstan's neighbour")
+    assert code == 0 and "Uyghur [term]" in out and "Kazakhstan [term]" in out
+    code, out, _ = run("glossary", "list", "--kind", "dnt")
+    assert out.splitlines()[0].startswith("Bitter Winter [dnt]") and len(out.splitlines()) == 2
+    for version in ("2", "3"):
+        code, out, _ = run("glossary", "export", str(tmp_path / f"g{version}.tbx"), "--tbx", version)
+        assert code == 0 and "exported 21 entries" in out
+    code, out, _ = run("glossary", "import", str(tmp_path / "g2.tbx"))
+    assert code == 0 and (config.root / "glossary" / "g2.csv").is_file()
+    code, _, err = run("glossary", "import", str(tmp_path / "g2.tbx"))
+    _assert_one_error_line(err, "--force")
+    assert code == 2
+    code, out, _ = run("glossary", "check")
+    assert code == 1 and "is also an entry at glossary/bitter-winter.csv" in out  # the same entries twice now
+
+
+def test_glossary_check_reports_file_and_line(run: Run, make_project: MakeProject) -> None:
+    config = _project(make_project, INLINE)
+    (config.root / "glossary").mkdir()
+    (config.root / "glossary" / "bad.csv").write_text("en,ru,kind\nCCP,КПК,term\nXinjiang,,sometimes\n", encoding="utf-8")
+    code, out, _ = run("glossary", "check")
+    assert code == 1 and "glossary/bad.csv:3: error:" in out

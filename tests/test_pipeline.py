@@ -260,3 +260,45 @@ def test_the_repository_is_a_working_project(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in (tmp_path / "locales").rglob("*.po*")} == before
     for lang in ("kk", "ru", "zh-Hans"):
         assert (tmp_path / "build" / lang / "bilash-free-but-silenced.html").is_file()
+
+
+# --- check -------------------------------------------------------------------------------------
+
+CHECKED = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Court ruling</title></head>
+<body><p>The fine was $ 300.</p><p>Almaty court fined <b>Serikzhan Bilash</b>.</p></body></html>"""
+
+
+def test_check_notes_findings_in_the_catalog_and_replaces_them(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", CHECKED)], targets=["ru"])
+    (config.root / "glossary").mkdir()
+    (config.root / "glossary" / "terms.csv").write_text(
+        "en,ru,kind,forbidden_ru\nAlmaty,Алматы,term,Алма-Ата\nSerikzhan Bilash,Серикжан Билаш,name,\n", encoding="utf-8")
+    pipeline.extract(config)
+    edit = {"The fine was $ 300.": "Штраф составил 500 $.", "Court ruling": "Решение суда",
+            "Almaty court fined <b1>Serikzhan Bilash</b1>.": "Суд Алма-Аты оштрафовал <b1>Серикжана Билаша</b1>."}
+    fill_catalogs([ru_po(config)], lambda msgid: edit[msgid])  # reviewed: translators make mistakes too
+    report = pipeline.check(config)
+    found = {(f.check, f.severity) for f in report.findings}
+    assert found == {("numbers", "error"), ("forbidden-variant", "error"), ("term-missing", "warning")}
+    text = ru_po(config).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for item in report.findings:
+        assert lines[item.line - 1].startswith(("#", "msgid")), item  # the entry's first line
+        assert f"#. check: {item.severity}: {item.check}: {item.message}" in text
+    msgfmt_check(ru_po(config))
+    before = ru_po(config).read_bytes()
+    again = pipeline.check(config)
+    assert ru_po(config).read_bytes() == before and {f.status for f in again.files} == {"unchanged"}
+    fill_catalogs([ru_po(config)], lambda msgid: {**edit, "The fine was $ 300.": "Штраф составил 300 $."}[msgid])
+    fixed = pipeline.check(config)
+    assert {f.check for f in fixed.findings} == {"forbidden-variant", "term-missing"}
+    assert ru_po(config).read_text(encoding="utf-8").count("#. check:") == 2
+
+
+def test_check_turns_checks_off_and_changes_severity(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", CHECKED)], targets=["ru"],
+                          extra='\n[checks]\nnumbers = "warning"\nforbidden-variant = false\n')
+    pipeline.extract(config)
+    fill_catalogs([ru_po(config)], lambda msgid: {"The fine was $ 300.": "Штраф составил 500 $."}.get(msgid, msgid))
+    found = {(f.check, f.severity) for f in pipeline.check(config).findings}
+    assert ("numbers", "warning") in found and not any(c == "forbidden-variant" for c, _ in found)

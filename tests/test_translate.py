@@ -21,6 +21,9 @@ from treecompare import load
 from translate_flow import pipeline
 from translate_flow.config import Config
 from translate_flow.errors import ModelError
+from translate_flow.glossary import Glossary, parse_csv
+from translate_flow.languages import language
+from translate_flow.terms import GlossarySteering, TermMatcher
 from translate_flow.markup import check_tags
 from translate_flow.pseudo import pseudolocalize
 from translate_flow.segment import segment_page
@@ -318,3 +321,62 @@ device = "cpu"
     assert entries and all(" via en score=" in e.comment for e in entries)
     tagged = next(e for e in entries if "<b1>" in e.msgid)
     check_tags(tagged.msgid, tagged.msgstr)
+
+
+# --- the glossary during decoding ---------------------------------------------------------------
+
+STEER_OPTIONS = DecodeOptions(beam_size=4, n_best=8, max_decoding_length=12, device="cpu", threads=1)
+STEER_SOURCE = "The camps are in Xinjiang."
+CYRILLIC_WORD = r"[а-яёәғқңөұүһі]{3,}"
+
+
+def _glossary(rows: str) -> Glossary:
+    return Glossary(tuple(parse_csv("en,ru,kind,forbidden_ru\n" + rows, "test.csv")))
+
+
+def _hypotheses(translator: Translator, text: str, n: int = 8) -> list[str]:
+    tokens = translator.source_sp.encode(text, out_type=str)
+    output = translator.model.translate_batch([tokens], beam_size=n, num_hypotheses=n, max_decoding_length=12)[0]
+    return ["".join(h).replace("\u2581", " ").strip() for h in output.hypotheses]
+
+
+def test_the_glossary_chooses_the_hypothesis_that_uses_its_term(models_dir: Path) -> None:
+    translator = Translator(argos_spec(models_dir), STEER_OPTIONS)
+    hypotheses = _hypotheses(translator, STEER_SOURCE)
+    ru, en = language("ru"), language("en")
+    # A word the model offers only in a later hypothesis becomes the glossary's rendering of "camps".
+    first_words = set(re.findall(CYRILLIC_WORD, hypotheses[0].lower()))
+    for index, hypothesis in enumerate(hypotheses[1:], 2):
+        candidates = [w for w in re.findall(CYRILLIC_WORD, hypothesis.lower()) if w not in first_words]
+        if not candidates:
+            continue
+        glossary = _glossary(f"camps,{candidates[0]},term,\n")
+        steering = GlossarySteering(TermMatcher(glossary, en, ru), glossary, ru)
+        if steering.accepts(STEER_SOURCE, hypotheses[0]) or not steering.accepts(STEER_SOURCE, hypothesis):
+            continue
+        result = translator.translate([STEER_SOURCE], (), None, steering)[0]
+        assert result.glossary_choice == index and result.hypotheses == 8
+        assert steering.accepts(STEER_SOURCE, result.text)
+        plain = translator.translate([STEER_SOURCE])[0]
+        assert plain.glossary_choice is None and not steering.accepts(STEER_SOURCE, plain.text)
+        return
+    pytest.fail("no hypothesis offers a word the first one lacks")
+
+
+def test_forbidden_variants_are_suppressed_in_decoding(models_dir: Path) -> None:
+    translator = Translator(argos_spec(models_dir), STEER_OPTIONS)
+    first = translator.translate([STEER_SOURCE])[0].text
+    word = next(w for w in re.findall(CYRILLIC_WORD, first.lower()) if len(w) >= 4)
+    ru, en = language("ru"), language("en")
+    glossary = _glossary(f"Xinjiang,Синьцзян,term,{word}\n")
+    steering = GlossarySteering(TermMatcher(glossary, en, ru), glossary, ru)
+    steered = translator.translate([STEER_SOURCE], (), None, steering)[0]
+    assert word in first.lower() and word not in steered.text.lower()
+
+
+def test_provenance_says_when_the_glossary_chose(make_project: MakeProject, models_dir: Path) -> None:
+    from translate_flow.pipeline import _provenance
+    from translate_flow.translate import Translation
+
+    comments = _provenance(Translation("a", "b", -0.5, "argos translate-en_ru 1.0", glossary_choice=3, hypotheses=8))
+    assert "machine translation: the glossary chose hypothesis 3 of 8" in comments

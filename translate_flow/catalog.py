@@ -44,6 +44,7 @@ __all__ = [
     "translations",
     "untouched_machine_output",
     "update",
+    "with_findings",
     "with_proposals",
     "write_po",
 ]
@@ -912,4 +913,25 @@ def with_proposals(catalog: Catalog, proposals: Mapping[Key, Proposal]) -> Catal
                 previous_msgctxt=None,
             )
         )
+    return replace(catalog, messages=tuple(messages))
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+CHECK_PREFIX = "check:"
+
+
+def with_findings(catalog: Catalog, findings: Mapping[Key, Sequence[str]]) -> Catalog:
+    """A copy of *catalog* whose ``#. check:`` comments are exactly *findings*.
+
+    Earlier findings are replaced on every entry, so they never pile up; an entry with
+    nothing to report loses its old ones.
+    """
+    messages = []
+    for message in catalog.messages:
+        kept = tuple(c for c in message.auto_comments if not c.startswith(CHECK_PREFIX))
+        new = tuple(f"{CHECK_PREFIX} {text}" for text in findings.get(message.key, ())) if not message.obsolete else ()
+        if kept + new != message.auto_comments:
+            message = replace(message, auto_comments=kept + new)
+        messages.append(message)
     return replace(catalog, messages=tuple(messages))

@@ -32,9 +32,9 @@ end-punctuation      warning   the final punctuation differs from the source's (
                                aware); info for half-width marks in Chinese or Japanese, and
                                full-width marks elsewhere
 doubled-words        warning   the same word twice in a row ("в в", "the the")
-term-missing         reserved  the glossary checks: a term's preferred translation missing,
-forbidden-variant    reserved  a forbidden variant used, a name or do-not-translate term
-name-altered         reserved  altered; added with the glossary's term matcher
+term-missing         warning   a glossary term's preferred translation missing (any inflection)
+forbidden-variant    error     a variant the glossary forbids, in any inflected form
+name-altered         error     a name or do-not-translate term not spelled as in the glossary
 ===================  ========  ===============================================================
 
 Some problems are *minor*: they are reported one severity below the check's (error becomes
@@ -68,7 +68,9 @@ from babel.core import get_global
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import ConfigError
+from .glossary import Term
 from .languages import Language
+from .terms import AlteredName, ForbiddenUse
 from .markup import TAG_RE, TagMismatch, check_tags, tag_kinds, unescape_text
 
 __all__ = [
@@ -130,11 +132,11 @@ class GlossaryTerms(Protocol):
     the translation lacks, forbidden variants the translation uses, names and
     do-not-translate terms not rendered as the glossary says."""
 
-    def missing(self, msgid: str, msgstr: str) -> Sequence[object]: ...
+    def missing(self, msgid: str, msgstr: str) -> Sequence[Term]: ...
 
-    def forbidden_used(self, msgid: str, msgstr: str) -> Sequence[object]: ...
+    def forbidden_used(self, msgid: str, msgstr: str) -> Sequence[ForbiddenUse]: ...
 
-    def altered_names(self, msgid: str, msgstr: str) -> Sequence[object]: ...
+    def altered_names(self, msgid: str, msgstr: str) -> Sequence[AlteredName]: ...
 
 
 @dataclass(frozen=True)
@@ -1055,6 +1057,43 @@ def doubled_words(msgid: str, msgstr: str, context: CheckContext) -> list[Proble
 
 
 # --------------------------------------------------------------------------------------
+# Glossary
+
+
+def term_missing(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
+    """A glossary term of the source whose preferred translation (inflected or not) is absent."""
+    if context.terms is None:
+        return []
+    return [
+        Problem(f"glossary term {_quote(term.source)} should be translated as "
+                f"{_quote(term.rendering(context.target) or '')}; use it (any inflected form)")
+        for term in context.terms.missing(msgid, msgstr)
+    ]
+
+
+def forbidden_variant(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
+    """A variant the glossary forbids for the target language, in any inflected form."""
+    if context.terms is None:
+        return []
+    return [
+        Problem(f"{_quote(msgstr[use.span[0]:use.span[1]])} is a forbidden variant of glossary term "
+                f"{_quote(use.term.source)}; write {_quote(use.term.rendering(context.target) or '')} instead")
+        for use in context.terms.forbidden_used(msgid, msgstr)
+    ]
+
+
+def name_altered(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
+    """A name or do-not-translate term not rendered the way the glossary spells it."""
+    if context.terms is None:
+        return []
+    return [
+        Problem(f"{'do-not-translate term' if altered.term.kind == 'dnt' else 'name'} "
+                f"{_quote(altered.term.source)} must appear as {_quote(altered.rendering)}")
+        for altered in context.terms.altered_names(msgid, msgstr)
+    ]
+
+
+# --------------------------------------------------------------------------------------
 # The registry
 
 CHECKS: tuple[Check, ...] = (
@@ -1068,10 +1107,13 @@ CHECKS: tuple[Check, ...] = (
     Check("whitespace", whitespace, "warning", "leading and trailing whitespace as in the source"),
     Check("end-punctuation", end_punctuation, "warning", "final punctuation as in the source"),
     Check("doubled-words", doubled_words, "warning", "no word written twice in a row"),
+    Check("term-missing", term_missing, "warning", "glossary terms use their preferred translation"),
+    Check("forbidden-variant", forbidden_variant, "error", "no variant the glossary forbids"),
+    Check("name-altered", name_altered, "error", "names and do-not-translate terms as the glossary spells them"),
 )
 
-# Names kept for the glossary checks; a project may configure them already.
-RESERVED = frozenset({"term-missing", "forbidden-variant", "name-altered"})
+# Names no check has yet but a project may already configure.
+RESERVED: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, models, pipeline
+from . import __version__, models, pipeline, reports
 from .config import Config, find_config, load_config
 from .errors import ModelNotFound, PackageError, TranslateFlowError
+from .glossary import KINDS, check_glossary, export_glossary, import_glossary, read_glossary
+from .terms import lookup
 from .progress import download_display, progress_display
 
 __all__ = ["main"]
@@ -31,6 +33,7 @@ examples:
   translate-flow translate --engine pseudo   pseudo-localize, no model needed
   translate-flow build --lang ru          write build/ru/*.html from the Russian catalogs
   translate-flow build --no-fuzzy --min-complete 80
+  translate-flow check --format junit --output check.xml   quality checks for CI
   translate-flow stats --json             completeness per article and language
 """
 
@@ -95,7 +98,20 @@ def _parser() -> argparse.ArgumentParser:
     translate.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where the model runs")
     translate.add_argument("--retranslate", action="store_true",
                            help="also replace machine output nobody has edited yet")
+    check = scoped(
+        "check",
+        "Check translations (reviewed ones too) and note the findings in the catalogs.",
+        "examples:\n  translate-flow check\n  translate-flow check --format junit --output check.xml\n"
+        "  translate-flow check --lang kk --strict",
+    )
+    check.add_argument("--format", choices=("text", "json", "junit"), default="text",
+                       help="text: path:line: severity: check: message lines (default)")
+    check.add_argument("--output", type=Path, metavar="FILE", help="write the report here instead of standard output")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only errors")
+    check.add_argument("--no-annotate", dest="annotate", action="store_false",
+                       help="leave the catalogs' #. check: comments as they are")
     _models_parser(commands)
+    _glossary_parser(commands)
     stats = scoped(
         "stats",
         "Show translated, fuzzy and untranslated entries and words per article and language.",
@@ -113,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config) if args.config else load_config(find_config(Path.cwd()))
         handler = {
             "extract": _extract, "build": _build, "translate": _translate, "stats": _stats,
-            "models": _models,
+            "models": _models, "check": _check, "glossary": _glossary,
         }[args.command]
         return handler(config, args, out, err)
     except TranslateFlowError as exc:
@@ -204,6 +220,104 @@ def _translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextI
             file=out,
         )
     return _report(report.problems, (), err)
+
+
+def _check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    report = pipeline.check(config, only=args.article, languages=args.lang, annotate=args.annotate)
+    results = report.results
+    if args.format == "json":
+        text = reports.to_json(results)
+    elif args.format == "junit":
+        text = reports.junit(results, suite="translate-flow check")
+    else:
+        lines = reports.text_lines(report.findings)
+        text = "\n".join(lines) + ("\n" if lines else "")
+    if args.output is not None:
+        pipeline.atomic_write(args.output, text)
+    else:
+        out.write(text)
+    if not args.quiet:
+        for line in reports.summary_table(results):
+            print(line, file=err)
+    for result in results:
+        if result.problem:
+            print(f"translate-flow: error: {result.problem}", file=err)
+    if any(r.problem for r in results):
+        return EXIT_ERROR
+    failing = ("error", "warning") if args.strict else ("error",)
+    return EXIT_FINDINGS if any(f.severity in failing for f in report.findings) else EXIT_OK
+
+
+def _glossary_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    parser = commands.add_parser(
+        "glossary",
+        help="List, check, look up, import and export the glossary.",
+        description="The project glossary in glossary/: CSV and TBX-Basic (v2 martif and v3) files.",
+        epilog="examples:\n  translate-flow glossary check\n"
+               "  translate-flow glossary lookup \"Uyghurs in transformation through education camps\"\n"
+               "  translate-flow glossary import terms.tbx\n  translate-flow glossary export glossary.tbx --tbx 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    listing = actions.add_parser("list", help="every entry with its renderings")
+    listing.add_argument("--kind", choices=sorted(KINDS), help="only entries of this kind")
+    actions.add_parser("check", help="problems of the glossary files, as file:line lines")
+    lookup = actions.add_parser("lookup", help="the glossary terms a source text uses")
+    lookup.add_argument("text", help="source-language text")
+    importing = actions.add_parser("import", help="add a CSV or TBX file to the glossary (as CSV)")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--force", action="store_true", help="replace a glossary file of the same name")
+    exporting = actions.add_parser("export", help="write the whole glossary to a CSV or TBX file")
+    exporting.add_argument("file", type=Path)
+    exporting.add_argument("--tbx", choices=("2", "3"), default="3", help="TBX version for .tbx files (default 3)")
+
+
+def _glossary(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    source = config.source.tag
+    shown = _relative(config, config.glossary)
+    if args.action == "check":
+        findings = check_glossary(config.glossary, source, [t.tag for t in config.targets], shown)
+        for finding in findings:
+            print(str(finding), file=out)
+        if not args.quiet:
+            errors = sum(1 for f in findings if f.severity == "error")
+            print(f"{errors} errors, {len(findings) - errors} warnings", file=err)
+        return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    if args.action == "import":
+        imported = import_glossary(args.file, source, str(args.file))
+        target = config.glossary / f"{args.file.stem}.csv"
+        if target.exists() and not args.force:
+            raise UsageError(f"{_relative(config, target)} exists; pass --force to replace it")
+        pipeline.atomic_write(target, export_glossary(imported, "csv", source))
+        print(f"imported {len(imported.terms)} entries into {_relative(config, target)}", file=out)
+        return EXIT_OK
+    glossary = read_glossary(config.glossary, source, shown)
+    if args.action == "export":
+        suffix = args.file.suffix.lower()
+        if suffix not in (".csv", ".tbx"):
+            raise UsageError(f"{args.file}: export to a .csv or .tbx file")
+        fmt = "csv" if suffix == ".csv" else f"tbx{args.tbx}"
+        pipeline.atomic_write(args.file, export_glossary(glossary, fmt, source, [t.tag for t in config.targets]))
+        print(f"exported {len(glossary.terms)} entries to {args.file} ({fmt})", file=out)
+        return EXIT_OK
+    if args.action == "lookup":
+        hits = lookup(glossary, args.text, config.source)
+        for hit in hits:
+            renderings = "; ".join(f"{t.tag}: {hit.term.rendering(t) or '-'}" for t in config.targets)
+            print(f"{hit.text!r} -> {hit.term.source} [{hit.term.kind}]  {renderings}", file=out)
+        if not hits and not args.quiet:
+            print("no glossary term in that text", file=err)
+        return EXIT_OK
+    for term in glossary.terms:
+        if args.kind and term.kind != args.kind:
+            continue
+        renderings = "; ".join(f"{t.tag}: {term.rendering(t) or '-'}" for t in config.targets)
+        forbidden = "; ".join(
+            f"{t.tag}: {' | '.join(term.forbidden_in(t))}" for t in config.targets if term.forbidden_in(t)
+        )
+        print(f"{term.source} [{term.kind}]  {renderings}" + (f"  (forbidden: {forbidden})" if forbidden else ""), file=out)
+    return EXIT_OK
 
 
 def _models_parser(commands: argparse._SubParsersAction[_Parser]) -> None:

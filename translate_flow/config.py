@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .check import CheckSettings
 from .errors import ConfigError, LanguageError
 from .languages import Language, language
 
@@ -95,6 +96,7 @@ class TranslateSettings:
     no_repeat_ngram_size: int = 0
     length_ratio: float = 2.0
     max_decoding_length: int = 512
+    n_best: int = 4  # hypotheses the glossary chooses from (4 to 8 make sense)
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ class Config:
     build: BuildSettings = field(default_factory=BuildSettings)
     models: ModelSettings = field(default_factory=ModelSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def project_id(self) -> str:
@@ -150,6 +153,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "engine": str, "beam_size": int, "device": str, "compute_type": str, "threads": int,
         "batch_tokens": int, "max_input_tokens": int, "repetition_penalty": (int, float),
         "no_repeat_ngram_size": int, "length_ratio": (int, float), "max_decoding_length": int,
+        "n_best": int,
     },
 }
 _PAIR_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
@@ -207,11 +211,17 @@ def load_config(path: Path) -> Config:
     _check_template(path, "url_template", build.url_template, ("lang", "slug"))
     _check_template(path, "source_url", build.source_url, ("canonical", "lang", "slug"))
     models = _model_settings(path, root, data.get("models", {}))
+    try:
+        checks = CheckSettings.from_table(data.get("checks", {}))
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     translate = TranslateSettings(**data.get("translate", {}))
     if translate.engine not in ENGINES:
         raise ConfigError(f"{path}: [translate] engine must be one of {sorted(ENGINES)}")
     if translate.device not in DEVICES:
         raise ConfigError(f"{path}: [translate] device must be one of {sorted(DEVICES)}")
+    if not 1 <= translate.n_best <= 16:
+        raise ConfigError(f"{path}: [translate] n_best must be between 1 and 16 (4 to 8 is usual)")
     if translate.beam_size < 1 or translate.batch_tokens < 16 or translate.max_input_tokens < 16:
         raise ConfigError(f"{path}: [translate] beam_size, batch_tokens and max_input_tokens must be positive")
     return Config(
@@ -229,6 +239,7 @@ def load_config(path: Path) -> Config:
         build=build,
         models=models,
         translate=translate,
+        checks=checks,
     )
 
 
@@ -292,6 +303,8 @@ def _check_template(path: Path, name: str, template: str, fields: tuple[str, ...
 
 def _validate(path: Path, data: Mapping[str, Any]) -> None:
     for table, values in data.items():
+        if table == "checks":  # validated by CheckSettings, check by check
+            continue
         schema = _SCHEMA.get(table)
         if schema is None or not isinstance(values, dict):
             raise ConfigError(f"{path}: unknown table [{table}] (known: {', '.join(_SCHEMA)})")

@@ -34,14 +34,18 @@ from .catalog import (
     read_po,
     translations,
     update,
+    with_findings,
     with_proposals,
     write_po,
 )
+from .check import CheckContext, Finding, check_entry
 from .config import Config
 from .errors import CatalogError, InputError, ModelError, ModelNotFound, TranslateFlowError
-from .glossary import read_glossary
+from .glossary import Glossary, read_glossary
+from .terms import GlossarySteering, TermMatcher
 from .htmldoc import Page, parse_html, serialize
 from .languages import Language, argos_code
+from .reports import CatalogResult, LocatedFinding
 from .languages import language as language_of
 from .segment import Segment, SegmentOptions, segment_page
 from .translate import (
@@ -64,7 +68,9 @@ __all__ = [
     "WriteResult",
     "articles",
     "atomic_write",
+    "CheckReport",
     "build",
+    "check",
     "extract",
     "stats",
     "translate",
@@ -631,7 +637,9 @@ def translate(
 
             if progress is not None:
                 progress(language.tag, 0, total)
-            results = {r.msgid: r for r in engine.translate(unique, glossary.protected(language), advance)}
+            steering = GlossarySteering(TermMatcher(glossary, config.source, language), glossary, language)
+            translated = engine.translate(unique, glossary.protected(language), advance, steering)
+            results = {r.msgid: r for r in translated}
             engine_name = next(iter(results.values())).engine
             for path, messages in pending.items():
                 for message in messages:
@@ -661,6 +669,10 @@ def _provenance(result: Translation) -> tuple[str, ...]:
     comments = [
         f"{MACHINE_PREFIX} {result.engine}{via} score={result.score:.2f} mt={output_hash(result.text)}"
     ]
+    if result.glossary_choice:
+        comments.append(
+            f"{MACHINE_PREFIX} the glossary chose hypothesis {result.glossary_choice} of {result.hypotheses}"
+        )
     if result.unsure_tags:
         tags = ", ".join(f"<{t}>" for t in result.unsure_tags)
         comments.append(f"{MACHINE_PREFIX} check the tags {tags}: placed without a clear alignment")
@@ -698,6 +710,7 @@ class _Engines:
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
             length_ratio=settings.length_ratio,
             max_decoding_length=settings.max_decoding_length,
+            n_best=settings.n_best,
         )
         self.loaded: dict[ModelSpec, Translator] = {}
 
@@ -758,3 +771,80 @@ class _Engines:
         if spec not in self.loaded:
             self.loaded[spec] = Translator(spec, self.decode)
         return self.loaded[spec]
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check`` found, catalog by catalog."""
+
+    results: tuple[CatalogResult, ...] = ()
+    files: tuple[WriteResult, ...] = ()
+
+    @property
+    def findings(self) -> tuple[LocatedFinding, ...]:
+        """Every finding, all catalogs."""
+        return tuple(f for r in self.results for f in r.findings)
+
+
+def check(
+    config: Config, *, only: Sequence[str] = (), languages: Sequence[str] = (), annotate: bool = True
+) -> CheckReport:
+    """Check every translated entry (reviewed ones too) of the selected catalogs.
+
+    With *annotate*, each catalog's ``#. check:`` comments are replaced by the findings of
+    this run (the file is rewritten only when they change). A catalog that cannot be read
+    is a result with a problem, and the others go on.
+    """
+    glossary = read_glossary(config.glossary, config.source.tag, _shown(config, config.glossary))
+    results: list[CatalogResult] = []
+    files: list[WriteResult] = []
+    for language in _targets(config, languages):
+        context = _check_context(config, glossary, language)
+        for article in articles(config, only):
+            path = catalog_path(config, article, language)
+            shown = _shown(config, path)
+            try:
+                catalog = _read_catalog(path, shown)
+            except TranslateFlowError as exc:
+                problem = _problem(shown, exc)
+                where = f":{problem.line}" if problem.line else ""
+                results.append(CatalogResult(article.slug, language.tag, shown, problem=f"{shown}{where}: {problem.message}"))
+                continue
+            if catalog is None:
+                results.append(CatalogResult(article.slug, language.tag, shown,
+                                             problem="catalog not found; run `translate-flow extract` first"))
+                continue
+            found: dict[Key, list[Finding]] = {}
+            for message in catalog.active():
+                if message.msgstr:
+                    entry = check_entry(message.msgid, message.msgstr, context, config.checks)
+                    if entry:
+                        found[message.key] = entry
+            if annotate:
+                annotated = with_findings(
+                    catalog, {key: [f"{f.severity}: {f.check}: {f.message}" for f in items] for key, items in found.items()}
+                )
+                text = write_po(annotated)
+                files.append(WriteResult(path, atomic_write(path, text)))
+                catalog = read_po(text, shown)
+            lines = {m.key: m.line for m in catalog.active()}
+            located = tuple(
+                LocatedFinding(shown, lines.get(key, 0), language.tag, article.slug, f.check, f.severity, f.message, key[1])
+                for key, items in found.items()
+                for f in items
+            )
+            tally = counts(catalog)
+            results.append(CatalogResult(
+                article.slug, language.tag, shown, entries=tally.total, translated=tally.translated,
+                fuzzy=tally.fuzzy, words=tally.total_words, translated_words=tally.translated_words,
+                fuzzy_words=tally.fuzzy_words, findings=located,
+            ))
+    return CheckReport(tuple(results), tuple(files))
+
+
+def _check_context(config: Config, glossary: Glossary, language: Language) -> CheckContext:
+    keep = frozenset(source for source, rendering in glossary.protected(language) if source == rendering)
+    return CheckContext(config.source, language, keep=keep, terms=TermMatcher(glossary, config.source, language))

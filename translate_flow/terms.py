@@ -41,6 +41,7 @@ from .languages import Language
 from .markup import TAG_RE
 
 __all__ = [
+    "GlossarySteering",
     "KK_SUFFIXES",
     "RU_ENDINGS",
     "ZH_FALSE_FRIENDS",
@@ -657,3 +658,25 @@ class TermMatcher:
 def lookup(glossary: Glossary, text: str, source: Language) -> list[SourceHit]:
     """The glossary terms a source text uses, with their spans."""
     return TermMatcher(glossary, source).source_hits(text)
+
+
+class GlossarySteering:
+    """The glossary's say in decoding: which hypotheses are acceptable, what never to write."""
+
+    def __init__(self, matcher: TermMatcher, glossary: Glossary, target: Language) -> None:
+        self.matcher = matcher
+        self.variants = tuple(dict.fromkeys(
+            variant for term in glossary.terms for variant in term.forbidden_in(target)
+        ))
+
+    def wants(self, msgid: str) -> bool:
+        """True when the source uses a term with a preferred translation."""
+        return any(expected.term.kind == "term" for expected in self.matcher.expected(msgid))
+
+    def accepts(self, msgid: str, text: str) -> bool:
+        """True when *text* uses every such term and no forbidden variant."""
+        return not self.matcher.missing(msgid, text) and not self.matcher.forbidden_used(msgid, text)
+
+    def forbidden(self) -> Sequence[str]:
+        """The forbidden variants of the target language."""
+        return self.variants

@@ -29,6 +29,7 @@ __all__ = [
     "ModelSpec",
     "PivotEngine",
     "PseudoEngine",
+    "Steering",
     "Translation",
     "Translator",
     "find_loop",
@@ -73,6 +74,7 @@ class DecodeOptions:
     length_ratio: float = 2.0  # max decoding length relative to the longest input of a batch
     length_extra: int = 10
     max_decoding_length: int = 512
+    n_best: int = 4  # hypotheses to choose from when the glossary has a say
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,31 @@ class Translation:
     unsure_tags: tuple[str, ...] = ()
     loop: str | None = None  # a repeated stretch of output, when the model looped
     via: str | None = None  # the pivot language, when translated through one
+    # Which of the n-best hypotheses the glossary chose (1-based), when not the model's first.
+    glossary_choice: int | None = None
+    hypotheses: int = 1
+
+
+class Steering(Protocol):
+    """What the glossary asks of decoding for one language pair."""
+
+    def wants(self, msgid: str) -> bool:
+        """True when the source uses glossary terms with a preferred translation."""
+
+    def accepts(self, msgid: str, text: str) -> bool:
+        """True when *text* uses those terms and none of the forbidden variants."""
+
+    def forbidden(self) -> Sequence[str]:
+        """Variants never to generate, as the target language writes them."""
 
 
 class Engine(Protocol):
     """Anything that turns msgids into translations."""
 
-    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
         """Translate *msgids* (numbered tags and all), in order."""
 
 
@@ -123,7 +144,10 @@ class PseudoEngine:
 
     name = "pseudo"
 
-    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
         """Pseudo-translate each msgid."""
         results = [Translation(m, pseudolocalize(m), 0.0, "pseudo") for m in msgids]
         if progress is not None:
@@ -159,6 +183,7 @@ class _Prepared:
     protected: Protected
     items: tuple[Item, ...]
     chunks: tuple[_Chunk, ...]
+    steered: bool = False  # decoded as an n-best list the glossary chooses from
 
 
 class Translator:
@@ -206,21 +231,43 @@ class Translator:
                 break
         return lambda n: chosen.format(n=n)
 
-    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
-        """Translate *msgids* in token-budget batches; identical inputs are translated once."""
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
+        """Translate *msgids* in token-budget batches; identical inputs are translated once.
+
+        With *steering*, an input that uses glossary terms is decoded as an n-best list and
+        the best-scoring hypothesis that uses the terms (and no forbidden variant) wins;
+        forbidden variants are suppressed in decoding for every input.
+        """
         unique = list(dict.fromkeys(msgids))
-        prepared = [self._prepare(index, msgid, terms) for index, msgid in enumerate(unique)]
+        prepared = [self._prepare(index, msgid, terms, steering) for index, msgid in enumerate(unique)]
         chunks = [c for p in prepared for c in p.chunks]
-        outputs = self._run(chunks, progress)
+        steered = {c.index for p in prepared if p.steered for c in p.chunks}
+        suppress = self._suppressed(steering)
+        outputs = self._run(chunks, progress, steered, suppress)
         parts: dict[int, list[tuple[_Chunk, Any]]] = {}
         for position, chunk in enumerate(chunks):
             parts.setdefault(chunk.index, []).append((chunk, outputs[position]))
-        by_msgid = {p.msgid: self._finish(p, parts[i]) for i, p in enumerate(prepared)}
+        by_msgid = {p.msgid: self._finish(p, parts[i], steering) for i, p in enumerate(prepared)}
         return [by_msgid[m] for m in msgids]
+
+    def _suppressed(self, steering: Steering | None) -> list[list[str]] | None:
+        """Forbidden variants as target token sequences, as they appear inside a sentence."""
+        if steering is None:
+            return None
+        sequences: list[list[str]] = []
+        for variant in steering.forbidden():
+            for form in dict.fromkeys((variant, variant[:1].upper() + variant[1:], variant.lower())):
+                pieces = self.target_sp.encode(form, out_type=str)
+                if pieces and pieces not in sequences:
+                    sequences.append(pieces)
+        return sequences or None
 
     # -- preparing ---------------------------------------------------------------------
 
-    def _prepare(self, index: int, msgid: str, terms: Terms) -> _Prepared:
+    def _prepare(self, index: int, msgid: str, terms: Terms, steering: Steering | None = None) -> _Prepared:
         stripped = alignment.strip_tags(msgid)
         barriers = sorted({edge for item in stripped.items for edge in (item.start, item.end)})
         spans: list[Span] = find_spans(stripped.text, terms, barriers)
@@ -228,7 +275,10 @@ class Translator:
         tags = tuple(
             Item(i.key, i.kind, protected.shift(i.start), protected.shift(i.end)) for i in stripped.items
         )
-        return _Prepared(msgid, stripped, protected, tags + protected.items, self._chunks(index, protected.text))
+        chunks = self._chunks(index, protected.text)
+        # Only whole sentences are steered: a cut one has no single n-best list to choose from.
+        steered = steering is not None and len(chunks) == 1 and steering.wants(msgid)
+        return _Prepared(msgid, stripped, protected, tags + protected.items, chunks, steered)
 
     def _tokenize(self, text: str, offset: int) -> tuple[tuple[str, ...], tuple[tuple[int, int] | None, ...]]:
         proto = self.source_sp.encode(text, out_type="proto")
@@ -259,24 +309,35 @@ class Translator:
 
     # -- running -------------------------------------------------------------------------
 
-    def _run(self, chunks: Sequence[_Chunk], progress: Progress | None) -> dict[int, Any]:
-        """Translate every chunk; sorted by length, in batches of about batch_tokens tokens."""
-        order = sorted(range(len(chunks)), key=lambda i: len(chunks[i].tokens))
+    def _run(
+        self, chunks: Sequence[_Chunk], progress: Progress | None, steered: set[int],
+        suppress: list[list[str]] | None,
+    ) -> dict[int, Any]:
+        """Translate every chunk; sorted by length, in batches of about batch_tokens tokens.
+
+        Steered inputs go in batches of their own, decoded as n-best lists.
+        """
         results: dict[int, Any] = {}
-        batch: list[int] = []
-        size = 0
-        for position in order:
-            length = len(chunks[position].tokens) + len(self.spec.source_prefix) + 1
-            if batch and size + length > self.options.batch_tokens:
-                self._batch(chunks, batch, results, progress)
-                batch, size = [], 0
-            batch.append(position)
-            size += length
-        if batch:
-            self._batch(chunks, batch, results, progress)
+        for n_best in (1, self.options.n_best):
+            group = [i for i in range(len(chunks)) if (chunks[i].index in steered) == (n_best > 1)]
+            order = sorted(group, key=lambda i: len(chunks[i].tokens))
+            batch: list[int] = []
+            size = 0
+            for position in order:
+                length = len(chunks[position].tokens) + len(self.spec.source_prefix) + 1
+                if batch and size + length > self.options.batch_tokens:
+                    self._batch(chunks, batch, results, progress, n_best, suppress)
+                    batch, size = [], 0
+                batch.append(position)
+                size += length
+            if batch:
+                self._batch(chunks, batch, results, progress, n_best, suppress)
         return results
 
-    def _batch(self, chunks: Sequence[_Chunk], batch: Sequence[int], results: dict[int, Any], progress: Progress | None) -> None:
+    def _batch(
+        self, chunks: Sequence[_Chunk], batch: Sequence[int], results: dict[int, Any],
+        progress: Progress | None, n_best: int = 1, suppress: list[list[str]] | None = None,
+    ) -> None:
         sources = []
         for position in batch:
             tokens = [*self.spec.source_prefix, *chunks[position].tokens]
@@ -291,7 +352,9 @@ class Translator:
             outputs = self.model.translate_batch(
                 sources,
                 target_prefix=prefix,
-                beam_size=options.beam_size,
+                beam_size=max(options.beam_size, n_best),
+                num_hypotheses=n_best,
+                suppress_sequences=suppress,
                 max_batch_size=options.batch_tokens,
                 batch_type="tokens",
                 max_input_length=0,  # inputs are already cut to the model's limit: never truncate
@@ -311,16 +374,34 @@ class Translator:
 
     # -- finishing ---------------------------------------------------------------------------
 
-    def _finish(self, prepared: _Prepared, parts: Sequence[tuple[_Chunk, Any]]) -> Translation:
+    def _choose(self, prepared: _Prepared, output: Any, steering: Steering | None) -> int:
+        """The hypothesis to use: the best-scoring one the glossary accepts, else the first."""
+        if not prepared.steered or steering is None:
+            return 0
+        for index, pieces in enumerate(output.hypotheses):
+            text, _ = _detokenize(self._without_prefix(list(pieces)))
+            if steering.accepts(prepared.msgid, text.strip()):
+                return index
+        return 0
+
+    def _without_prefix(self, pieces: list[str]) -> list[str]:
+        skip = len(self.spec.target_prefix)
+        return pieces[skip:] if pieces[:skip] == list(self.spec.target_prefix) else pieces
+
+    def _finish(self, prepared: _Prepared, parts: Sequence[tuple[_Chunk, Any]], steering: Steering | None = None) -> Translation:
         """Join the chunks' outputs, put back placeholders and tags, and judge the result."""
         text_parts: list[str] = []
         target_spans: list[tuple[int, int]] = []
         links: list[int | None] = []
         source_spans: list[tuple[int, int] | None] = []
         score = 0.0
+        choice = 0
+        hypotheses = 1
         for chunk, output in parts:
-            pieces = list(output.hypotheses[0])
-            attention = list(output.attention[0]) if output.attention else []
+            choice = self._choose(prepared, output, steering)
+            hypotheses = len(output.hypotheses)
+            pieces = list(output.hypotheses[choice])
+            attention = list(output.attention[choice]) if output.attention else []
             skip = len(self.spec.target_prefix)
             if pieces[:skip] == list(self.spec.target_prefix):
                 pieces, attention = pieces[skip:], attention[skip:]
@@ -335,7 +416,7 @@ class Translator:
             local = alignment.align([row[prefix:] for row in attention], len(chunk.tokens))
             links.extend(None if link is None else link + len(source_spans) for link in local)
             source_spans.extend(chunk.spans)
-            score += float(output.scores[0]) if output.scores else 0.0
+            score += float(output.scores[choice]) if output.scores else 0.0
         target = "".join(text_parts).strip()
         target_spans = [(max(0, s - _lead(text_parts)), max(0, e - _lead(text_parts))) for s, e in target_spans]
         found: dict[str, tuple[int, int]] = {}
@@ -364,7 +445,10 @@ class Translator:
             result = prepared.msgid
         unsure = tuple(sorted(k for k in unsure_keys if not k.startswith("@")))
         average = score / max(1, len(parts))
-        return Translation(prepared.msgid, result, round(average, 4), self.spec.describe(), unsure, find_loop(target))
+        return Translation(
+            prepared.msgid, result, round(average, 4), self.spec.describe(), unsure, find_loop(target),
+            glossary_choice=choice + 1 if choice else None, hypotheses=hypotheses,
+        )
 
 
 def _device(requested: str, ctranslate2: Any) -> str:
@@ -433,8 +517,14 @@ class PivotEngine:
         self.pivot = pivot
         self.first_terms = first_terms
 
-    def translate(self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None) -> list[Translation]:
-        """Translate into the pivot language, then from it; tags survive both legs."""
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
+        """Translate into the pivot language, then from it; tags survive both legs.
+
+        The glossary speaks the source language, so it steers neither leg.
+        """
         middle = self.first.translate(msgids, self.first_terms)
         final = self.second.translate([m.text for m in middle], terms, progress)
         return [
