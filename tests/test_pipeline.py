@@ -302,3 +302,20 @@ def test_check_turns_checks_off_and_changes_severity(make_project: MakeProject) 
     fill_catalogs([ru_po(config)], lambda msgid: {"The fine was $ 300.": "Штраф составил 500 $."}.get(msgid, msgid))
     found = {(f.check, f.severity) for f in pipeline.check(config).findings}
     assert ("numbers", "warning") in found and not any(c == "forbidden-variant" for c, _ in found)
+
+
+def test_atomic_write_keeps_file_modes(tmp_path: Path) -> None:
+    fresh = tmp_path / "new.po"
+    pipeline.atomic_write(fresh, "x")
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+    shared = tmp_path / "shared.po"
+    shared.write_text("old", encoding="utf-8")
+    shared.chmod(0o664)
+    pipeline.atomic_write(shared, "new")
+    assert shared.stat().st_mode & 0o777 == 0o664
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -98,6 +98,35 @@ def _parser() -> argparse.ArgumentParser:
     translate.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where the model runs")
     translate.add_argument("--retranslate", action="store_true",
                            help="also replace machine output nobody has edited yet")
+    run = scoped(
+        "run",
+        "The whole job: extract, translate, check and build, doing only what changed.",
+        "examples:\n  translate-flow run\n  translate-flow run --jobs 3 --report report.json --junit report.xml\n"
+        "  translate-flow run --lang ru --summary summary.md --wait",
+    )
+    run.add_argument("--engine", choices=("argos", "ct2", "pseudo"), help="as for translate")
+    run.add_argument("--draft", action="store_true", help="beam size 1: faster, rougher drafts")
+    run.add_argument("--device", choices=("auto", "cpu", "cuda"), help="where the model runs")
+    run.add_argument("--retranslate", action="store_true", help="also replace machine output nobody has edited yet")
+    run.add_argument("--jobs", type=int, default=1, metavar="N", help="languages in parallel (threads split the cores)")
+    run.add_argument("--wait", action="store_true", help="wait for another run on this project instead of refusing")
+    run.add_argument("--report", type=Path, metavar="FILE.json", help="write a JSON report")
+    run.add_argument("--junit", type=Path, metavar="FILE.xml", help="write a JUnit XML report (a testcase per article and language)")
+    run.add_argument("--summary", type=Path, metavar="FILE.md",
+                     help="write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)")
+    run_fuzzy = run.add_mutually_exclusive_group()
+    run_fuzzy.add_argument("--fuzzy", dest="use_fuzzy", action="store_true", default=None, help="publish fuzzy translations (default)")
+    run_fuzzy.add_argument("--no-fuzzy", dest="use_fuzzy", action="store_false", help="publish reviewed translations only")
+    run.add_argument("--min-complete", type=float, metavar="PERCENT", help="skip pages below this share of translated words")
+    init = commands.add_parser(
+        "init", help="Create a project here: configuration, folders, an example glossary.",
+        description="Create a translate-flow project in a folder.",
+        epilog="example:\n  translate-flow init --source en --target kk --target ru --target zh-Hans",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here)")
+    init.add_argument("--source", default="en", help="the articles' language (default en)")
+    init.add_argument("--target", action="append", default=[], metavar="TAG", help="a language to translate into (repeatable)")
     check = scoped(
         "check",
         "Check translations (reviewed ones too) and note the findings in the catalogs.",
@@ -126,10 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out, err = sys.stdout, sys.stderr
     try:
+        if args.command == "init":
+            return _init(args, out, err)
         config = load_config(args.config) if args.config else load_config(find_config(Path.cwd()))
         handler = {
             "extract": _extract, "build": _build, "translate": _translate, "stats": _stats,
-            "models": _models, "check": _check, "glossary": _glossary,
+            "models": _models, "check": _check, "glossary": _glossary, "run": _run,
         }[args.command]
         return handler(config, args, out, err)
     except TranslateFlowError as exc:
@@ -220,6 +251,87 @@ def _translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextI
             file=out,
         )
     return _report(report.problems, (), err)
+
+
+def _run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    options = pipeline.RunOptions(
+        languages=tuple(args.lang), articles=tuple(args.article),
+        translate=pipeline.TranslateOptions(engine=args.engine, draft=args.draft, device=args.device,
+                                            retranslate=args.retranslate),
+        use_fuzzy=args.use_fuzzy, min_complete=args.min_complete, jobs=args.jobs, wait=args.wait,
+    )
+    with progress_display(err, quiet=args.quiet) as progress:
+        report = pipeline.run(config, options, progress)
+    extra = {"run": {"changed": report.changed, "unchanged": report.unchanged, "seconds": round(report.seconds, 3),
+                     "from_model": sum(r.from_model for r in report.languages),
+                     "from_memory": sum(r.from_memory for r in report.languages)}}
+    if args.report:
+        pipeline.atomic_write(args.report, reports.to_json(report.results, extra))
+    if args.junit:
+        pipeline.atomic_write(args.junit, reports.junit(report.results, suite="translate-flow"))
+    summary = reports.markdown_summary(report.results)
+    if args.summary:
+        pipeline.atomic_write(args.summary, summary)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(summary)
+    if not args.quiet:
+        for line in reports.summary_table(report.results):
+            print(line, file=out)
+        model = sum(r.from_model for r in report.languages)
+        memory = sum(r.from_memory for r in report.languages)
+        print(f"{report.changed} article-language pairs updated, {report.unchanged} up to date; "
+              f"{model} segments from the model, {memory} from memory; {report.seconds:.1f} s", file=out)
+    for line in reports.text_lines(f for r in report.results for f in r.findings if f.severity == "error"):
+        print(line, file=err)
+    code = _report(report.problems, (), err)
+    if code == EXIT_OK and report.errors:
+        return EXIT_FINDINGS
+    return code
+
+
+EXAMPLE_GLOSSARY = """en,{columns},kind,note
+Bitter Winter,{dnt},dnt,A magazine title: never translated.
+"""
+EXAMPLE_ARTICLE = """<!DOCTYPE html>
+<html lang="{source}">
+<head><meta charset="utf-8"><title>Welcome</title></head>
+<body><article><h1>Welcome</h1><p>This is an example article. Replace it with your own pages.</p></article></body>
+</html>
+"""
+
+
+def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .config import CONFIG_NAME
+    from .languages import language
+
+    folder: Path = args.folder
+    source = language(args.source)
+    targets = [language(t) for t in (args.target or ["ru"])]
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        raise UsageError(f"{config_path} exists already; this folder is a project")
+    listed = ", ".join(f'"{t.tag}"' for t in targets)
+    pipeline.atomic_write(config_path, (
+        f'[project]\nname = "{folder.resolve().name}"\nversion = "1.0"\n'
+        f'source_language = "{source.tag}"\ntarget_languages = [{listed}]\n\n'
+        '[paths]\narticles = "articles"\nlocales = "locales"\nglossary = "glossary"\nbuild = "build"\n\n'
+        "[translate]\n# engine: auto (a configured model, else an Argos package), argos, ct2 or pseudo\n"
+        'engine = "auto"\nbeam_size = 4\n\n[build]\nuse_fuzzy = true\nmin_complete = 0\n'
+    ))
+    pipeline.atomic_write(folder / "glossary" / "glossary.csv", EXAMPLE_GLOSSARY.format(
+        columns=",".join(t.tag for t in targets), dnt=",".join("Bitter Winter" for _ in targets)))
+    pipeline.atomic_write(folder / "articles" / "welcome.html", EXAMPLE_ARTICLE.format(source=source.tag))
+    (folder / "locales").mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        pipeline.atomic_write(ignore, "build/\n.translate-flow/\n")
+    print(f"created a translate-flow project in {folder}: {CONFIG_NAME}, articles/, glossary/, locales/", file=out)
+    print("next: translate-flow models install --for-project, then translate-flow run", file=out)
+    return EXIT_OK
 
 
 def _check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -17,6 +17,7 @@ __all__ = [
     "ModelNotFound",
     "NetworkError",
     "PackageError",
+    "ProjectLocked",
     "TranslateFlowError",
 ]
 
@@ -59,3 +60,7 @@ class PackageError(ModelError):
 
 class NetworkError(ModelError):
     """The package index or a download could not be reached in time."""
+
+
+class ProjectLocked(TranslateFlowError):
+    """Another run holds the project's lock."""

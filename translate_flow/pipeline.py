@@ -8,17 +8,24 @@ its content changes, so a re-run with nothing new leaves bytes and mtimes alone.
 from __future__ import annotations
 
 import copy
+import fcntl
+import hashlib
+import json
 import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 from pathlib import Path
 
 from . import __version__
 from .assemble import AssembleOptions, Rejection, assemble
 from . import models
+from .cache import MachineCache, digest
 from .catalog import (
     MEMORY_PREFIX,
     MACHINE_PREFIX,
@@ -40,7 +47,7 @@ from .catalog import (
 )
 from .check import CheckContext, Finding, check_entry
 from .config import Config
-from .errors import CatalogError, InputError, ModelError, ModelNotFound, TranslateFlowError
+from .errors import CatalogError, InputError, ModelError, ModelNotFound, ProjectLocked, TranslateFlowError
 from .glossary import Glossary, read_glossary
 from .terms import GlossarySteering, TermMatcher
 from .htmldoc import Page, parse_html, serialize
@@ -69,14 +76,19 @@ __all__ = [
     "articles",
     "atomic_write",
     "CheckReport",
+    "RunOptions",
+    "RunReport",
     "build",
     "check",
     "extract",
+    "project_lock",
+    "run",
     "stats",
     "translate",
 ]
 
 GENERATOR = f"translate-flow {__version__}"
+STATE_DIR = ".translate-flow"  # caches and the lock; never the source of truth
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
@@ -175,11 +187,15 @@ def _atomic_write(path: Path, data: bytes) -> str:
         if path.read_bytes() == data:
             return "unchanged"
         status = "updated"
+        mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         status = "created"
+        mode = 0o666 & ~_UMASK
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes owner-only files; the new file gets the old one's mode, or the usual.
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -189,6 +205,16 @@ def _atomic_write(path: Path, data: bytes) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return status
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# Read once, at import: os.umask can only be read by setting it, which threads would race.
+_UMASK = _umask()
 
 
 _LOCATED = re.compile(r"^(?::(\d+))?: (.*)$", re.DOTALL)
@@ -546,6 +572,8 @@ class TranslateOptions:
     draft: bool = False  # beam size 1: fast first drafts
     device: str | None = None
     retranslate: bool = False  # replace untouched machine output too
+    cache: bool = True  # reuse machine output stored under .translate-flow/
+    threads: int | None = None  # CPU threads for the model; None: the configuration's
 
 
 Progress = Callable[[str, int, int], None]  # (language, done, total)
@@ -571,6 +599,7 @@ def translate(
     everything = articles(config)
     glossary = read_glossary(config.glossary, config.source.tag, _shown(config, config.glossary))
     engines = _Engines(config, options)
+    cache = MachineCache(config.root / STATE_DIR / "machine.sqlite") if options.cache else None
     runs: list[LanguageRun] = []
     files: list[WriteResult] = []
     problems: list[Problem] = []
@@ -638,8 +667,18 @@ def translate(
             if progress is not None:
                 progress(language.tag, 0, total)
             steering = GlossarySteering(TermMatcher(glossary, config.source, language), glossary, language)
-            translated = engine.translate(unique, glossary.protected(language), advance, steering)
-            results = {r.msgid: r for r in translated}
+            protected = glossary.protected(language)
+            context = digest(engine.identity, protected, steering.variants, _steering_terms(glossary, language))
+            results = cache.get(context, unique) if cache is not None else {}
+            fresh = [m for m in unique if m not in results]
+            if fresh:
+                translated = engine.translate(fresh, protected, advance, steering)
+                if cache is not None:
+                    # Before any catalog is written: a run stopped halfway resumes with this output.
+                    cache.put(context, translated)
+                results.update((r.msgid, r) for r in translated)
+            elif progress is not None:
+                progress(language.tag, total, total)
             engine_name = next(iter(results.values())).engine
             for path, messages in pending.items():
                 for message in messages:
@@ -660,7 +699,13 @@ def translate(
                 time.perf_counter() - begun,
             )
         )
+    if cache is not None:
+        cache.close()
     return TranslateReport(tuple(runs), tuple(files), tuple(problems), time.perf_counter() - started)
+
+
+def _steering_terms(glossary: Glossary, language: Language) -> list[tuple[str, str | None]]:
+    return [(t.source, t.rendering(language)) for t in glossary.terms if t.kind == "term"]
 
 
 def _provenance(result: Translation) -> tuple[str, ...]:
@@ -704,7 +749,7 @@ class _Engines:
             beam_size=1 if options.draft else settings.beam_size,
             device=options.device or settings.device,
             compute_type=settings.compute_type,
-            threads=settings.threads,
+            threads=options.threads if options.threads is not None else settings.threads,
             batch_tokens=settings.batch_tokens,
             repetition_penalty=settings.repetition_penalty,
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
@@ -848,3 +893,206 @@ def check(
 def _check_context(config: Config, glossary: Glossary, language: Language) -> CheckContext:
     keep = frozenset(source for source, rendering in glossary.protected(language) if source == rendering)
     return CheckContext(config.source, language, keep=keep, terms=TermMatcher(glossary, config.source, language))
+
+
+# --- run: the whole job --------------------------------------------------------------------
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Choices for one ``run``."""
+
+    languages: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    translate: TranslateOptions = TranslateOptions()
+    use_fuzzy: bool | None = None
+    min_complete: float | None = None
+    jobs: int = 1
+    wait: bool = False  # wait for another run's lock instead of refusing
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What ``run`` did and found."""
+
+    results: tuple[CatalogResult, ...] = ()
+    pages: tuple[BuiltPage, ...] = ()
+    languages: tuple[LanguageRun, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    changed: int = 0  # article and language pairs that needed work
+    unchanged: int = 0  # pairs found up to date and skipped
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        """Findings of severity error, plus translations the build rejected."""
+        return sum(r.count("error") for r in self.results) + sum(1 for p in self.problems if p.kind == "finding")
+
+
+@contextmanager
+def project_lock(config: Config, *, wait: bool = False) -> Iterator[None]:
+    """Hold the project's lock: one run at a time. Raise :class:`ProjectLocked` if taken."""
+    path = config.root / STATE_DIR / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise ProjectLocked(
+                f"another translate-flow run is working on {config.root}; let it finish, "
+                "or pass --wait to start when it is done"
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock, also when the process is killed
+
+
+def _sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _settings_digest(config: Config, options: RunOptions) -> str:
+    glossary = sorted((p.name, _sha(p)) for p in config.glossary.glob("*") if p.is_file()) if config.glossary.is_dir() else []
+    memory = config.root / "memory"
+    imported = sorted((p.name, _sha(p)) for p in memory.glob("*.tmx")) if memory.is_dir() else []
+    chosen = options.translate
+    return digest(
+        __version__, _sha(config.path), glossary, imported, chosen.engine, chosen.draft, chosen.retranslate,
+        options.use_fuzzy, options.min_complete,
+    )
+
+
+def _load_state(config: Config) -> dict[str, Any]:
+    try:
+        state = json.loads((config.root / STATE_DIR / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) and state.get("version") == STATE_VERSION else {}
+
+
+def run(config: Config, options: RunOptions = RunOptions(), progress: Progress | None = None) -> RunReport:
+    """Extract, translate, check and build every article and language, doing only what changed.
+
+    An article and language pair is skipped when its source page, template, catalog and
+    built page are byte for byte what the last run left, under the same settings: a re-run
+    with nothing new does no model work and writes no file. A page that cannot be read is
+    reported and the others go on. The project is locked for the duration.
+    """
+    started = time.perf_counter()
+    with project_lock(config, wait=options.wait):
+        state = _load_state(config)
+        settings = _settings_digest(config, options)
+        if state.get("settings") != settings:
+            state = {}
+        known_articles: dict[str, Any] = state.get("articles", {})
+        known_units: dict[str, Any] = state.get("units", {})
+        targets = _targets(config, options.languages)
+        chosen = articles(config, options.articles)
+        problems: list[Problem] = []
+        sources: dict[str, str] = {}
+        for article in chosen:
+            sha = _sha(article.path)
+            if sha is None:
+                problems.append(Problem(article.reference, "cannot read the page"))
+            else:
+                sources[article.slug] = sha
+        dirty: dict[str, list[Article]] = {language.tag: [] for language in targets}
+        kept: list[CatalogResult] = []
+        for article in chosen:
+            if article.slug not in sources:
+                continue
+            record = known_articles.get(article.slug, {})
+            fresh = record.get("source") == sources[article.slug] and record.get("template") == _sha(
+                template_path(config, article))
+            for language in targets:
+                unit = known_units.get(f"{article.slug}|{language.tag}")
+                if fresh and unit and unit.get("catalog") == _sha(catalog_path(config, article, language)) \
+                        and unit.get("page") == _sha(page_path(config, article, language)):
+                    kept.append(_result_from_state(unit["result"]))
+                else:
+                    dirty[language.tag].append(article)
+        changed_articles = [a for a in chosen if any(a in dirty[t.tag] for t in targets)]
+        failed: set[str] = set()
+        if changed_articles:
+            extracted = extract(config, only=[a.slug for a in changed_articles], languages=[t.tag for t in targets])
+            problems.extend(extracted.problems)
+            failed = {p.path for p in extracted.problems}
+
+        def one_language(language: Language) -> tuple[LanguageRun | None, CheckReport, BuildReport, list[Problem]]:
+            work = [a.slug for a in dirty[language.tag]
+                    if a.reference not in failed and _shown(config, catalog_path(config, a, language)) not in failed]
+            if not work:
+                return None, CheckReport(), BuildReport(), []
+            threads = max(1, (os.cpu_count() or 1) // max(1, options.jobs))
+            chosen_options = replace(options.translate, threads=threads if options.jobs > 1 else options.translate.threads)
+            translated = translate(config, only=work, languages=[language.tag], options=chosen_options, progress=progress)
+            checked = check(config, only=work, languages=[language.tag])
+            built = build(config, only=work, languages=[language.tag], use_fuzzy=options.use_fuzzy,
+                          min_complete=options.min_complete)
+            runs = translated.languages[0] if translated.languages else None
+            return runs, checked, built, [*translated.problems, *built.problems]
+
+        outcomes: list[tuple[Language, tuple[LanguageRun | None, CheckReport, BuildReport, list[Problem]]]] = []
+        if options.jobs > 1 and len(targets) > 1:
+            with ThreadPoolExecutor(max_workers=min(options.jobs, len(targets))) as pool:
+                futures = [(language, pool.submit(one_language, language)) for language in targets]
+                outcomes = [(language, future.result()) for language, future in futures]
+        else:
+            outcomes = [(language, one_language(language)) for language in targets]
+
+        results = list(kept)
+        pages: list[BuiltPage] = []
+        runs: list[LanguageRun] = []
+        without_model = {p.path for p in problems}
+        for language, (language_run, checked, built, language_problems) in outcomes:
+            if language_run is not None:
+                runs.append(language_run)
+            problems.extend(language_problems)
+            results.extend(checked.results)
+            pages.extend(built.pages)
+            if any(p.path == language.tag for p in language_problems):
+                without_model.add(language.tag)
+        # Remember what is now up to date; a pair whose language lacked a model, or whose
+        # catalog or page had a problem, is done again next time.
+        for article in chosen:
+            if article.slug not in sources or article.reference in failed:
+                continue
+            known_articles[article.slug] = {"source": sources[article.slug], "template": _sha(template_path(config, article))}
+        troubled = {p.path for p in problems}
+        by_slug = {a.slug: a for a in chosen}
+        for result in results:
+            owner = by_slug.get(result.article)
+            key = f"{result.article}|{result.language}"
+            if owner is None or result.problem or result.language in without_model or result.path in troubled:
+                known_units.pop(key, None)
+                continue
+            language = config.target(result.language)
+            known_units[key] = {
+                "catalog": _sha(catalog_path(config, owner, language)),
+                "page": _sha(page_path(config, owner, language)),
+                "result": _result_to_state(result),
+            }
+        new_state = {"version": STATE_VERSION, "settings": settings, "articles": known_articles, "units": known_units}
+        atomic_write(config.root / STATE_DIR / "state.json", json.dumps(new_state, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    order = {t.tag: i for i, t in enumerate(targets)}
+    results.sort(key=lambda r: (order.get(r.language, 99), r.article))
+    return RunReport(
+        tuple(results), tuple(pages), tuple(runs), tuple(problems),
+        changed=sum(len(v) for v in dirty.values()), unchanged=len(kept),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _result_to_state(result: CatalogResult) -> dict[str, Any]:
+    return asdict(result)
+
+
+def _result_from_state(data: Mapping[str, Any]) -> CatalogResult:
+    findings = tuple(LocatedFinding(**f) for f in data.get("findings", ()))
+    return CatalogResult(**{**data, "findings": findings})

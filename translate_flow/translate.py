@@ -69,6 +69,7 @@ class DecodeOptions:
     compute_type: str = "auto"  # "auto": int8 on CPU, int8_float16 on GPU
     threads: int = 0  # 0: every core
     batch_tokens: int = 2048
+    batch_examples: int = 64  # CPU decoding slows down with more sentences than this per batch
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
     length_ratio: float = 2.0  # max decoding length relative to the longest input of a batch
@@ -109,6 +110,10 @@ class Steering(Protocol):
 class Engine(Protocol):
     """Anything that turns msgids into translations."""
 
+    @property
+    def identity(self) -> str:
+        """Everything that decides this engine's output, as text (for caching it)."""
+
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
         steering: Steering | None = None,
@@ -143,6 +148,7 @@ class PseudoEngine:
     """Pseudo-localization in place of a model: accented, longer, bracketed, tags kept."""
 
     name = "pseudo"
+    identity = "pseudo 1"
 
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
@@ -218,6 +224,8 @@ class Translator:
             raise ModelError(f"{spec.model_dir}: cannot load the model ({exc}); reinstall it") from None
         self.placeholder = self._placeholder_form()
         self.calls = 0  # translate_batch calls, for reports and tests
+        decoding = {k: v for k, v in options.__dict__.items() if k not in ("threads", "device")}
+        self.identity = f"{spec!r} {decoding!r} {compute_type} {self.device}"
 
     def _placeholder_form(self) -> Callable[[int], str]:
         """The first placeholder form the tokenizer keeps intact (no unknown pieces)."""
@@ -315,7 +323,9 @@ class Translator:
     ) -> dict[int, Any]:
         """Translate every chunk; sorted by length, in batches of about batch_tokens tokens.
 
-        Steered inputs go in batches of their own, decoded as n-best lists.
+        Steered inputs go in batches of their own, decoded as n-best lists. A batch holds
+        inputs of one output-length bound only, so each input's translation depends on the
+        input alone, never on what else happened to be in its batch.
         """
         results: dict[int, Any] = {}
         for n_best in (1, self.options.n_best):
@@ -323,20 +333,30 @@ class Translator:
             order = sorted(group, key=lambda i: len(chunks[i].tokens))
             batch: list[int] = []
             size = 0
+            bound = 0
             for position in order:
                 length = len(chunks[position].tokens) + len(self.spec.source_prefix) + 1
-                if batch and size + length > self.options.batch_tokens:
-                    self._batch(chunks, batch, results, progress, n_best, suppress)
+                limit = self._bound(length)
+                full = size + length > self.options.batch_tokens or len(batch) >= self.options.batch_examples
+                if batch and (full or limit != bound):
+                    self._batch(chunks, batch, results, progress, bound, n_best, suppress)
                     batch, size = [], 0
                 batch.append(position)
                 size += length
+                bound = limit
             if batch:
-                self._batch(chunks, batch, results, progress, n_best, suppress)
+                self._batch(chunks, batch, results, progress, bound, n_best, suppress)
         return results
+
+    def _bound(self, length: int) -> int:
+        """The output-length bound for an input of *length* tokens, in steps of 16."""
+        options = self.options
+        wanted = int(length * options.length_ratio) + options.length_extra
+        return min(options.max_decoding_length, -(-wanted // 16) * 16)
 
     def _batch(
         self, chunks: Sequence[_Chunk], batch: Sequence[int], results: dict[int, Any],
-        progress: Progress | None, n_best: int = 1, suppress: list[list[str]] | None = None,
+        progress: Progress | None, limit: int, n_best: int = 1, suppress: list[list[str]] | None = None,
     ) -> None:
         sources = []
         for position in batch:
@@ -344,9 +364,7 @@ class Translator:
             if self.spec.add_end_token:
                 tokens.append("</s>")
             sources.append(tokens)
-        longest = max(len(s) for s in sources)
         options = self.options
-        limit = min(options.max_decoding_length, int(longest * options.length_ratio) + options.length_extra)
         prefix = [list(self.spec.target_prefix)] * len(sources) if self.spec.target_prefix else None
         try:
             outputs = self.model.translate_batch(
@@ -516,6 +534,7 @@ class PivotEngine:
         self.second = second
         self.pivot = pivot
         self.first_terms = first_terms
+        self.identity = f"{first.identity} | {pivot} | {second.identity} | {list(first_terms)!r}"
 
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,

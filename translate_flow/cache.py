@@ -1,0 +1,82 @@
+"""A cache of machine output under the project's ``.translate-flow/`` folder.
+
+Machine translations are stored as soon as a language's model work is done, before any
+catalog is written, keyed by everything that decides the output (the model, the decoding
+settings, the protected terms, the glossary). A run that is interrupted while writing
+catalogs therefore finishes, when started again, with exactly the output the model gave
+the first time, and a re-run never asks the model twice for the same thing. The cache is
+only an optimization: deleting it loses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from .translate import Translation
+
+__all__ = ["MachineCache", "digest"]
+
+_SCHEMA = 1
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of *parts* (JSON-serialized)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+class MachineCache:
+    """Machine translations by (context digest, msgid), in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        try:
+            self.connection = self._open()
+        except sqlite3.DatabaseError:
+            # A damaged cache is no loss: start a new one.
+            path.unlink(missing_ok=True)
+            self.connection = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        connection.execute("pragma journal_mode=wal")
+        version = connection.execute("pragma user_version").fetchone()[0]
+        if version != _SCHEMA:
+            connection.execute("drop table if exists output")
+            connection.execute("pragma user_version=%d" % _SCHEMA)
+        connection.execute(
+            "create table if not exists output (context text, msgid text, value text, primary key (context, msgid))"
+        )
+        connection.commit()
+        return connection
+
+    def get(self, context: str, msgids: Sequence[str]) -> dict[str, Translation]:
+        """The cached translations of *msgids* under *context*."""
+        found: dict[str, Translation] = {}
+        for start in range(0, len(msgids), 500):
+            chunk = list(msgids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.connection.execute(
+                f"select msgid, value from output where context = ? and msgid in ({marks})", [context, *chunk]
+            )
+            for msgid, value in rows:
+                data = json.loads(value)
+                data["unsure_tags"] = tuple(data.get("unsure_tags", ()))
+                found[msgid] = Translation(**data)
+        return found
+
+    def put(self, context: str, translations: Iterable[Translation]) -> None:
+        """Store translations under *context*, in one transaction."""
+        rows = [(context, t.msgid, json.dumps(asdict(t), ensure_ascii=False)) for t in translations]
+        with self.connection:
+            self.connection.executemany("insert or replace into output values (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.connection.close()
