@@ -1,0 +1,618 @@
+"""Machine-translation throughput: translate-flow's translate stage against raw CTranslate2 and Argos.
+
+Run from the repository root with the project's environment::
+
+    .venv/bin/python benchmarks/translate_throughput.py [--repeat 2] [--max-length 64]
+        [--news 200] [--threads N] [--device cpu|cuda] [--batch-tokens N] [--profile]
+
+An Argos-base-sized package (6+6 layers, d_model 512, 8 heads, FFN 2048, vocabulary 32000,
+int8, about 90 MB; random weights) is built on the fly into a temporary folder and the
+segments of the sample article plus generated news sentences are translated from English
+to Russian three ways, in one run:
+
+(a) translate-flow's translate stage, ``pipeline.translate``, on a throwaway project whose
+    catalogs hold those segments, untranslated;
+(b) the same sentences through one raw ``ctranslate2.Translator.translate_batch`` call, with
+    the fastest settings of a small grid: the limit for this model on this machine;
+(c) ``argostranslate.translate.translate`` one paragraph at a time, as a user of Argos
+    Translate or LibreTranslate does, in the benchmark's own environment
+    (``benchmarks/.env-argos``, created and filled from PyPI on first use), through
+    ``translate_throughput_argos.py``.
+
+All three use beam size 4, the same threads and the same output bound: random weights
+never end a sentence, so every output runs to ``--max-length`` tokens. Model loading (with
+one small warm-up call) is timed apart from the translations. Each way is timed
+``--repeat`` times and the fastest run counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import ctranslate2  # type: ignore[import-untyped]
+import sentencepiece
+
+from translate_flow import models, pipeline
+from translate_flow.alignment import strip_tags
+from translate_flow.catalog import read_po
+from translate_flow.config import Config, load_config
+from translate_flow.htmldoc import parse_html
+from translate_flow.pipeline import TranslateOptions
+from translate_flow.segment import SegmentOptions, segment_page
+from translate_flow.translate import Translator
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SAMPLE_ARTICLE = REPO / "articles" / "bilash-free-but-silenced.html"
+ARGOS_ENV = HERE / ".env-argos"
+ARGOS_DRIVER = HERE / "translate_throughput_argos.py"
+ARGOS_REQUIREMENT = "argos-translate-lt"
+FROM_CODE, TO_CODE = "en", "ru"
+BEAM_SIZE = 4
+NEWS_SEED = 20190816
+SENTENCES_PER_PARAGRAPH = 4
+TARGET_VS_RAW = 0.9
+TARGET_VS_ARGOS = 5.0
+#: (batch_type, max_batch_size) settings tried for the raw CTranslate2 limit.
+GRID: tuple[tuple[str, int], ...] = (
+    ("tokens", 1024), ("tokens", 2048), ("tokens", 4096), ("examples", 32), ("examples", 64),
+)
+
+sys.path.insert(0, str(REPO / "tests"))
+from modelfactory import SIZES, build_argos_package  # type: ignore[import-not-found]  # noqa: E402
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+_SUBJECTS = (
+    "The government", "The ministry of finance", "Regional authorities", "The central bank",
+    "Parliament", "A group of independent researchers", "The national statistics office",
+    "Farmers in the north of the country", "The city council", "Human rights organisations",
+    "Opposition lawmakers", "The state energy company", "Teachers' unions",
+)
+_VERBS = (
+    "announced", "approved", "rejected", "debated", "published", "postponed", "welcomed",
+    "criticised", "defended", "unveiled",
+)
+_OBJECTS = (
+    "a new budget for the coming year", "plans for a railway between the two largest cities",
+    "its annual report on public spending", "a long-delayed pension reform",
+    "a programme to support small and medium-sized businesses", "changes to the tax code",
+    "an agreement on shared water resources with neighbouring countries",
+    "new measures against rising inflation", "a draft law on religious associations",
+    "the results of a national literacy survey", "a plan to modernise rural hospitals",
+)
+_TIMES = (
+    "on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "last week",
+    "earlier this month", "at the end of March", "this year",
+)
+_CLAUSES = (
+    ", despite strong objections from local residents",
+    ", according to a statement published on its website",
+    " after months of difficult negotiations",
+    ", a move that analysts had widely expected",
+    " amid growing public concern about the cost of living",
+    "",
+)
+_CITIES = (
+    "Almaty", "Astana", "Shymkent", "Karaganda", "Aktobe", "Pavlodar", "Bishkek", "Tashkent",
+)
+_PEOPLE = (
+    "Aigerim Nurlanova", "Dmitry Petrov", "Li Wei", "Serik Akhmetov", "Elena Sokolova",
+    "Marat Yesenov", "Gulnara Bekova",
+)
+_ROLES = (
+    "a senior economist at a private bank", "a spokesperson for the ministry",
+    "an independent analyst", "the head of the regional farmers' union",
+    "a lawyer who represents several of the families",
+)
+_GOODS = ("bread", "petrol", "electricity", "public transport", "rent", "medicine")
+_SOURCES = ("the organisers", "the police", "local media", "witnesses")
+
+
+def _news_sentence(rng: random.Random) -> str:
+    year = rng.randint(2019, 2031)
+    match rng.randrange(6):
+        case 0:
+            return (
+                f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} "
+                f"{rng.choice(_TIMES)}{rng.choice(_CLAUSES)}."
+            )
+        case 1:
+            subject = rng.choice(_SUBJECTS)
+            return (
+                f"In {rng.choice(_CITIES)}, {subject[0].lower()}{subject[1:]} {rng.choice(_VERBS)} "
+                f"{rng.choice(_OBJECTS)}{rng.choice(_CLAUSES)}."
+            )
+        case 2:
+            return (
+                f"About {rng.randint(2, 90) * 100:,} people took part in the protest in "
+                f"{rng.choice(_CITIES)} {rng.choice(_TIMES)}, according to {rng.choice(_SOURCES)}."
+            )
+        case 3:
+            return (
+                f"Prices for {rng.choice(_GOODS)} rose by {rng.randint(11, 199) / 10:.1f} percent "
+                f"in {year}, the highest increase since {year - rng.randint(5, 20)}, "
+                "the statistics office said."
+            )
+        case 4:
+            return (
+                f"{rng.choice(_PEOPLE)}, {rng.choice(_ROLES)}, said the decision would affect "
+                f"{rng.randint(2, 900) * 100:,} households in {rng.choice(_CITIES)} "
+                f"by the end of {year}."
+            )
+        case _:
+            return (
+                f"The project, which is expected to cost {rng.randint(12, 950)} million dollars, "
+                f"will be completed in {rng.choice(_CITIES)} by {year} if the funding is approved."
+            )
+
+
+def news_sentences(count: int, seed: int = NEWS_SEED) -> list[str]:
+    """*count* distinct English news sentences; the same arguments give the same list."""
+    rng = random.Random(seed)
+    sentences: dict[str, None] = {}
+    while len(sentences) < count:
+        sentences[_news_sentence(rng)] = None
+    return list(sentences)
+
+
+def news_page(sentences: Sequence[str]) -> str:
+    """An HTML page with *sentences* in paragraphs of four."""
+    paragraphs = [
+        "<p>" + escape(" ".join(sentences[i : i + SENTENCES_PER_PARAGRAPH]), quote=False) + "</p>"
+        for i in range(0, len(sentences), SENTENCES_PER_PARAGRAPH)
+    ]
+    body = "\n".join(paragraphs)
+    return f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\n<body>\n<article>\n{body}\n</article>\n</body>\n</html>\n'
+
+
+_SENTENCE_OF = re.compile(r"^(.*), sentence (\d+) of (\d+)$")
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What every way translates: the distinct segments, as msgids and as plain text."""
+
+    msgids: tuple[str, ...]  # what translate-flow's catalogs hold, numbered tags and all
+    texts: tuple[str, ...]  # the same without tags: what a user gives Argos or CTranslate2
+    paragraphs: tuple[tuple[str, ...], ...]  # texts grouped by block, for Argos
+    from_article: int
+    from_news: int
+
+
+def workload(pages: Sequence[Path]) -> Workload:
+    """The distinct segments of *pages* in document order, grouped into their blocks."""
+    seen: set[str] = set()
+    msgids: list[str] = []
+    paragraphs: list[list[str]] = []
+    counts: list[int] = []
+    for path in pages:
+        page = parse_html(path.read_bytes(), str(path))
+        before = len(msgids)
+        for segment in segment_page(page.tree, SegmentOptions(source_language=FROM_CODE)):
+            match = _SENTENCE_OF.match(segment.context)
+            if not (match and match.group(2) != "1" and paragraphs):
+                paragraphs.append([])
+            if segment.msgid in seen:
+                continue
+            seen.add(segment.msgid)
+            msgids.append(segment.msgid)
+            paragraphs[-1].append(strip_tags(segment.msgid).text)
+        counts.append(len(msgids) - before)
+    return Workload(
+        tuple(msgids),
+        tuple(strip_tags(m).text for m in msgids),
+        tuple(tuple(p) for p in paragraphs if p),
+        counts[0],
+        sum(counts[1:]),
+    )
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+@dataclass
+class Way:
+    """The runs of one way of translating the workload."""
+
+    name: str
+    sentences: int
+    load_s: float = 0.0
+    runs: list[tuple[str, float]] = field(default_factory=list)  # (settings, seconds)
+    output_tokens: float = 0.0
+
+    @property
+    def best(self) -> tuple[str, float]:
+        """The fastest run."""
+        return min(self.runs, key=lambda run: run[1])
+
+    @property
+    def rate(self) -> float:
+        """Sentences per second of the fastest run."""
+        return self.sentences / self.best[1]
+
+
+class LengthRecorder:
+    """A CTranslate2 translator that records the length of each best hypothesis."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.lengths: list[int] = []
+
+    def translate_batch(self, *args: Any, **kwargs: Any) -> Any:
+        """Forward to CTranslate2 and note the output lengths."""
+        results = self.inner.translate_batch(*args, **kwargs)
+        self.lengths.extend(len(result.hypotheses[0]) for result in results)
+        return results
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def timed(call: Callable[[], object]) -> float:
+    """Seconds *call* takes."""
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+# (a) translate-flow ---------------------------------------------------------------------
+
+
+CONFIG = """\
+[project]
+name = "translate-throughput"
+version = "1.0"
+source_language = "{source}"
+target_languages = ["{target}"]
+
+[models]
+packages_dir = "models"
+
+[translate]
+engine = "argos"
+beam_size = {beam}
+device = "{device}"
+threads = {threads}
+max_decoding_length = {max_length}
+# The bound of a batch is min(max_decoding_length, longest input * length_ratio + 10): with
+# this ratio the fixed bound applies to every batch, as for the other two ways.
+length_ratio = {max_length}.0
+{batch_tokens}"""
+
+
+class TranslateFlow:
+    """A throwaway project whose catalogs hold the workload, and timed translate runs on it."""
+
+    def __init__(self, root: Path, pages: Sequence[Path], package: Path, args: argparse.Namespace) -> None:
+        self.root = root
+        (root / "articles").mkdir(parents=True)
+        for page in pages:
+            shutil.copyfile(page, root / "articles" / page.name)
+        batch_tokens = f"batch_tokens = {args.batch_tokens}\n" if args.batch_tokens else ""
+        (root / "translate-flow.toml").write_text(
+            CONFIG.format(
+                source=FROM_CODE, target=TO_CODE, beam=BEAM_SIZE, device=args.device,
+                threads=args.threads, max_length=args.max_length, batch_tokens=batch_tokens,
+            ),
+            encoding="utf-8",
+        )
+        models.install_file(package, root / "models")
+        self.config: Config = load_config(root / "translate-flow.toml")
+        report = pipeline.extract(self.config)
+        if report.problems:
+            raise SystemExit(f"translate-flow extract: {report.problems[0]}")
+        shutil.copytree(root / "locales", root / "locales.pristine")
+        self.loaded: dict[tuple[object, object], Translator] = {}
+        self.load_s = 0.0
+        self.recorder: LengthRecorder | None = None
+        # The model is loaded once, before timing: pipeline.translate gets the warm one.
+        pipeline.Translator = self._warm  # type: ignore[attr-defined,assignment]
+
+    def _warm(self, spec: Any, options: Any) -> Translator:
+        key = (spec, options)
+        if key not in self.loaded:
+            start = time.perf_counter()
+            translator = Translator(spec, options)
+            self.load_s = time.perf_counter() - start
+            self.recorder = LengthRecorder(translator.model)
+            translator.model = self.recorder
+            self.loaded[key] = translator
+        return self.loaded[key]
+
+    def msgids(self) -> list[str]:
+        """The distinct msgids of the project's catalogs, which translate sends to the model."""
+        found: dict[str, None] = {}
+        for path in sorted((self.root / "locales").rglob("*.po")):
+            catalog = read_po(path.read_text(encoding="utf-8"), str(path))
+            found.update(dict.fromkeys(m.msgid for m in catalog.active()))
+        return list(found)
+
+    def warm_up(self) -> None:
+        """Load the model through translate-flow's own engine lookup and translate one line."""
+        start = time.perf_counter()
+        engines = pipeline._Engines(self.config, TranslateOptions())
+        engines.get(self.config.targets[0]).translate(["The model is loaded and warmed up first."])
+        self.load_s = time.perf_counter() - start
+
+    def run(self, expected: int) -> float:
+        """One translate stage over fresh, untranslated catalogs; return its seconds."""
+        shutil.rmtree(self.root / "locales")
+        shutil.copytree(self.root / "locales.pristine", self.root / "locales")
+        if self.recorder is not None:
+            self.recorder.lengths.clear()
+        start = time.perf_counter()
+        report = pipeline.translate(self.config)
+        seconds = time.perf_counter() - start
+        if report.problems:
+            raise SystemExit(f"translate-flow translate: {report.problems[0]}")
+        unique = sum(run.unique for run in report.languages)
+        if unique != expected:
+            raise SystemExit(f"translate-flow sent {unique} texts to the model, not {expected}")
+        return seconds
+
+    def output_tokens(self) -> float:
+        """Mean length of the best hypotheses of the last run."""
+        lengths = self.recorder.lengths if self.recorder else []
+        return sum(lengths) / len(lengths) if lengths else 0.0
+
+
+# (b) raw CTranslate2 --------------------------------------------------------------------
+
+
+class RawCTranslate2:
+    """The installed package's model, called directly: the limit."""
+
+    def __init__(self, package_dir: Path, args: argparse.Namespace) -> None:
+        self.args = args
+        start = time.perf_counter()
+        compute_type = "int8_float16" if args.device == "cuda" else "int8"
+        self.model = ctranslate2.Translator(
+            str(package_dir / "model"), device=args.device, compute_type=compute_type,
+            intra_threads=args.threads if args.device == "cpu" else 0, inter_threads=1,
+        )
+        self.sp = sentencepiece.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
+        self.translate(["The model is loaded and warmed up first."], GRID[0])
+        self.load_s = time.perf_counter() - start
+        self.lengths: list[int] = []
+
+    def translate(self, texts: Sequence[str], setting: tuple[str, int]) -> list[str]:
+        """Tokenize, translate in one translate_batch call, detokenize."""
+        batch_type, max_batch_size = setting
+        tokens = self.sp.encode(list(texts), out_type=str)
+        results = self.model.translate_batch(
+            tokens,
+            beam_size=BEAM_SIZE,
+            max_decoding_length=self.args.max_length,
+            max_batch_size=max_batch_size,
+            batch_type=batch_type,
+        )
+        hypotheses = [result.hypotheses[0] for result in results]
+        self.lengths = [len(h) for h in hypotheses]
+        decoded: list[str] = self.sp.decode(hypotheses)
+        return decoded
+
+    def run(self, texts: Sequence[str], setting: tuple[str, int]) -> float:
+        """One timed translation of *texts* with *setting*; return its seconds."""
+        return timed(lambda: self.translate(texts, setting))
+
+
+def describe(setting: tuple[str, int]) -> str:
+    """``max_batch_size 2048 tokens``."""
+    return f"max_batch_size {setting[1]} {setting[0]}"
+
+
+# (c) Argos Translate ---------------------------------------------------------------------
+
+
+def argos_python() -> Path:
+    """The Python of the benchmark's own environment, with argos-translate-lt installed."""
+    python = ARGOS_ENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {ARGOS_ENV.relative_to(REPO)} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(ARGOS_ENV)], check=True)
+    # Only the distribution's metadata: importing argostranslate creates folders in the home.
+    probe = subprocess.run(
+        [str(python), "-c", f"import importlib.metadata as m; m.version({ARGOS_REQUIREMENT!r})"],
+        capture_output=True,
+    )
+    if probe.returncode:
+        print(f"installing {ARGOS_REQUIREMENT} into {ARGOS_ENV.relative_to(REPO)} ...", file=sys.stderr)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", ARGOS_REQUIREMENT], check=True)
+    return python
+
+
+def run_argos(python: Path, work: Path, package: Path, load: Workload, args: argparse.Namespace) -> dict[str, Any]:
+    """Run the Argos driver in its environment; return what it printed."""
+    job = {
+        "home": str(work / "argos-home"),
+        "package": str(package),
+        "from_code": FROM_CODE,
+        "to_code": TO_CODE,
+        "paragraphs": [list(p) for p in load.paragraphs],
+        "max_length": args.max_length,
+        "threads": args.threads,
+        "device": args.device,
+        "repeat": args.argos_repeat,
+        "minisbd_model": str(args.minisbd_model.resolve()) if args.minisbd_model else None,
+    }
+    job_file = work / "argos-job.json"
+    job_file.write_text(json.dumps(job), encoding="utf-8")
+    done = subprocess.run([str(python), str(ARGOS_DRIVER), str(job_file)], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{ARGOS_DRIVER.name} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def profile_translate_flow(flow: TranslateFlow, expected: int, top: int = 18) -> None:
+    """One more translate-flow run under cProfile; print where its time goes."""
+    translators = list(flow.loaded.values())
+    for translator in translators:  # CTranslate2's own call, not the recorder, in the profile
+        if isinstance(translator.model, LengthRecorder):
+            translator.model = translator.model.inner
+    profiler = cProfile.Profile()
+    profiler.enable()
+    seconds = flow.run(expected)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    print()
+    print(f"profile of one more translate-flow run ({seconds:.2f} s under cProfile), by own time:")
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    for line in lines[start:]:
+        if line.strip():
+            print("  " + line.strip().replace(str(REPO) + "/", "").replace(sys.prefix + "/", ""))
+
+
+def print_report(
+    ways: Sequence[Way], load: Workload, input_tokens: float, build_s: float, package: Path,
+    installed: Path, argos: dict[str, Any], args: argparse.Namespace,
+) -> None:
+    """Versions, model, workload, every run, the table and the ratios."""
+    versions = {
+        "python": platform.python_version(),
+        "ctranslate2": metadata.version("ctranslate2"),
+        "sentencepiece": metadata.version("sentencepiece"),
+        "translate-flow": metadata.version("translate-flow"),
+    }
+    print(" ".join(f"{name} {version}" for name, version in versions.items()))
+    other = argos["versions"]
+    print("argos env: " + " ".join(f"{name} {version}" for name, version in other.items()))
+    shape = SIZES["base"]
+    installed_size = sum(p.stat().st_size for p in installed.rglob("*") if p.is_file())
+    print(
+        f"model: {shape.layers[0]}+{shape.layers[1]} layers, d_model {shape.d_model}, {shape.heads} heads, "
+        f"FFN {shape.ffn}, vocabulary {shape.vocab_size}, {shape.quantization}, random weights; "
+        f"built in {build_s:.1f} s, {package.stat().st_size / 2**20:.1f} MiB package, "
+        f"{installed_size / 2**20:.1f} MiB installed (temporary, deleted at exit)"
+    )
+    print(
+        f"sentences: {len(load.msgids)} distinct segments = {load.from_article} of "
+        f"{SAMPLE_ARTICLE.relative_to(REPO)} + {load.from_news} generated news sentences "
+        f"(seed {NEWS_SEED}); {input_tokens:.1f} input tokens each on average; "
+        f"{len(load.paragraphs)} paragraphs for Argos"
+    )
+    print(
+        f"decoding: {FROM_CODE}->{TO_CODE}, beam {BEAM_SIZE}, every output bounded to max_decoding_length "
+        f"{args.max_length} tokens; device {args.device}, {args.threads} threads; best of {args.repeat} runs for a and b, "
+        f"{args.argos_repeat} for c"
+    )
+    print("argos: output bound passed by wrapping its CTranslate2 translator (benchmark process only)")
+    print(f"argos: sentence splitter: {argos['splitter']}")
+    print()
+    for way in ways:
+        print(f"{way.name:<16} load and warm-up {way.load_s:6.2f} s")
+    for way in ways:
+        for number, (settings, seconds) in enumerate(way.runs, 1):
+            print(f"{way.name:<16} run {number}: {seconds:7.2f} s  {way.sentences / seconds:6.2f} sentences/s  {settings}")
+    print()
+    header = f"{'way':<16} {'sentences':>9} {'seconds':>8} {'sentences/s':>12} {'out tokens':>11}  best settings"
+    print(header)
+    print("-" * len(header))
+    for way in ways:
+        settings, seconds = way.best
+        print(
+            f"{way.name:<16} {way.sentences:>9} {seconds:>8.2f} {way.rate:>12.2f} "
+            f"{way.output_tokens:>11.1f}  {settings}"
+        )
+    ours, raw, argos_way = ways
+    print()
+    for label, other_way, target in (("a/b", raw, TARGET_VS_RAW), ("a/c", argos_way, TARGET_VS_ARGOS)):
+        ratio = ours.rate / other_way.rate
+        verdict = "met" if ratio >= target else "missed"
+        print(f"{label} = {ratio:.2f} ({ours.name} / {other_way.name}); target >= {target:g}: {verdict}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the model, run the three ways, print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=2, help="timed runs of (a) and (b); the best counts (default 2)")
+    parser.add_argument("--argos-repeat", type=int, default=1, help="timed runs of (c), about 3 minutes each on 2 cores (default 1)")
+    parser.add_argument("--max-length", type=int, default=64, help="output bound in tokens for every way (default 64)")
+    parser.add_argument("--news", type=int, default=200, help="generated news sentences (default 200)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="CPU threads for every way (default: all cores)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where every way runs (default cpu)")
+    parser.add_argument("--batch-tokens", type=int, help="translate-flow's [translate] batch_tokens (default: its own default)")
+    parser.add_argument("--minisbd-model", type=Path, help="MiniSBD's en.onnx, to give Argos its real splitter")
+    parser.add_argument("--profile", action="store_true", help="profile one more translate-flow run and print it")
+    args = parser.parse_args(argv)
+    if min(args.repeat, args.argos_repeat, args.max_length, args.threads) < 1 or args.news < 0:
+        parser.error("--repeat, --argos-repeat, --max-length and --threads must be at least 1, --news at least 0")
+    if args.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        parser.error("--device cuda: CTranslate2 sees no CUDA device here")
+
+    python = argos_python()
+    with tempfile.TemporaryDirectory(prefix="tf-throughput-") as temporary:
+        work = Path(temporary)
+        start = time.perf_counter()
+        package = build_argos_package(work / "package", FROM_CODE, TO_CODE, size="base")
+        build_s = time.perf_counter() - start
+        news = work / "pages" / "news-digest.html"
+        news.parent.mkdir()
+        news.write_text(news_page(news_sentences(args.news)), encoding="utf-8")
+        pages = [SAMPLE_ARTICLE, news]
+        load = workload(pages)
+
+        flow = TranslateFlow(work / "project", pages, package, args)
+        if sorted(flow.msgids()) != sorted(load.msgids):
+            raise SystemExit("the catalogs translate-flow wrote hold other texts than the benchmark's segments")
+        installed = models.find_installed(work / "project" / "models", FROM_CODE, TO_CODE)
+        if installed is None or installed.path is None:
+            raise SystemExit("the package did not install")
+        ours = Way("a translate-flow", len(load.msgids))
+        raw_way = Way("b raw ct2", len(load.texts))
+        flow.warm_up()
+        ours.load_s = flow.load_s
+        raw = RawCTranslate2(installed.path, args)
+        raw_way.load_s = raw.load_s
+        pieces = raw.sp.encode(list(load.texts), out_type=str)
+        input_tokens = sum(len(p) for p in pieces) / len(pieces)
+        settings = f"translate-flow [translate] batch_tokens {flow.config.translate.batch_tokens}"
+        best = GRID[0]
+        for number in range(args.repeat):  # in turns, so a slow spell of the machine hits both
+            ours.runs.append((settings, flow.run(len(load.msgids))))
+            ours.output_tokens = flow.output_tokens()
+            for setting in GRID if number == 0 else (best,):
+                raw_way.runs.append((describe(setting), raw.run(load.texts, setting)))
+                raw_way.output_tokens = sum(raw.lengths) / len(raw.lengths)
+            best = next(s for s in GRID if describe(s) == raw_way.best[0])
+        del raw
+
+        argos = run_argos(python, work, package, load, args)
+        argos_way = Way("c argostranslate", argos["sentences"], argos["load_s"])
+        argos_way.runs = [("translate() per paragraph, Argos defaults", s) for s in argos["runs"]]
+        argos_way.output_tokens = argos["output_tokens"]
+        print_report((ours, raw_way, argos_way), load, input_tokens, build_s, package, installed.path, argos, args)
+        if args.profile:
+            profile_translate_flow(flow, len(load.msgids))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
