@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
             name, help=help_text, description=help_text, epilog=epilog,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        # Also after the command (`translate-flow run --quiet`); SUPPRESS keeps the global value.
+        sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only problems")
         sub.add_argument("--lang", action="append", default=[], metavar="TAG",
                          help="only this target language (BCP 47, repeatable)")
         sub.add_argument("--article", action="append", default=[], metavar="SLUG",
