@@ -359,25 +359,7 @@ def _describe(path: str, problem: str) -> str:
 
 
 def _from_polib(entry: polib.POEntry, *, obsolete: bool) -> Message:
-    references = []
-    for source, line in entry.occurrences:
-        try:
-            references.append((source, int(line)))
-        except (TypeError, ValueError):
-            references.append((source, 0))
-    return Message(
-        msgid=entry.msgid,
-        msgstr=entry.msgstr,
-        msgctxt=entry.msgctxt,
-        flags=tuple(entry.flags),
-        references=tuple(references),
-        auto_comments=tuple(entry.comment.split("\n")) if entry.comment else (),
-        translator_comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
-        previous_msgid=entry.previous_msgid,
-        previous_msgctxt=entry.previous_msgctxt,
-        obsolete=obsolete,
-        line=entry.linenum or 0,
-    )
+    return _message(entry, obsolete, entry.linenum or 0)
 
 
 # --- reading fast -------------------------------------------------------------------------
@@ -583,18 +565,19 @@ def _read_common(text: str) -> Catalog | None:
     ordered.extend((name, fields[name]) for name in _natural_sort(fields))
     return Catalog(
         header=tuple(ordered),
-        messages=tuple(_message(e) for e in entries),
+        messages=tuple(_message(e, e.obsolete, e.line) for e in entries),
         header_comment=header,
         header_flags=("fuzzy",) if flags else (),
     )
 
 
-def _message(entry: _Entry) -> Message:
+def _message(entry: _Entry | polib.POEntry, obsolete: bool, line: int) -> Message:
+    """A :class:`Message` from an entry as polib or the fast reader fills it."""
     references = []
-    for source, line in entry.occurrences:
+    for source, number in entry.occurrences:
         try:
-            references.append((source, int(line)))
-        except ValueError:
+            references.append((source, int(number)))
+        except (TypeError, ValueError):
             references.append((source, 0))
     return Message(
         msgid=entry.msgid,
@@ -606,8 +589,8 @@ def _message(entry: _Entry) -> Message:
         translator_comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
         previous_msgid=entry.previous_msgid,
         previous_msgctxt=entry.previous_msgctxt,
-        obsolete=entry.obsolete,
-        line=entry.line,
+        obsolete=obsolete,
+        line=line,
     )
 
 
