@@ -674,3 +674,22 @@ def test_glossary_check_reports_file_and_line(run: Run, make_project: MakeProjec
     (config.root / "glossary" / "bad.csv").write_text("en,ru,kind\nCCP,КПК,term\nXinjiang,,sometimes\n", encoding="utf-8")
     code, out, _ = run("glossary", "check")
     assert code == 1 and "glossary/bad.csv:3: error:" in out
+
+
+def test_tm_export_and_import(run: Run, make_project: MakeProject, tmp_path: Path) -> None:
+    config = _project(make_project, INLINE)
+    run("extract")
+    fill_catalogs([_catalog(config, "inline-markup")], lambda m: m)  # reviewed
+    code, out, _ = run("tm", "export", str(tmp_path / "out.tmx"), "--lang", "ru")
+    assert code == 0 and "translation units" in out
+    from lxml import etree
+
+    tmx = etree.parse(str(tmp_path / "out.tmx")).getroot()
+    assert tmx.get("version") == "1.4" and len(tmx.findall("body/tu")) >= 10
+    code, out, _ = run("tm", "import", str(DATA / "memory" / "agency.tmx"))
+    assert code == 0 and (config.root / "memory" / "agency.tmx").is_file() and "ru:" in out
+    broken = tmp_path / "broken.tmx"
+    broken.write_text("<tmx version='1.4'><body><tu>", encoding="utf-8")
+    code, _, err = run("tm", "import", str(broken))
+    _assert_one_error_line(err, "broken.tmx")
+    assert code == 2

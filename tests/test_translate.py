@@ -380,3 +380,46 @@ def test_provenance_says_when_the_glossary_chose(make_project: MakeProject, mode
 
     comments = _provenance(Translation("a", "b", -0.5, "argos translate-en_ru 1.0", glossary_choice=3, hypotheses=8))
     assert "machine translation: the glossary chose hypothesis 3 of 8" in comments
+
+
+# --- the translation memory ---------------------------------------------------------------------
+
+MEMORY_PAGE = "<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body><p>{text}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("new", "starting_point"),
+    [("Supporters gathered outside the court in Almaty today.", True),
+     ("Many supporters gathered outside the court in Almaty.", False)],
+    ids=["close-match-starting-point", "weaker-match-comment"],
+)
+def test_close_memory_matches(make_project: MakeProject, models_dir: Path, new: str, starting_point: bool) -> None:
+    old = "Supporters gathered outside the court in Almaty."
+    config = translated_project(make_project, models_dir, [
+        ("one.html", MEMORY_PAGE.format(title="One", text=old)), ("two.html", MEMORY_PAGE.format(title="Two", text=new))])
+    edit(po(config, "ru", "one"), {old: ("Сторонники собрались у здания суда в Алматы.", False)})
+    pipeline.translate(config, languages=["ru"])
+    entry = polib.pofile(str(po(config, "ru", "two"))).find(new)
+    assert entry is not None and "fuzzy" in entry.flags
+    assert "match in locales/ru/LC_MESSAGES/one.po" in entry.comment
+    if starting_point:
+        assert entry.msgstr == "Сторонники собрались у здания суда в Алматы."
+        assert "machine translation:" not in entry.comment
+    else:
+        assert entry.msgstr != "Сторонники собрались у здания суда в Алматы."
+        assert "machine translation:" in entry.comment and "Сторонники собрались" in entry.comment
+
+
+def test_imported_tmx_feeds_the_memory(make_project: MakeProject, models_dir: Path) -> None:
+    config = translated_project(make_project, models_dir, [("one.html", MEMORY_PAGE.format(
+        title="Latest news", text="Police detained Serikzhan Bilash in Almaty."))])
+    from conftest import DATA
+
+    stored, counts = pipeline.import_memory(config, DATA / "memory" / "agency.tmx")
+    assert stored == config.root / "memory" / "agency.tmx" and counts["ru"] >= 1
+    report = pipeline.translate(config, languages=["ru"])
+    assert report.languages[0].from_memory >= 1
+    entry = polib.pofile(str(po(config, "ru", "one"))).find("Police detained Serikzhan Bilash in Almaty.")
+    assert entry is not None and "memory: reviewed translation in memory/agency.tmx" in entry.comment
+    text, units = pipeline.export_memory(config, ["ru"])
+    assert units >= 1 and "<tmx version=\"1.4\">" in text

@@ -143,6 +143,19 @@ def _parser() -> argparse.ArgumentParser:
                        help="leave the catalogs' #. check: comments as they are")
     _models_parser(commands)
     _glossary_parser(commands)
+    tm = commands.add_parser(
+        "tm", help="Export and import translation memories (TMX 1.4).",
+        description="The project's reviewed translations as TMX 1.4, and TMX files from elsewhere.",
+        epilog="examples:\n  translate-flow tm export memory.tmx --lang ru\n  translate-flow tm import agency.tmx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tm_actions = tm.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    tm_actions.required = True
+    tm_export = tm_actions.add_parser("export", help="write reviewed translations to a TMX file")
+    tm_export.add_argument("file", type=Path)
+    tm_export.add_argument("--lang", action="append", default=[], metavar="TAG", help="only this language (repeatable)")
+    tm_import = tm_actions.add_parser("import", help="keep a TMX file in memory/ for the project's memory")
+    tm_import.add_argument("file", type=Path)
     stats = scoped(
         "stats",
         "Show translated, fuzzy and untranslated entries and words per article and language.",
@@ -162,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config) if args.config else load_config(find_config(Path.cwd()))
         handler = {
             "extract": _extract, "build": _build, "translate": _translate, "stats": _stats,
-            "models": _models, "check": _check, "glossary": _glossary, "run": _run,
+            "models": _models, "check": _check, "glossary": _glossary, "run": _run, "tm": _tm,
         }[args.command]
         return handler(config, args, out, err)
     except TranslateFlowError as exc:
@@ -333,6 +346,18 @@ def _init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         pipeline.atomic_write(ignore, "build/\n.translate-flow/\n")
     print(f"created a translate-flow project in {folder}: {CONFIG_NAME}, articles/, glossary/, locales/", file=out)
     print("next: translate-flow models install --for-project, then translate-flow run", file=out)
+    return EXIT_OK
+
+
+def _tm(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.action == "export":
+        text, count = pipeline.export_memory(config, args.lang)
+        pipeline.atomic_write(args.file, text)
+        print(f"exported {count} translation units to {args.file}", file=out)
+        return EXIT_OK
+    stored, counts = pipeline.import_memory(config, args.file)
+    listed = ", ".join(f"{lang}: {n}" for lang, n in sorted(counts.items()))
+    print(f"imported {args.file} as {_relative(config, stored)} ({listed})", file=out)
     return EXIT_OK
 
 

@@ -97,6 +97,8 @@ class TranslateSettings:
     length_ratio: float = 2.0
     max_decoding_length: int = 512
     n_best: int = 4  # hypotheses the glossary chooses from (4 to 8 make sense)
+    memory_accept: float = 0.85  # a memory match this close is the starting point instead of the model
+    memory_suggest: float = 0.75  # a match this close is shown in a comment next to machine output
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "engine": str, "beam_size": int, "device": str, "compute_type": str, "threads": int,
         "batch_tokens": int, "max_input_tokens": int, "repetition_penalty": (int, float),
         "no_repeat_ngram_size": int, "length_ratio": (int, float), "max_decoding_length": int,
-        "n_best": int,
+        "n_best": int, "memory_accept": (int, float), "memory_suggest": (int, float),
     },
 }
 _PAIR_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
@@ -220,6 +222,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: [translate] engine must be one of {sorted(ENGINES)}")
     if translate.device not in DEVICES:
         raise ConfigError(f"{path}: [translate] device must be one of {sorted(DEVICES)}")
+    if not 0.5 <= translate.memory_suggest <= translate.memory_accept <= 1.0:
+        raise ConfigError(f"{path}: [translate] needs 0.5 <= memory_suggest <= memory_accept <= 1")
     if not 1 <= translate.n_best <= 16:
         raise ConfigError(f"{path}: [translate] n_best must be between 1 and 16 (4 to 8 is usual)")
     if translate.beam_size < 1 or translate.batch_tokens < 16 or translate.max_input_tokens < 16:

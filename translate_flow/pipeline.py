@@ -49,6 +49,17 @@ from .check import CheckContext, Finding, check_entry
 from .config import Config
 from .errors import CatalogError, InputError, ModelError, ModelNotFound, ProjectLocked, TranslateFlowError
 from .glossary import Glossary, read_glossary
+from .memory import (
+    TranslationMemory,
+    Unit,
+    export_tmx,
+    import_tmx,
+    index_path,
+    parse_tmx,
+    retag,
+    signature,
+    stored_name,
+)
 from .terms import GlossarySteering, TermMatcher
 from .htmldoc import Page, parse_html, serialize
 from .languages import Language, argos_code
@@ -80,7 +91,9 @@ __all__ = [
     "RunReport",
     "build",
     "check",
+    "export_memory",
     "extract",
+    "import_memory",
     "project_lock",
     "run",
     "stats",
@@ -600,6 +613,8 @@ def translate(
     glossary = read_glossary(config.glossary, config.source.tag, _shown(config, config.glossary))
     engines = _Engines(config, options)
     cache = MachineCache(config.root / STATE_DIR / "machine.sqlite") if options.cache else None
+    memory = TranslationMemory(index_path(config.root))
+    memory.refresh_tmx(_imported_memories(config))
     runs: list[LanguageRun] = []
     files: list[WriteResult] = []
     problems: list[Problem] = []
@@ -622,7 +637,9 @@ def translate(
             catalogs[path] = catalog
         selected = [catalog_path(config, a, language) for a in chosen]
         selected = [p for p in selected if p in catalogs]
-        memory = _memory(config, catalogs)
+        memory.refresh(language.tag, {
+            _shown(config, path): (*signature(path), _loaded(catalog)) for path, catalog in catalogs.items()
+        })
         pending: dict[Path, list[Message]] = {}
         skipped = 0
         for path in selected:
@@ -632,18 +649,32 @@ def translate(
                 elif message.msgstr:
                     skipped += 1
         proposals: dict[Path, dict[Key, Proposal]] = {path: {} for path in pending}
+        suggestions: dict[str, str] = {}  # msgid -> a close match, shown next to machine output
         to_model: list[str] = []
         from_memory = 0
+        settings = config.translate
         for path, messages in pending.items():
             for message in messages:
-                remembered = memory.get(message.key) or memory.get((None, message.msgid))
-                if remembered is not None and remembered[1] != path:
-                    origin = _shown(config, remembered[1])
+                exact = memory.exact(language.tag, message.msgctxt, message.msgid)
+                if exact is not None:
                     proposals[path][message.key] = Proposal(
-                        remembered[0], (f"{MEMORY_PREFIX} reviewed translation in {origin}",))
+                        exact.target, (f"{MEMORY_PREFIX} reviewed translation in {exact.origin}",))
                     from_memory += 1
-                else:
-                    to_model.append(message.msgid)
+                    continue
+                close = memory.fuzzy(language.tag, message.msgid, threshold=settings.memory_suggest, limit=1)
+                retagged = retag(close[0].source, close[0].target, message.msgid) if close else None
+                if close and retagged is not None and close[0].score >= settings.memory_accept:
+                    proposals[path][message.key] = Proposal(retagged, (
+                        f"{MEMORY_PREFIX} {close[0].percent}% match in {close[0].origin}, for "
+                        f"\u201c{close[0].source}\u201d; check the differences",))
+                    from_memory += 1
+                    continue
+                if close:
+                    suggestions[message.msgid] = (
+                        f"{MEMORY_PREFIX} {close[0].percent}% match in {close[0].origin}: "
+                        f"\u201c{close[0].source}\u201d \u2192 \u201c{close[0].target}\u201d"
+                    )
+                to_model.append(message.msgid)
         unique = list(dict.fromkeys(to_model))
         engine_name = ""
         unsure = loops = from_model = 0
@@ -685,7 +716,8 @@ def translate(
                     result = results.get(message.msgid)
                     if result is None or message.key in proposals[path]:
                         continue
-                    proposals[path][message.key] = Proposal(result.text, _provenance(result))
+                    hint = (suggestions[message.msgid],) if message.msgid in suggestions else ()
+                    proposals[path][message.key] = Proposal(result.text, _provenance(result) + hint)
                     from_model += 1
             unsure = sum(1 for r in results.values() if r.unsure_tags)
             loops = sum(1 for r in results.values() if r.loop)
@@ -701,6 +733,7 @@ def translate(
         )
     if cache is not None:
         cache.close()
+    memory.close()
     return TranslateReport(tuple(runs), tuple(files), tuple(problems), time.perf_counter() - started)
 
 
@@ -726,15 +759,26 @@ def _provenance(result: Translation) -> tuple[str, ...]:
     return tuple(comments)
 
 
-def _memory(config: Config, catalogs: Mapping[Path, Catalog]) -> dict[Key, tuple[str, Path]]:
-    """Reviewed translations of a language by (msgctxt, msgid), and by msgid alone."""
-    memory: dict[Key, tuple[str, Path]] = {}
-    for path in sorted(catalogs):
-        for message in catalogs[path].active():
-            if message.reviewed:
-                memory.setdefault(message.key, (message.msgstr, path))
-                memory.setdefault((None, message.msgid), (message.msgstr, path))
-    return memory
+def _loaded(catalog: Catalog) -> Callable[[], Catalog]:
+    """A loader for a catalog already read."""
+    return lambda: catalog
+
+
+def _imported_memories(config: Config) -> dict[str, tuple[int, int, Callable[[], list[Unit]]]]:
+    """The TMX files imported into ``memory/``, as sources for the memory's index."""
+    folder = config.root / "memory"
+    if not folder.is_dir():
+        return {}
+    sources: dict[str, tuple[int, int, Callable[[], list[Unit]]]] = {}
+    for path in sorted(folder.glob("*.tmx")):
+        shown = _shown(config, path)
+
+        def load(path: Path = path, shown: str = shown) -> list[Unit]:
+            return parse_tmx(_read_bytes(path), shown, source_language=config.source.tag,
+                             languages=[t.tag for t in config.targets])
+
+        sources[shown] = (*signature(path), load)
+    return sources
 
 
 class _Engines:
@@ -968,6 +1012,23 @@ def _settings_digest(config: Config, options: RunOptions) -> str:
     )
 
 
+# atomic_write's temporary files, as tempfile.mkstemp names them: ".<name>.<8 characters>.tmp".
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def _remove_stale_temporaries(config: Config) -> None:
+    """Remove the temporary files of writes a killed process left behind (kill -9, power loss).
+
+    Called with the project lock held, so no other run is writing; only the folders the
+    pipeline writes are searched, and only for names atomic_write gives its temporaries.
+    """
+    for folder in (config.locales, config.build_dir, config.root / STATE_DIR):
+        if folder.is_dir():
+            for path in folder.rglob(".*.tmp"):
+                if _TEMPORARY.match(path.name) and path.is_file() and not path.is_symlink():
+                    path.unlink(missing_ok=True)
+
+
 def _load_state(config: Config) -> dict[str, Any]:
     try:
         state = json.loads((config.root / STATE_DIR / "state.json").read_text(encoding="utf-8"))
@@ -982,10 +1043,12 @@ def run(config: Config, options: RunOptions = RunOptions(), progress: Progress |
     An article and language pair is skipped when its source page, template, catalog and
     built page are byte for byte what the last run left, under the same settings: a re-run
     with nothing new does no model work and writes no file. A page that cannot be read is
-    reported and the others go on. The project is locked for the duration.
+    reported and the others go on. The project is locked for the duration, and the
+    temporary files of a run that was killed while writing are removed first.
     """
     started = time.perf_counter()
     with project_lock(config, wait=options.wait):
+        _remove_stale_temporaries(config)
         state = _load_state(config)
         settings = _settings_digest(config, options)
         if state.get("settings") != settings:
@@ -1096,3 +1159,48 @@ def _result_to_state(result: CatalogResult) -> dict[str, Any]:
 def _result_from_state(data: Mapping[str, Any]) -> CatalogResult:
     findings = tuple(LocatedFinding(**f) for f in data.get("findings", ()))
     return CatalogResult(**{**data, "findings": findings})
+
+
+# --- translation memory ------------------------------------------------------------------------
+
+
+def export_memory(config: Config, languages: Sequence[str] = ()) -> tuple[str, int]:
+    """The project's reviewed translations (catalogs and imported memories) as TMX 1.4.
+
+    Returns the TMX text and how many translation units it holds.
+    """
+    targets = _targets(config, languages)
+    with TranslationMemory(index_path(config.root)) as memory:
+        memory.refresh_tmx(_imported_memories(config))
+        for language in targets:
+            sources: dict[str, tuple[int, int, Callable[[], Catalog]]] = {}
+            for article in articles(config):
+                path = catalog_path(config, article, language)
+                if path.is_file():
+                    shown = _shown(config, path)
+                    sources[shown] = (*signature(path), _catalog_loader(path, shown))
+            memory.refresh(language.tag, sources)
+        units = memory.units([t.tag for t in targets], imported=True)
+    text = export_tmx(units, source_language=config.source.tag, languages=[t.tag for t in targets])
+    return text, len(units)
+
+
+def _catalog_loader(path: Path, shown: str) -> Callable[[], Catalog]:
+    def load() -> Catalog:
+        return _read_catalog(path, shown) or Catalog()
+
+    return load
+
+
+def import_memory(config: Config, file: Path) -> tuple[Path, dict[str, int]]:
+    """Check a TMX file and keep it in the project's ``memory/`` folder, as it is.
+
+    Returns where it went and how many units it has per language.
+    """
+    data = _read_bytes(file)
+    content = import_tmx(data, str(file), source_language=config.source.tag,
+                         languages=[t.tag for t in config.targets])
+    target = config.root / stored_name(file.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(target, data)
+    return target, dict(content.counts)
