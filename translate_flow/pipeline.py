@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import fcntl
+import multiprocessing
+import threading
 import hashlib
 import json
 import os
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from pathlib import Path
 
 from . import __version__
@@ -101,6 +103,8 @@ __all__ = [
 ]
 
 GENERATOR = f"translate-flow {__version__}"
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 STATE_DIR = ".translate-flow"  # caches and the lock; never the source of truth
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -330,47 +334,80 @@ def _load_page(article: Article) -> Page:
 
 
 def extract(
-    config: Config, *, only: Sequence[str] = (), languages: Sequence[str] = ()
+    config: Config, *, only: Sequence[str] = (), languages: Sequence[str] = (), workers: int = 0
 ) -> ExtractReport:
     """Segment the articles into templates and update each language's catalog.
 
     An article or catalog that cannot be read is reported and skipped; its files are left
-    exactly as they were.
+    exactly as they were. Articles are shared among *workers* processes (0: one per core)
+    when there are enough of them.
     """
     targets = _targets(config, languages)
-    files: list[WriteResult] = []
+    parts = _each(lambda article: _extract_article(config, article, targets), articles(config, only), workers)
+    return ExtractReport(
+        tuple(f for p in parts for f in p.files), sum(p.segments for p in parts),
+        tuple(x for p in parts for x in p.problems), tuple(w for p in parts for w in p.warnings),
+    )
+
+
+def _extract_article(config: Config, article: Article, targets: Sequence[Language]) -> ExtractReport:
+    try:
+        page = _load_page(article)
+    except TranslateFlowError as exc:
+        return ExtractReport(problems=(_problem(article.reference, exc),))
+    segments = segment_page(page.tree, _segment_options(config))
+    pot = template_path(config, article)
+    try:
+        template, status = _write_template(config, article, segments, pot)
+    except TranslateFlowError as exc:
+        return ExtractReport(segments=len(segments), problems=(Problem(_shown(config, pot), str(exc)),),
+                             warnings=page.warnings)
+    files = [WriteResult(pot, status)]
     problems: list[Problem] = []
-    warnings: list[str] = []
-    total = 0
-    for article in articles(config, only):
+    for language in targets:
+        po = catalog_path(config, article, language)
+        shown = _shown(config, po)
         try:
-            page = _load_page(article)
+            existing = _read_catalog(po, shown)
         except TranslateFlowError as exc:
-            problems.append(_problem(article.reference, exc))
+            problems.append(_problem(shown, exc))
             continue
-        warnings.extend(page.warnings)
-        segments = segment_page(page.tree, _segment_options(config))
-        total += len(segments)
-        pot = template_path(config, article)
-        try:
-            template, status = _write_template(config, article, segments, pot)
-        except TranslateFlowError as exc:
-            problems.append(Problem(_shown(config, pot), str(exc)))
-            continue
-        files.append(WriteResult(pot, status))
-        for language in targets:
-            po = catalog_path(config, article, language)
-            shown = _shown(config, po)
-            try:
-                existing = _read_catalog(po, shown)
-            except TranslateFlowError as exc:
-                problems.append(_problem(shown, exc))
-                continue
-            merged = update(
-                existing or Catalog(), template, language, similarity=config.extract.similarity
-            )
-            files.append(WriteResult(po, atomic_write(po, write_po(merged))))
-    return ExtractReport(tuple(files), total, tuple(problems), tuple(warnings))
+        merged = update(existing or Catalog(), template, language, similarity=config.extract.similarity)
+        files.append(WriteResult(po, atomic_write(po, write_po(merged))))
+    return ExtractReport(tuple(files), len(segments), tuple(problems), page.warnings)
+
+
+# Work handed to forked processes: set just before the fork, so nothing has to be pickled
+# but each item's index and each result.
+_TASK: Callable[[Any], Any] | None = None
+_ITEMS: Sequence[Any] = ()
+_PARALLEL_FROM = 16  # fewer articles than this are not worth the processes
+
+
+def _run_task(index: int) -> Any:
+    assert _TASK is not None
+    return _TASK(_ITEMS[index])
+
+
+def _each(function: Callable[[_Item], _Result], items: Sequence[_Item], workers: int) -> list[_Result]:
+    """``[function(item) for item in items]``, in forked worker processes when it pays.
+
+    Processes only where forking is safe: a fork start method, and no other thread in this
+    process (a thread holding a lock at the fork would leave the child stuck).
+    """
+    count = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if (
+        count <= 1 or len(items) < max(_PARALLEL_FROM, 2 * count)
+        or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [function(item) for item in items]
+    global _TASK, _ITEMS
+    _TASK, _ITEMS = function, items
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            return pool.map(_run_task, range(len(items)), chunksize=max(1, len(items) // (count * 4)))
+    finally:
+        _TASK, _ITEMS = None, ()
 
 
 def _write_template(
@@ -418,55 +455,63 @@ def build(
     languages: Sequence[str] = (),
     use_fuzzy: bool | None = None,
     min_complete: float | None = None,
+    workers: int = 0,
 ) -> BuildReport:
     """Write ``build/<lang>/<slug>.html`` for each article and language from the catalogs.
 
     Pages below *min_complete* percent are skipped; a translation whose tags differ from
-    its source is reported and the source text used in its place.
+    its source is reported and the source text used in its place. Articles are shared
+    among *workers* processes (0: one per core) when there are enough of them.
     """
     targets = _targets(config, languages)
-    use_fuzzy = config.build.use_fuzzy if use_fuzzy is None else use_fuzzy
+    fuzzy = config.build.use_fuzzy if use_fuzzy is None else use_fuzzy
     threshold = config.build.min_complete if min_complete is None else min_complete
+    parts = _each(lambda article: _build_article(config, article, targets, fuzzy, threshold),
+                  articles(config, only), workers)
+    return BuildReport(
+        tuple(page for p in parts for page in p.pages), tuple(x for p in parts for x in p.problems),
+        tuple(w for p in parts for w in p.warnings),
+    )
+
+
+def _build_article(
+    config: Config, article: Article, targets: Sequence[Language], use_fuzzy: bool, threshold: float
+) -> BuildReport:
+    try:
+        source = _load_page(article)
+    except TranslateFlowError as exc:
+        return BuildReport(problems=(_problem(article.reference, exc),))
     pages: list[BuiltPage] = []
     problems: list[Problem] = []
-    warnings: list[str] = []
-    for article in articles(config, only):
+    for language in targets:
+        po = catalog_path(config, article, language)
+        shown = _shown(config, po)
         try:
-            source = _load_page(article)
+            catalog = _read_catalog(po, shown)
         except TranslateFlowError as exc:
-            problems.append(_problem(article.reference, exc))
+            problems.append(_problem(shown, exc))
             continue
-        warnings.extend(source.warnings)
-        for language in targets:
-            po = catalog_path(config, article, language)
-            shown = _shown(config, po)
-            try:
-                catalog = _read_catalog(po, shown)
-            except TranslateFlowError as exc:
-                problems.append(_problem(shown, exc))
-                continue
-            if catalog is None:
-                problems.append(Problem(shown, "catalog not found; run `translate-flow extract` first"))
-                continue
-            complete = _completeness(catalog, use_fuzzy)
-            if complete < threshold:
-                pages.append(BuiltPage(article.slug, language.tag, None, "skipped", complete, 0, 0))
-                continue
-            options = AssembleOptions(
-                language=language,
-                segment=_segment_options(config),
-                alternates=_alternates(config, article, source),
-                date_format=config.build.date_format,
-            )
-            tree = copy.deepcopy(source.tree)
-            result = assemble(tree, translations(catalog, use_fuzzy=use_fuzzy), options)
-            problems.extend(_rejection_problems(article, catalog, shown, result.rejections))
-            out = page_path(config, article, language)
-            status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
-            pages.append(
-                BuiltPage(article.slug, language.tag, out, status, complete, result.segments, result.translated)
-            )
-    return BuildReport(tuple(pages), tuple(problems), tuple(warnings))
+        if catalog is None:
+            problems.append(Problem(shown, "catalog not found; run `translate-flow extract` first"))
+            continue
+        complete = _completeness(catalog, use_fuzzy)
+        if complete < threshold:
+            pages.append(BuiltPage(article.slug, language.tag, None, "skipped", complete, 0, 0))
+            continue
+        options = AssembleOptions(
+            language=language,
+            segment=_segment_options(config),
+            alternates=_alternates(config, article, source),
+            date_format=config.build.date_format,
+        )
+        # The source tree is parsed once per article; the last language may use it as it is.
+        tree = source.tree if language is targets[-1] else copy.deepcopy(source.tree)
+        result = assemble(tree, translations(catalog, use_fuzzy=use_fuzzy), options)
+        problems.extend(_rejection_problems(article, catalog, shown, result.rejections))
+        out = page_path(config, article, language)
+        status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
+        pages.append(BuiltPage(article.slug, language.tag, out, status, complete, result.segments, result.translated))
+    return BuildReport(tuple(pages), tuple(problems), source.warnings)
 
 
 def _completeness(catalog: Catalog, use_fuzzy: bool) -> float:
