@@ -291,8 +291,13 @@ def _run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> 
         pipeline.atomic_write(args.summary, summary)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
-        with open(step_summary, "a", encoding="utf-8") as handle:
-            handle.write(summary)
+        try:
+            with open(step_summary, "a", encoding="utf-8") as handle:
+                handle.write(summary)
+        except OSError as exc:
+            # The environment's file, not ours: the run's own results stand.
+            print(f"translate-flow: warning: cannot append the summary to $GITHUB_STEP_SUMMARY "
+                  f"({step_summary}: {exc.strerror or exc})", file=err)
     if not args.quiet:
         for line in reports.summary_table(report.results):
             print(line, file=out)
