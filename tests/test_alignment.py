@@ -85,3 +85,11 @@ def test_placeholders_are_inserted_where_their_words_went() -> None:
     assert render(target, items, placement, {"@1": "Билаш"}) == "Билаш встретил их."
     placement = place(items, spans(stripped.text), "Билаш встретил", [(0, 5), (6, 14)], [0, 1])
     assert render("Билаш встретил", items, placement, {"@1": "Серикжан"}) == "Серикжан Билаш встретил"
+
+
+def test_two_placeholders_put_back_at_one_spot_stay_apart() -> None:
+    from translate_flow.alignment import Item, Placement
+
+    items = (Item("@1", "void", 0, 3), Item("@2", "void", 4, 7))
+    placement = Placement({"@1": (7, 7), "@2": (7, 7)}, frozenset())
+    assert render("штраф (", items, placement, {"@1": "77,600", "@2": "2030"}) == "штраф (77,600 2030"

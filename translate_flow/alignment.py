@@ -196,7 +196,12 @@ def render(
                 out.append(f"{lead}<{child.key}>{core}</{child.key}>{trail}")
                 position = end
             elif child.key in replacements:
-                out.append(escape_text(_spaced(target_text, start, end, replacements[child.key])))
+                text = _spaced(target_text, start, end, replacements[child.key])
+                # Two renderings put back at one spot must not run together ("77,6002030").
+                before = next((piece[-1] for piece in reversed(out) if piece), "")
+                if before and before != ">" and _word_char(before) and text and not text[0].isspace():
+                    text = " " + text
+                out.append(escape_text(text))
                 position = max(start, end) if end > start else start
             else:
                 out.append(f"<{child.key}/>")

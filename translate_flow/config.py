@@ -91,6 +91,7 @@ class TranslateSettings:
     compute_type: str = "auto"
     threads: int = 0
     batch_tokens: int = 2048
+    batch_examples: int = 0  # sentences per batch; 0: 128 / beam on CPU, 512 / beam on GPU
     max_input_tokens: int = 1024
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
@@ -153,7 +154,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
     },
     "translate": {
         "engine": str, "beam_size": int, "device": str, "compute_type": str, "threads": int,
-        "batch_tokens": int, "max_input_tokens": int, "repetition_penalty": (int, float),
+        "batch_tokens": int, "batch_examples": int, "max_input_tokens": int, "repetition_penalty": (int, float),
         "no_repeat_ngram_size": int, "length_ratio": (int, float), "max_decoding_length": int,
         "n_best": int, "memory_accept": (int, float), "memory_suggest": (int, float),
     },

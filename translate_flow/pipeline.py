@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from pathlib import Path
 
@@ -840,6 +840,7 @@ class _Engines:
             compute_type=settings.compute_type,
             threads=options.threads if options.threads is not None else settings.threads,
             batch_tokens=settings.batch_tokens,
+            batch_examples=settings.batch_examples,
             repetition_penalty=settings.repetition_penalty,
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
             length_ratio=settings.length_ratio,
@@ -1168,13 +1169,17 @@ def run(config: Config, options: RunOptions = RunOptions(), progress: Progress |
                 without_model.add(language.tag)
         # Remember what is now up to date; a pair whose language lacked a model, or whose
         # catalog or page had a problem, is done again next time.
+        state_changed = state.get("settings") != settings
         for article in chosen:
             if article.slug not in sources or article.reference in failed:
                 continue
-            known_articles[article.slug] = {"source": sources[article.slug], "template": _sha(template_path(config, article))}
+            record = {"source": sources[article.slug], "template": _sha(template_path(config, article))}
+            state_changed |= known_articles.get(article.slug) != record
+            known_articles[article.slug] = record
         troubled = {p.path for p in problems}
         by_slug = {a.slug: a for a in chosen}
-        for result in results:
+        # Only the pairs worked on change their record; the others keep theirs as read.
+        for result in results[len(kept):]:
             owner = by_slug.get(result.article)
             key = f"{result.article}|{result.language}"
             if owner is None or result.problem or result.language in without_model or result.path in troubled:
@@ -1186,8 +1191,10 @@ def run(config: Config, options: RunOptions = RunOptions(), progress: Progress |
                 "page": _sha(page_path(config, owner, language)),
                 "result": _result_to_state(result),
             }
-        new_state = {"version": STATE_VERSION, "settings": settings, "articles": known_articles, "units": known_units}
-        atomic_write(config.root / STATE_DIR / "state.json", json.dumps(new_state, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+        if state_changed or len(results) > len(kept):
+            new_state = {"version": STATE_VERSION, "settings": settings, "articles": known_articles, "units": known_units}
+            atomic_write(config.root / STATE_DIR / "state.json",
+                         json.dumps(new_state, ensure_ascii=False, separators=(",", ":")) + "\n")
     order = {t.tag: i for i, t in enumerate(targets)}
     results.sort(key=lambda r: (order.get(r.language, 99), r.article))
     return RunReport(
@@ -1198,7 +1205,7 @@ def run(config: Config, options: RunOptions = RunOptions(), progress: Progress |
 
 
 def _result_to_state(result: CatalogResult) -> dict[str, Any]:
-    return asdict(result)
+    return result.to_dict()
 
 
 def _result_from_state(data: Mapping[str, Any]) -> CatalogResult:

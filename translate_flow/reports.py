@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -38,6 +38,10 @@ class LocatedFinding:
     message: str
     msgid: str = ""
 
+    def to_dict(self) -> dict[str, object]:
+        """The finding as plain data (as ``dataclasses.asdict``, without its deep copies)."""
+        return dict(self.__dict__)
+
     def text(self) -> str:
         """``path:line: severity: check: message``, the form editors and CI annotate."""
         return f"{self.path}:{self.line}: {self.severity}: {self.check}: {self.message}"
@@ -58,6 +62,12 @@ class CatalogResult:
     fuzzy_words: int = 0
     findings: tuple[LocatedFinding, ...] = ()
     problem: str = ""  # why the catalog could not be checked at all
+
+    def to_dict(self) -> dict[str, object]:
+        """The result as plain data, findings included."""
+        data = dict(self.__dict__)
+        data["findings"] = [f.to_dict() for f in self.findings]
+        return data
 
     @property
     def complete(self) -> float:
@@ -112,12 +122,7 @@ def to_json(results: Sequence[CatalogResult], extra: Mapping[str, object] | None
     document = {
         **(extra or {}),
         "languages": languages,
-        "catalogs": [
-            {**{k: v for k, v in asdict(r).items() if k != "findings"},
-             "complete": round(r.complete, 2),
-             "findings": [asdict(f) for f in r.findings]}
-            for r in results
-        ],
+        "catalogs": [{**r.to_dict(), "complete": round(r.complete, 2)} for r in results],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
