@@ -362,7 +362,8 @@ class TranslateFlow:
         if self.recorder is not None:
             self.recorder.lengths.clear()
         start = time.perf_counter()
-        report = pipeline.translate(self.config)
+        # Every timed run asks the model: the machine-output cache would answer repeats.
+        report = pipeline.translate(self.config, options=TranslateOptions(cache=False))
         seconds = time.perf_counter() - start
         if report.problems:
             raise SystemExit(f"translate-flow translate: {report.problems[0]}")

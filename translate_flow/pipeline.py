@@ -595,7 +595,7 @@ class LanguageRun:
     from_model: int = 0  # entries filled by the model
     from_memory: int = 0  # entries filled from reviewed translations elsewhere
     skipped: int = 0  # entries left alone: reviewed, or edited by a person
-    unique: int = 0  # distinct texts sent to the model
+    unique: int = 0  # distinct texts the model translated (not found in the machine-output cache)
     unsure_tags: int = 0
     loops: int = 0
     seconds: float = 0.0
@@ -723,6 +723,7 @@ def translate(
         unique = list(dict.fromkeys(to_model))
         engine_name = ""
         unsure = loops = from_model = 0
+        fresh: list[str] = []
         if unique:
             try:
                 engine = engines.get(language)
@@ -772,7 +773,7 @@ def translate(
                 files.append(WriteResult(path, atomic_write(path, write_po(updated))))
         runs.append(
             LanguageRun(
-                language.tag, engine_name, from_model, from_memory, skipped, len(unique), unsure, loops,
+                language.tag, engine_name, from_model, from_memory, skipped, len(fresh), unsure, loops,
                 time.perf_counter() - begun,
             )
         )
