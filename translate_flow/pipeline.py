@@ -49,6 +49,7 @@ from .catalog import (
 )
 from .check import CheckContext, Finding, check_entry
 from .config import Config
+from .fsio import atomic_write
 from .errors import CatalogError, InputError, ModelError, ModelNotFound, ProjectLocked, TranslateFlowError
 from .glossary import Glossary, read_glossary
 from .memory import (
@@ -183,55 +184,6 @@ class CatalogStats:
 
 
 # --- files ---------------------------------------------------------------------------------
-
-
-def atomic_write(path: Path, text: str) -> str:
-    """Write *text* to *path* unless it already holds exactly that; return the status.
-
-    The new content goes to a temporary file next to *path* and is renamed over it, so a
-    reader (or a crash) never sees a half-written file.
-    """
-    data = text.encode("utf-8")
-    try:
-        return _atomic_write(path, data)
-    except OSError as exc:
-        # A folder where the file should go, a file where a folder should, no space left.
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-
-
-def _atomic_write(path: Path, data: bytes) -> str:
-    try:
-        if path.read_bytes() == data:
-            return "unchanged"
-        status = "updated"
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        status = "created"
-        mode = 0o666 & ~_UMASK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp makes owner-only files; the new file gets the old one's mode, or the usual.
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return status
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-# Read once, at import: os.umask can only be read by setting it, which threads would race.
-_UMASK = _umask()
 
 
 _LOCATED = re.compile(r"^(?::(\d+))?: (.*)$", re.DOTALL)
@@ -1255,5 +1207,5 @@ def import_memory(config: Config, file: Path) -> tuple[Path, dict[str, int]]:
                          languages=[t.tag for t in config.targets])
     target = config.root / stored_name(file.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, data)
+    atomic_write(target, data)
     return target, dict(content.counts)
