@@ -630,7 +630,7 @@ import json, pathlib, sys, time
 from translate_flow import pipeline
 from translate_flow.config import load_config
 config = load_config(pathlib.Path("translate-flow.toml"))
-engines = pipeline._Engines(config, pipeline.TranslateOptions())
+engines = pipeline.ModelEngines(config, pipeline.decode_options(config, pipeline.TranslateOptions()))
 seconds = {}
 for language in config.targets:
     begun = time.perf_counter()
@@ -643,7 +643,7 @@ json.dump(seconds, sys.stdout)
 def translate_flow_load(project: Path, home: Path, work: Path) -> tuple[dict[str, float], Process]:
     """translate-flow's own model lookup and load per language, in a fresh process.
 
-    The calls ``run`` makes (``_Engines.get``), so the first also pays for importing
+    The calls ``run`` makes (``ModelEngines.get``), so the first also pays for importing
     CTranslate2, SentencePiece and argostranslate, as the first language of a run does.
     """
     done = measure([sys.executable, "-c", LOAD_PROBE], project, child_env(home), work / "load-probe.time", "load probe")
@@ -908,7 +908,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"command: CI=true HOME=<tmp> XDG_*=<tmp> PYTHONPATH={REPO} {first.command}   (in the project folder)")
         print()
-        print("translate-flow model lookup and load (fresh process, _Engines.get; the first also imports "
+        print("translate-flow model lookup and load (fresh process, ModelEngines.get; the first also imports "
               "ctranslate2 and argostranslate): " + ", ".join(f"{k} {v:.2f} s" for k, v in load_s.items())
               + f"; total {tf_load_s:.2f} s")
         for label, runs, process in (("raw pass 1 (before)", raw_before, raw_before_process),

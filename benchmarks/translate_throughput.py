@@ -326,8 +326,10 @@ class TranslateFlow:
         self.loaded: dict[tuple[object, object], Translator] = {}
         self.load_s = 0.0
         self.recorder: LengthRecorder | None = None
-        # The model is loaded once, before timing: pipeline.translate gets the warm one.
-        pipeline.Translator = self._warm  # type: ignore[attr-defined,assignment]
+        # The model is loaded once, before timing: pipeline.translate gets the warm one
+        # through the engine factory it is given.
+        self.engines = pipeline.ModelEngines(
+            self.config, pipeline.decode_options(self.config, TranslateOptions()), load=self._warm)
 
     def _warm(self, spec: Any, options: Any) -> Translator:
         key = (spec, options)
@@ -351,8 +353,7 @@ class TranslateFlow:
     def warm_up(self) -> None:
         """Load the model through translate-flow's own engine lookup and translate one line."""
         start = time.perf_counter()
-        engines = pipeline._Engines(self.config, TranslateOptions())
-        engines.get(self.config.targets[0]).translate(["The model is loaded and warmed up first."])
+        self.engines.get(self.config.targets[0]).translate(["The model is loaded and warmed up first."])
         self.load_s = time.perf_counter() - start
 
     def run(self, expected: int) -> float:
@@ -363,7 +364,7 @@ class TranslateFlow:
             self.recorder.lengths.clear()
         start = time.perf_counter()
         # Every timed run asks the model: the machine-output cache would answer repeats.
-        report = pipeline.translate(self.config, options=TranslateOptions(cache=False))
+        report = pipeline.translate(self.config, options=TranslateOptions(cache=False), engines=self.engines)
         seconds = time.perf_counter() - start
         if report.problems:
             raise SystemExit(f"translate-flow translate: {report.problems[0]}")

@@ -105,23 +105,6 @@ def test_template_date_changes_only_with_its_content(make_project: MakeProject) 
     assert polib.pofile(str(pot)).metadata["POT-Creation-Date"] != "2001-01-01 00:00+0000"
 
 
-def test_writes_are_atomic_and_leave_no_temporary_files(make_project: MakeProject) -> None:
-    config = make_project([SAMPLE_ARTICLE])
-    pipeline.extract(config)
-    pipeline.build(config)
-    leftovers = [p for p in config.root.rglob("*") if p.name.startswith(".") and p.suffix == ".tmp"]
-    assert leftovers == []
-
-
-def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
-    target = tmp_path / "x.po"
-    target.write_text("old", encoding="utf-8")
-    with pytest.raises(UnicodeEncodeError):
-        pipeline.atomic_write(target, "new \udc80 text")
-    assert target.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.po"]
-
-
 SCENARIOS = {
     "edit-sentence": (("fine", "supporters", "lawyer"), ("He left the city.", "He left the capital.")),
     "delete-paragraph": (("fine", "lawyer"), None),
@@ -302,20 +285,3 @@ def test_check_turns_checks_off_and_changes_severity(make_project: MakeProject) 
     fill_catalogs([ru_po(config)], lambda msgid: {"The fine was $ 300.": "Штраф составил 500 $."}.get(msgid, msgid))
     found = {(f.check, f.severity) for f in pipeline.check(config).findings}
     assert ("numbers", "warning") in found and not any(c == "forbidden-variant" for c, _ in found)
-
-
-def test_atomic_write_keeps_file_modes(tmp_path: Path) -> None:
-    fresh = tmp_path / "new.po"
-    pipeline.atomic_write(fresh, "x")
-    assert fresh.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
-    shared = tmp_path / "shared.po"
-    shared.write_text("old", encoding="utf-8")
-    shared.chmod(0o664)
-    pipeline.atomic_write(shared, "new")
-    assert shared.stat().st_mode & 0o777 == 0o664
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

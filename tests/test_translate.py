@@ -375,7 +375,7 @@ def test_forbidden_variants_are_suppressed_in_decoding(models_dir: Path) -> None
 
 
 def test_provenance_says_when_the_glossary_chose(make_project: MakeProject, models_dir: Path) -> None:
-    from translate_flow.pipeline import _provenance
+    from translate_flow.pipeline.translation import provenance as _provenance
     from translate_flow.translate import Translation
 
     comments = _provenance(Translation("a", "b", -0.5, "argos translate-en_ru 1.0", glossary_choice=3, hypotheses=8))

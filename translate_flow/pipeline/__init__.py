@@ -1,0 +1,64 @@
+"""The pipeline: the commands run over a project on disk, one module per command.
+
+======================  =====================================================================
+module                  command
+======================  =====================================================================
+``extraction``          ``extract``: pages into templates, templates into catalogs
+``translation``         ``translate``: memory, then machine translation, into the catalogs
+``engines``             which engine translates a pair (pass your own to translate or run)
+``checking``            ``check``: quality checks, into the catalogs and reports
+``publishing``          ``build``: localized pages from the pages and the catalogs
+``statistics``          ``stats``: how far each catalog is
+``tm``                  ``tm export`` and ``tm import``: the translation memory as TMX
+``runner``, ``state``   ``run``: the whole job, incremental and locked
+======================  =====================================================================
+
+Where files live, and reading and writing them, is :mod:`translate_flow.project`'s.
+"""
+
+from __future__ import annotations
+
+from ..errors import Problem
+from ..fsio import atomic_write
+from ..project import STATE_DIR, Article, WriteResult, articles
+from .checking import CheckReport, check
+from .engines import EngineFactory, Loader, ModelEngines
+from .extraction import ExtractReport, extract
+from .publishing import BuildReport, BuiltPage, build
+from .runner import RunOptions, RunReport, run
+from .state import project_lock
+from .statistics import CatalogStats, stats
+from .tm import export_memory, import_memory
+from .translation import LanguageRun, TranslateOptions, TranslateReport, decode_options, translate
+
+__all__ = [
+    "STATE_DIR",
+    "Article",
+    "BuildReport",
+    "BuiltPage",
+    "CatalogStats",
+    "CheckReport",
+    "EngineFactory",
+    "ExtractReport",
+    "LanguageRun",
+    "Loader",
+    "ModelEngines",
+    "Problem",
+    "RunOptions",
+    "RunReport",
+    "TranslateOptions",
+    "TranslateReport",
+    "WriteResult",
+    "articles",
+    "atomic_write",
+    "build",
+    "check",
+    "decode_options",
+    "export_memory",
+    "extract",
+    "import_memory",
+    "project_lock",
+    "run",
+    "stats",
+    "translate",
+]

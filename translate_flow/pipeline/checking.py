@@ -1,0 +1,98 @@
+"""``check``: quality checks over the catalogs, as findings in the files and in reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..catalog import Key, counts, read_po, with_findings, write_po
+from ..check import CheckContext, Finding, check_entry
+from ..config import Config
+from ..errors import Problem, TranslateFlowError
+from ..glossary import Glossary
+from ..languages import Language
+from ..project import WriteResult, articles, catalog_path, load_glossary, read_catalog, shown, targets
+from ..reports import CatalogResult, LocatedFinding
+from ..terms import TermMatcher
+from ..fsio import atomic_write
+from .publishing import NO_CATALOG
+
+__all__ = ["CheckReport", "check", "check_context"]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check`` found, catalog by catalog."""
+
+    results: tuple[CatalogResult, ...] = ()
+    files: tuple[WriteResult, ...] = ()
+
+    @property
+    def findings(self) -> tuple[LocatedFinding, ...]:
+        """Every finding, all catalogs."""
+        return tuple(f for r in self.results for f in r.findings)
+
+
+def check(
+    config: Config,
+    *,
+    only: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    annotate: bool = True,
+    glossary: Glossary | None = None,
+) -> CheckReport:
+    """Check every translated entry (reviewed ones too) of the selected catalogs.
+
+    With *annotate*, each catalog's ``#. check:`` comments are replaced by the findings of
+    this run (the file is rewritten only when they change). A catalog that cannot be read
+    is a result with a problem, and the others go on. *glossary* is the project's, when
+    the caller has loaded it already.
+    """
+    terms = glossary if glossary is not None else load_glossary(config)
+    results: list[CatalogResult] = []
+    files: list[WriteResult] = []
+    for language in targets(config, languages):
+        context = check_context(config, terms, language)
+        for article in articles(config, only):
+            path = catalog_path(config, article, language)
+            where = shown(config, path)
+            try:
+                catalog = read_catalog(config, path)
+            except TranslateFlowError as exc:
+                results.append(CatalogResult(article.slug, language.tag, where, problem=str(Problem.of(exc, where))))
+                continue
+            if catalog is None:
+                results.append(CatalogResult(article.slug, language.tag, where, problem=NO_CATALOG))
+                continue
+            found: dict[Key, list[Finding]] = {}
+            for message in catalog.active():
+                if message.msgstr:
+                    entry = check_entry(message.msgid, message.msgstr, context, config.checks)
+                    if entry:
+                        found[message.key] = entry
+            if annotate:
+                annotated = with_findings(
+                    catalog, {key: [f"{f.severity}: {f.check}: {f.message}" for f in items] for key, items in found.items()}
+                )
+                text = write_po(annotated)
+                files.append(WriteResult(path, atomic_write(path, text)))
+                catalog = read_po(text, where)  # the lines of the findings, as written
+            lines = {m.key: m.line for m in catalog.active()}
+            located = tuple(
+                LocatedFinding(where, lines.get(key, 0), language.tag, article.slug, f.check, f.severity, f.message, key[1])
+                for key, items in found.items()
+                for f in items
+            )
+            tally = counts(catalog)
+            results.append(CatalogResult(
+                article.slug, language.tag, where, entries=tally.total, translated=tally.translated,
+                fuzzy=tally.fuzzy, words=tally.total_words, translated_words=tally.translated_words,
+                fuzzy_words=tally.fuzzy_words, findings=located,
+            ))
+    return CheckReport(tuple(results), tuple(files))
+
+
+def check_context(config: Config, glossary: Glossary, language: Language) -> CheckContext:
+    """What the checks know of the project for *language*: kept phrases and the glossary."""
+    keep = frozenset(source for source, rendering in glossary.protected(language) if source == rendering)
+    return CheckContext(config.source, language, keep=keep, terms=TermMatcher(glossary, config.source, language))

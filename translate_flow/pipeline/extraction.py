@@ -1,0 +1,117 @@
+"""``extract``: source pages into templates, templates into each language's catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..catalog import Catalog, make_template, now_stamp, read_po, update, write_po
+from ..config import Config
+from ..errors import CatalogError, Problem, TranslateFlowError
+from ..fsio import atomic_write
+from ..languages import Language
+from ..project import (
+    Article, WriteResult, articles, catalog_path, read_catalog, read_page, shown, targets, template_path,
+    write_catalog,
+)
+from ..segment import Segment, SegmentOptions, segment_page
+from .workers import each
+
+__all__ = ["GENERATOR", "ExtractReport", "extract", "segment_options"]
+
+GENERATOR = f"translate-flow {__version__}"
+
+
+@dataclass(frozen=True)
+class ExtractReport:
+    """What ``extract`` did."""
+
+    files: tuple[WriteResult, ...] = ()
+    segments: int = 0
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def segment_options(config: Config) -> SegmentOptions:
+    """How the project's pages are segmented (extract and build must agree)."""
+    return SegmentOptions(config.source.tag, config.extract.skip_foreign)
+
+
+def extract(
+    config: Config, *, only: Sequence[str] = (), languages: Sequence[str] = (), workers: int = 0
+) -> ExtractReport:
+    """Segment the articles into templates and update each language's catalog.
+
+    An article or catalog that cannot be read is reported and skipped; its files are left
+    exactly as they were. Articles are shared among *workers* processes (0: one per core)
+    when there are enough of them.
+    """
+    chosen = targets(config, languages)
+    parts = each(lambda article: _extract_article(config, article, chosen), articles(config, only), workers)
+    return ExtractReport(
+        tuple(f for p in parts for f in p.files), sum(p.segments for p in parts),
+        tuple(x for p in parts for x in p.problems), tuple(w for p in parts for w in p.warnings),
+    )
+
+
+def _extract_article(config: Config, article: Article, languages: Sequence[Language]) -> ExtractReport:
+    try:
+        page = read_page(article)
+    except TranslateFlowError as exc:
+        return ExtractReport(problems=(Problem.of(exc, article.reference),))
+    segments = segment_page(page.tree, segment_options(config))
+    pot = template_path(config, article)
+    try:
+        template, written = _write_template(config, article, segments, pot)
+    except TranslateFlowError as exc:
+        return ExtractReport(segments=len(segments), problems=(Problem.of(exc, shown(config, pot)),),
+                             warnings=page.warnings)
+    files = [written]
+    problems: list[Problem] = []
+    for language in languages:
+        po = catalog_path(config, article, language)
+        try:
+            existing = read_catalog(config, po)
+        except TranslateFlowError as exc:
+            problems.append(Problem.of(exc, shown(config, po)))
+            continue
+        merged = update(existing or Catalog(), template, language, similarity=config.extract.similarity)
+        files.append(write_catalog(po, merged))
+    return ExtractReport(tuple(files), len(segments), tuple(problems), page.warnings)
+
+
+def _write_template(
+    config: Config, article: Article, segments: Sequence[Segment], path: Path
+) -> tuple[Catalog, WriteResult]:
+    """Write the template, keeping its creation date when nothing else changed.
+
+    A template is generated, never edited: one that cannot be parsed is simply replaced.
+    """
+    try:
+        old_text: str | None = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        old_text = None
+    try:
+        existing = read_po(old_text, shown(config, path)) if old_text else None
+    except CatalogError:
+        existing = None
+    previous_date = existing.header_value("POT-Creation-Date") if existing else None
+
+    def render(created: str) -> tuple[Catalog, str]:
+        template = make_template(
+            [(article.reference, segments)],
+            project=config.project_id,
+            created=created,
+            generator=GENERATOR,
+            source_language=config.source.tag,
+        )
+        return template, write_po(template)
+
+    if previous_date:
+        template, text = render(previous_date)
+        if text == old_text:
+            return template, WriteResult(path, "unchanged")
+    template, text = render(now_stamp())
+    return template, WriteResult(path, atomic_write(path, text))
