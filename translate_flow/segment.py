@@ -10,7 +10,7 @@ assembly finds the same segments again in a fresh parse of the same page.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Union
@@ -612,10 +612,3 @@ def _core_line(head: Sequence[Token], core: Sequence[Token], line: int) -> int:
             line += token.text.count("\n")
     return line
 
-
-
-def iter_sentence_slots(slots: Sequence[Slot]) -> Iterator[SentenceSlot]:
-    """Every sentence slot of *slots*, in order."""
-    for slot in slots:
-        if isinstance(slot, RunSlot):
-            yield from (p for p in slot.parts if isinstance(p, SentenceSlot))
