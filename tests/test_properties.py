@@ -14,7 +14,7 @@ from lxml import etree
 
 from translate_flow import markup
 from translate_flow.assemble import AssembleOptions, assemble
-from translate_flow.errors import TranslateFlowError
+from translate_flow.errors import HtmlError, TranslateFlowError
 from translate_flow.htmldoc import parse_html
 from translate_flow.languages import language
 from translate_flow.markup import Close, Open, TagMismatch, Text, Token, Void
@@ -147,6 +147,25 @@ def test_random_pages_raise_only_translate_flow_errors(data: bytes) -> None:
     for found in segments:
         assert found.msgid == found.msgid.strip(" \t\n\r\f"), "a msgid has edge whitespace"
         assert any(ch.isalpha() for ch in found.msgid)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<p>a\x00b</p>", "not an HTML document (binary data)"),
+        (b"just words, no markup", "not an HTML document (no HTML tags found)"),
+        (b"\xef\xbb\xbf<p>\xff</p>", "bytes at offset 3 are not valid utf-8-sig"),
+        (b'<meta charset="utf-8"><p>\xff</p>', "bytes at offset 25 are not valid utf-8"),
+    ],
+    ids=["binary", "no-tags", "bad-bytes-after-bom", "bad-bytes-in-declared-charset"],
+)
+def test_an_unusable_page_names_itself_in_the_error_not_in_its_message(data: bytes, message: str) -> None:
+    with pytest.raises(HtmlError) as raised:
+        parse_html(data, "articles/x.html")
+    assert raised.value.path == "articles/x.html" and raised.value.line == 0
+    assert raised.value.message.startswith(message)
+    assert "articles/x.html" not in raised.value.message
+    assert str(raised.value) == f"articles/x.html: {raised.value.message}"
 
 
 @pytest.mark.parametrize(
