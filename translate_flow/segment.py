@@ -397,7 +397,6 @@ class _RunBuilder:
 
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;:]")
-_SPACE = " \t\n\r\f"
 # Every character Python counts as whitespace, but the space itself.
 _OTHER_SPACES = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -572,7 +571,7 @@ def _trim(tokens: Sequence[Token], walker: _Walker) -> tuple[list[Token], list[T
         changed = False
         first = core[0]
         if isinstance(first, Text):
-            kept = first.text.lstrip(_SPACE)
+            kept = first.text.lstrip(markup.HTML_SPACE)
             if len(kept) < len(first.text):
                 head.append(Text(first.text[: len(first.text) - len(kept)]))
                 core[0:1] = [Text(kept)] if kept else []
@@ -584,7 +583,7 @@ def _trim(tokens: Sequence[Token], walker: _Walker) -> tuple[list[Token], list[T
             break
         last = core[-1]
         if isinstance(last, Text):
-            kept = last.text.rstrip(_SPACE)
+            kept = last.text.rstrip(markup.HTML_SPACE)
             if len(kept) < len(last.text):
                 tail.insert(0, Text(last.text[len(kept) :]))
                 core[-1:] = [Text(kept)] if kept else []
