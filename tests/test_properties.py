@@ -14,11 +14,11 @@ from lxml import etree
 
 from translate_flow import markup
 from translate_flow.assemble import AssembleOptions, assemble
-from translate_flow.errors import TranslateFlowError
+from translate_flow.errors import HtmlError, TranslateFlowError
 from translate_flow.htmldoc import parse_html
 from translate_flow.languages import language
 from translate_flow.markup import Close, Open, TagMismatch, Text, Token, Void
-from translate_flow.segment import SegmentOptions, iter_sentence_slots, locate, segment_page
+from translate_flow.segment import SegmentOptions, segment_page
 
 PROPERTY_SETTINGS = settings(
     max_examples=150,
@@ -150,6 +150,25 @@ def test_random_pages_raise_only_translate_flow_errors(data: bytes) -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<p>a\x00b</p>", "not an HTML document (binary data)"),
+        (b"just words, no markup", "not an HTML document (no HTML tags found)"),
+        (b"\xef\xbb\xbf<p>\xff</p>", "bytes at offset 3 are not valid utf-8-sig"),
+        (b'<meta charset="utf-8"><p>\xff</p>', "bytes at offset 25 are not valid utf-8"),
+    ],
+    ids=["binary", "no-tags", "bad-bytes-after-bom", "bad-bytes-in-declared-charset"],
+)
+def test_an_unusable_page_names_itself_in_the_error_not_in_its_message(data: bytes, message: str) -> None:
+    with pytest.raises(HtmlError) as raised:
+        parse_html(data, "articles/x.html")
+    assert raised.value.path == "articles/x.html" and raised.value.line == 0
+    assert raised.value.message.startswith(message)
+    assert "articles/x.html" not in raised.value.message
+    assert str(raised.value) == f"articles/x.html: {raised.value.message}"
+
+
+@pytest.mark.parametrize(
     "charset",
     ["base64", "rot13", "hex", "zlib", "undefined", "punycode", "utf-7"],
     ids=["base64", "rot13", "hex", "zlib", "undefined", "punycode", "utf-7"],
@@ -236,18 +255,23 @@ def test_escape_and_unescape_are_inverse(text: str) -> None:
 
 @PROPERTY_SETTINGS
 @given(source=html_sources())
-def test_every_sentence_renders_and_parses_back(source: str) -> None:
+def test_every_msgid_parses_back_into_its_own_tags(source: str) -> None:
     try:
         page = parse_html(source.encode("utf-8"), "page.html")
     except TranslateFlowError:
         assume(False)
         return
-    for slot in iter_sentence_slots(locate(page.tree)):
-        tagged = markup.render(slot.tokens)
-        assert tagged == slot.segment.msgid
-        parsed = markup.parse_tagged(tagged, slot.tokens)
-        assert _shape(parsed) == _shape([t for t in slot.tokens if not isinstance(t, markup.Hidden)])
-        assert markup.collapse(_joined_text(parsed)) == markup.collapse(_joined_text(slot.tokens))
+    values = [str(value) for value in page.tree.xpath("//@*")]
+    haystack = [markup.collapse(text) for text in (_all_text(page.tree.getroot()), *values)]
+    for found in segment_page(page.tree):
+        kinds = markup.tag_kinds(found.msgid)
+        events = markup.scan(found.msgid, kinds)  # each tag once, paired tags nested
+        assert [key for kind, key in events if kind in ("open", "void")] == list(kinds)
+        assert sorted(key for kind, key in events if kind == "close") == sorted(
+            key for key, kind in kinds.items() if kind == "open"
+        )
+        words = "".join(value for kind, value in events if kind == "text")
+        assert any(markup.collapse(words) in text for text in haystack), "the msgid's text is on the page"
 
 
 def _shape(tokens: list[Token] | tuple[Token, ...]) -> list[tuple[str, int]]:
@@ -257,8 +281,8 @@ def _shape(tokens: list[Token] | tuple[Token, ...]) -> list[tuple[str, int]]:
     ]
 
 
-def _joined_text(tokens: list[Token] | tuple[Token, ...]) -> str:
-    return "".join(t.text for t in tokens if isinstance(t, Text))
+def _all_text(root: etree._Element) -> str:
+    return "".join(root.itertext(with_tail=True))
 
 
 # Synthetic inline runs: a forest of paired and void elements, numbered as msgids number them.

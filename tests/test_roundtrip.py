@@ -8,15 +8,21 @@ while the structure stays.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import PAGES, SAMPLE_ARTICLE, MakeProject, fill_catalogs, msgfmt_check
+from conftest import DATA, PAGES, SAMPLE_ARTICLE, MakeProject, fill_catalogs, msgfmt_check
+from lxml import etree
 from treecompare import LOCALIZED_ROOT_ATTRIBUTES, TRANSLATABLE_ATTRIBUTES, load, nodes, norm
 
 from translate_flow import pipeline
+from translate_flow.assemble import AssembleOptions, assemble
+from translate_flow.htmldoc import parse_html
+from translate_flow.languages import language
 from translate_flow.pseudo import pseudolocalize
+from translate_flow.segment import SegmentOptions, segment_page
 
 ALL_PAGES = [*sorted(PAGES.glob("*.html")), SAMPLE_ARTICLE]
 LOCALIZED_META = {("property", "og:locale"), ("charset", None), ("http-equiv", None)}
@@ -132,3 +138,44 @@ def test_og_locale_and_charset_are_updated(make_project: MakeProject) -> None:
     assert og == ["kk_KZ"]
     cyrillic = (config.build_dir / "kk" / "windows-1251.html").read_bytes()
     assert b"charset=UTF-8" in cyrillic and "Конституция".encode() in cyrillic or "свобод".encode() in cyrillic
+
+
+# --------------------------------------------------------------------------------------
+# the skip policy: a part segmentation leaves alone, assembly leaves alone too
+
+SKIPPED = DATA / "skipped"
+SKIPPED_PAGES = sorted(SKIPPED.glob("*.html"))
+
+
+def _assembled(page: Path, options: SegmentOptions) -> tuple[etree._Element, etree._Element]:
+    """The source page's root and the root of its pseudo-translation into Russian."""
+    source = parse_html(page.read_bytes(), page.name).tree
+    tree = copy.deepcopy(source)
+    table = {(s.msgctxt, s.msgid): pseudolocalize(s.msgid) for s in segment_page(tree, options)}
+    result = assemble(tree, table, AssembleOptions(language=language("ru"), segment=options))
+    assert result.rejections == ()
+    assert result.translated == result.segments > 0
+    return source.getroot(), result.html_tree.getroot()
+
+
+def _kept(root: etree._Element) -> bytes:
+    (element,) = root.xpath("//*[@id='kept']")
+    return etree.tostring(element, method="html", with_tail=False)
+
+
+def _first_date(root: etree._Element) -> str:
+    return root.xpath("string(//p[1]/time)")
+
+
+@pytest.mark.parametrize("page", SKIPPED_PAGES, ids=lambda p: p.stem)
+def test_assembly_leaves_a_skipped_part_byte_identical(page: Path) -> None:
+    before, after = _assembled(page, SegmentOptions("en"))
+    assert _kept(after) == _kept(before)
+    assert _first_date(before) == "1 March 2020"
+    assert "марта 2020" in _first_date(after), "the date outside the skipped part is localized"
+
+
+def test_a_foreign_part_is_localized_when_foreign_parts_are_translated() -> None:
+    before, after = _assembled(SKIPPED / "foreign-lang.html", SegmentOptions("en", skip_foreign=False))
+    assert _kept(after) != _kept(before)
+    assert "марта 2020" in after.xpath("string(//*[@id='kept']//time)")

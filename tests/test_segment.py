@@ -8,6 +8,7 @@ import pytest
 from conftest import PAGES, SAMPLE_ARTICLE
 
 from translate_flow.htmldoc import parse_html
+from translate_flow.policy import in_skipped_part
 from translate_flow.segment import Segment, SegmentOptions, segment_page, split_sentences
 
 
@@ -182,3 +183,40 @@ def test_sample_article_key_segments() -> None:
     assert "Photo credit: Chris Rickleton, <em1>France Presse</em1>." in found
     assert "CESNUR<br1/>Via Confienza 19,<br2/>10121 Turin, Italy,<br3/>Phone: 39-011-541950" in found
     assert not any("genesis-nav-primary" in m or "querySelectorAll" in m for m in found)
+
+
+# --------------------------------------------------------------------------------------
+# the skip policy both segmentation and assembly read
+
+SKIP_CASES = [
+    ("opaque-tag", "<p><math><mi id='x'>x</mi></math></p>", True),
+    ("translate-no-in-capitals", "<p translate=' NO '><span id='x'>A</span></p>", True),
+    ("translate-yes", "<p translate='yes'><span id='x'>A</span></p>", False),
+    ("notranslate-among-classes", "<p class='lead notranslate'><span id='x'>A</span></p>", True),
+    ("foreign-lang", "<p lang='de-CH'><span id='x'>A</span></p>", True),
+    ("foreign-lang-with-underscore", "<p lang='de_CH'><span id='x'>A</span></p>", True),
+    ("source-lang-region", "<p lang='EN-gb'><span id='x'>A</span></p>", False),
+    ("foreign-content", "<svg><text><span id='x'>A</span></text></svg>", True),
+    ("the-element-itself", "<p><span id='x' translate='no'>A</span></p>", True),
+    ("plain", "<p><span id='x'>A</span></p>", False),
+]
+
+
+@pytest.mark.parametrize(("fragment", "skipped"), [c[1:] for c in SKIP_CASES], ids=[c[0] for c in SKIP_CASES])
+def test_in_skipped_part(fragment: str, skipped: bool) -> None:
+    root = parse_html(body(fragment).encode("utf-8"), "page.html").tree.getroot()
+    (element,) = root.xpath("//*[@id='x']")
+    assert in_skipped_part(element, SegmentOptions("en")) is skipped
+
+
+def test_the_root_is_never_skipped() -> None:
+    html = "<!DOCTYPE html><html lang='de' translate='no'><body><p>Words to translate.</p></body></html>"
+    root = parse_html(html.encode("utf-8"), "page.html").tree.getroot()
+    assert not in_skipped_part(root.find("body/p"), SegmentOptions("en"))
+    assert msgids(html) == ["Words to translate."]
+
+
+def test_foreign_parts_count_only_when_skip_foreign_is_set() -> None:
+    root = parse_html(body("<p lang='de'><span id='x'>A</span></p>").encode("utf-8"), "page.html").tree.getroot()
+    (element,) = root.xpath("//*[@id='x']")
+    assert not in_skipped_part(element, SegmentOptions("en", skip_foreign=False))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 import csv
+import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from hypothesis import given
@@ -415,6 +419,35 @@ def test_escaped_text_matches_like_plain_text() -> None:
     assert [h.text for h in matcher().source_hits(msgid)] == ["Xinjiang"]
 
 
-def test_terms_module_has_no_file_io() -> None:
-    source = Path(__file__).resolve().parent.parent / "translate_flow" / "terms.py"
-    assert "open(" not in source.read_text(encoding="utf-8")
+# --------------------------------------------------------------------------------------
+# loaded data in, answers out: matching never reads a file
+
+IN_MEMORY = Glossary((
+    Term("Kazakhstan", "name", {"kk": "Қазақстан", "zh": "哈萨克斯坦"}),
+    Term("re-education camp", "term", {"kk": "қайта тәрбиелеу лагері", "zh": "再教育营"},
+         forbidden={"kk": ("түрме",)}),
+))
+IN_MEMORY_CASES = [
+    (KK, "Ол Қазақстанға қайта тәрбиелеу лагерінен қашты.", "Ол түрмеден қашты."),
+    (ZH, "他从再教育营逃到了哈萨克斯坦。", "他逃走了。"),
+]
+
+
+def _no_files(*args: object, **kwargs: object) -> NoReturn:
+    raise AssertionError(f"a file was opened: {args!r}")
+
+
+@pytest.mark.parametrize(("target", "found_in", "lacking"), IN_MEMORY_CASES, ids=["kk", "zh"])
+def test_a_matcher_works_on_a_glossary_in_memory_without_opening_a_file(
+    target: Language, found_in: str, lacking: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no glossary folder, no project around
+    for owner, name in [(builtins, "open"), (io, "open"), (os, "open"), (Path, "open")]:
+        monkeypatch.setattr(owner, name, _no_files)
+    msgid = "She fled a <em1>re-education camp</em1> to Kazakhstan."
+    terms = TermMatcher(IN_MEMORY, EN, target)
+    assert [hit.text for hit in terms.source_hits(msgid)] == ["re-education camp", "Kazakhstan"]
+    assert terms.missing(msgid, found_in) == []
+    assert [term.source for term in terms.missing(msgid, lacking)] == ["re-education camp"]
+    assert [name.term.source for name in terms.altered_names(msgid, lacking)] == ["Kazakhstan"]
+    assert [hit.term.source for hit in lookup(IN_MEMORY, msgid, EN)] == ["re-education camp", "Kazakhstan"]

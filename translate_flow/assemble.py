@@ -19,14 +19,13 @@ from lxml import etree
 
 from .languages import Language
 from .markup import Close, Hidden, Open, TagMismatch, Text, Token, Void, parse_tagged
-from .segment import AttributeSlot, RunSlot, SegmentOptions, SentenceSlot, locate
+from .policy import SegmentOptions, in_skipped_part
+from .segment import AttributeSlot, RunSlot, SentenceSlot, locate
 
 __all__ = ["Assembled", "AssembleOptions", "Rejection", "assemble"]
 
 Key = tuple[str | None, str]
 
-# Containers whose content is never localized, even outside segments.
-_UNTOUCHABLE = frozenset({"code", "kbd", "pre", "samp", "script", "style", "template", "var"})
 # Characters HTML (and lxml) cannot hold; a translation holding one is not used.
 _UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -231,30 +230,19 @@ def _remove_keeping_tail(element: etree._Element) -> None:
 
 
 def _localize_dates(root: etree._Element, options: AssembleOptions) -> None:
-    """Rewrite the text of each ``<time datetime>`` in the target language's date format."""
+    """Rewrite the text of each ``<time datetime>`` in the target language's date format.
+
+    A ``<time>`` in a part of the page that segmentation skips stays as it is, like the
+    rest of that part.
+    """
     for time in root.iter("time"):
         stamp = time.get("datetime")
-        if stamp is None or len(time) or _protected(time, options):
+        if stamp is None or len(time) or in_skipped_part(time, options.segment):
             continue
         parsed = _parse_date(stamp.strip())
         if parsed is None:
             continue
         time.text = format_date(parsed, format=options.date_format, locale=options.language.locale)
-
-
-def _protected(element: etree._Element, options: AssembleOptions) -> bool:
-    source = options.segment.source_language.split("-")[0].lower()
-    for node in element.iterancestors():
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _UNTOUCHABLE or (node.get("translate") or "").lower() == "no":
-            return True
-        if "notranslate" in (node.get("class") or "").split():
-            return True
-        lang = node.get("lang")
-        if options.segment.skip_foreign and lang and node.getparent() is not None:
-            if lang.split("-")[0].lower() != source:
-                return True
-    return False
 
 
 def _parse_date(stamp: str) -> date | None:

@@ -59,7 +59,7 @@ def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
             try:
                 return data.decode(encoding), encoding.replace("-sig", ""), ()
             except UnicodeDecodeError as exc:
-                raise HtmlError(_undecodable(path, encoding, exc)) from None
+                raise HtmlError(_undecodable(encoding, exc), path=path) from None
     declared = _declared_charset(data[:_PRESCAN_BYTES])
     warnings: list[str] = []
     if declared:
@@ -73,7 +73,7 @@ def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
             try:
                 return data.decode(encoding), encoding, ()
             except UnicodeDecodeError as exc:
-                raise HtmlError(_undecodable(path, declared, exc)) from None
+                raise HtmlError(_undecodable(declared, exc), path=path) from None
             except (LookupError, UnicodeError):
                 # A Python codec that is no text charset (base64, rot13, punycode, undefined).
                 warnings.append(f"{path}: {declared!r} is not a text charset; reading as UTF-8")
@@ -92,9 +92,9 @@ def _declared_charset(head: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _undecodable(path: str, encoding: str, exc: UnicodeDecodeError) -> str:
+def _undecodable(encoding: str, exc: UnicodeDecodeError) -> str:
     return (
-        f"{path}: bytes at offset {exc.start} are not valid {encoding}; "
+        f"bytes at offset {exc.start} are not valid {encoding}; "
         "fix the file or its <meta charset> declaration"
     )
 
@@ -103,16 +103,16 @@ def parse_html(data: bytes, path: str) -> Page:
     """Parse page bytes leniently, as browsers do; raise :class:`HtmlError` if not HTML."""
     text, encoding, warnings = decode_html(data, path)
     if "\x00" in text:
-        raise HtmlError(f"{path}: not an HTML document (binary data); pass a .html page")
+        raise HtmlError("not an HTML document (binary data); pass a .html page", path=path)
     if not _LOOKS_LIKE_HTML.search(text[:_PRESCAN_BYTES * 4]):
-        raise HtmlError(f"{path}: not an HTML document (no HTML tags found)")
+        raise HtmlError("not an HTML document (no HTML tags found)", path=path)
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=False)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise HtmlError(f"{path}: cannot parse as HTML ({exc})") from None
+        raise HtmlError(f"cannot parse as HTML ({exc})", path=path) from None
     if root is None:
-        raise HtmlError(f"{path}: not an HTML document (nothing to parse)")
+        raise HtmlError("not an HTML document (nothing to parse)", path=path)
     # Control characters first: moving a text that holds one (`<wbr>&#1;`) would fail.
     removed = _drop_control_characters(root)
     _unnest_void_elements(root)

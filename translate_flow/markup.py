@@ -17,8 +17,11 @@ from typing import Literal, Union
 
 from lxml import etree
 
+from .policy import local_name
+
 __all__ = [
     "Close",
+    "HTML_SPACE",
     "Hidden",
     "Open",
     "TagMismatch",
@@ -44,24 +47,22 @@ class Text:
 
 
 @dataclass(frozen=True)
-class Open:
+class _Bound:
+    """A token bound to one element of the page."""
+
+    element: etree._Element
+
+
+class Open(_Bound):
     """The start of an inline element whose content belongs to the run."""
 
-    element: etree._Element
 
-
-@dataclass(frozen=True)
-class Close:
+class Close(_Bound):
     """The end of an inline element opened by :class:`Open`."""
 
-    element: etree._Element
 
-
-@dataclass(frozen=True)
-class Void:
+class Void(_Bound):
     """An element kept whole in the run: a line break, an image, protected code."""
-
-    element: etree._Element
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ Token = Union[Text, Open, Close, Void, Hidden]
 TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9-]*[0-9])(/?)>")
 _AMBIGUOUS_LT = re.compile(r"<(?=/?[a-z][a-z0-9-]*[0-9]/?>)")
 _ESCAPED_LT = re.compile(r"&((?:amp;)*)lt;")
-_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# HTML's whitespace (the no-break space is none): what the parser and browsers collapse.
+HTML_SPACE = " \t\n\r\f"
+_WHITESPACE = re.compile(f"[{HTML_SPACE}]+")
 _NOT_IN_TAG_NAME = re.compile(r"[^a-z0-9-]")
 
 
@@ -119,7 +122,7 @@ def _tag_name(element: etree._Element) -> str:
 @lru_cache(maxsize=1024)
 def _tag_name_of(tag: str) -> str:
     """The name part of a numbered tag; cached, as pages use few distinct tags, often."""
-    name = _NOT_IN_TAG_NAME.sub("", tag.rsplit("}", 1)[-1].lower())
+    name = _NOT_IN_TAG_NAME.sub("", local_name(tag))
     return name if name and name[0].isalpha() else "x" + name
 
 

@@ -1,6 +1,6 @@
 """Segmentation: find the translatable text of a page, sentence by sentence.
 
-Every element has a role from :data:`ROLES`. Block elements hold runs of inline content;
+Every element has a role (:func:`.policy.role_of`). Block elements hold runs of inline content;
 each run is split into sentences, and a sentence becomes a :class:`Segment` whose msgid
 carries its inline markup as numbered tags. Translatable attributes (``alt``, ``title``,
 ``<meta>`` descriptions, …) are segments of their own. Segmentation is deterministic, so
@@ -9,9 +9,8 @@ assembly finds the same segments again in a fresh parse of the same page.
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Union
@@ -21,54 +20,27 @@ from lxml import etree
 
 from . import markup
 from .markup import Close, Hidden, Open, Text, Token, Void
+from .policy import (
+    ATTRIBUTE_RULES,
+    Role,
+    SegmentOptions,
+    local_name,
+    primary_subtag,
+    role_of,
+)
 
 __all__ = [
-    "ATTRIBUTE_RULES",
-    "AttributeRule",
     "AttributeSlot",
-    "ROLES",
-    "Role",
     "RunSlot",
     "Segment",
     "SegmentOptions",
     "SentenceSlot",
+    "Slot",
     "locate",
     "segment_page",
+    "split_sentences",
 ]
 
-
-class Role(enum.Enum):
-    """How an element takes part in segmentation."""
-
-    BLOCK = "block"  # holds runs of inline content; the default for unknown elements
-    INLINE = "inline"  # a paired numbered tag inside a sentence
-    EMBEDDED = "embedded"  # a void tag in a sentence; its own content is segmented apart
-    RAW = "raw"  # a void tag in a sentence; only its attributes are translated
-    OPAQUE = "opaque"  # left alone entirely, attributes included
-
-
-ROLES: Mapping[str, Role] = {
-    **dict.fromkeys(
-        "a abbr acronym b bdi bdo big cite data del dfn em font i ins mark nobr q rb rp rt "
-        "ruby s small span strike strong sub sup time tt u".split(),
-        Role.INLINE,
-    ),
-    **dict.fromkeys("audio canvas map object picture select svg video".split(), Role.EMBEDDED),
-    **dict.fromkeys(
-        "area base br col embed hr iframe img input link meta param source textarea track wbr"
-        .split(),
-        Role.RAW,
-    ),
-    **dict.fromkeys(
-        "code kbd math noembed noframes plaintext pre samp script style template var xmp"
-        .split(),
-        Role.OPAQUE,
-    ),
-}
-
-# Roles that depend on an attribute: a <time> with a machine-readable date is localized
-# from that date when the page is built, so its text is not for translators.
-ROLE_BY_ATTRIBUTE: Mapping[tuple[str, str], Role] = {("time", "datetime"): Role.OPAQUE}
 
 # Short interface strings that are never split into sentences.
 UNSPLIT = frozenset({"button", "option", "title"})
@@ -79,45 +51,6 @@ LANDMARKS = frozenset(
 )
 # Edge elements that carry no meaning inside a sentence and stay out of the msgid.
 EDGE_STRIPPABLE = frozenset({Role.EMBEDDED, Role.RAW})
-
-META_NAMES = frozenset(
-    {"application-name", "description", "keywords", "twitter:description",
-     "twitter:image:alt", "twitter:title"}
-)
-META_PROPERTIES = frozenset(
-    {"og:description", "og:image:alt", "og:site_name", "og:title"}
-)
-
-
-@dataclass(frozen=True)
-class AttributeRule:
-    """An attribute that is a segment of its own, on some elements, under some conditions."""
-
-    attribute: str
-    elements: frozenset[str] | None = None  # None: on any element
-    when: tuple[tuple[str, frozenset[str]], ...] = ()  # other attributes' required values
-
-    def applies(self, tag: str, element: etree._Element) -> bool:
-        """True when this rule makes the attribute of *element* translatable."""
-        if self.elements is not None and tag not in self.elements:
-            return False
-        return all((element.get(name) or "").strip().lower() in values for name, values in self.when)
-
-
-ATTRIBUTE_RULES: tuple[AttributeRule, ...] = (
-    AttributeRule("content", frozenset({"meta"}), (("name", META_NAMES),)),
-    AttributeRule("content", frozenset({"meta"}), (("property", META_PROPERTIES),)),
-    AttributeRule("alt", frozenset({"img", "area", "input"})),
-    AttributeRule("title"),
-    AttributeRule("aria-label"),
-    AttributeRule("aria-description"),
-    AttributeRule("aria-roledescription"),
-    AttributeRule("aria-placeholder"),
-    AttributeRule("placeholder"),
-    AttributeRule("label", frozenset({"menuitem", "optgroup", "option", "track"})),
-    AttributeRule("value", frozenset({"input"}), (("type", frozenset({"button", "reset", "submit"})),)),
-)
-
 
 _RULED_ATTRIBUTES = frozenset(rule.attribute for rule in ATTRIBUTE_RULES)  # to skip the rest fast
 
@@ -130,14 +63,6 @@ class Segment:
     msgctxt: str | None
     line: int
     context: str  # where it sits, for translators: "article > p[3], sentence 2 of 4"
-
-
-@dataclass(frozen=True)
-class SegmentOptions:
-    """What counts as translatable on a page."""
-
-    source_language: str = "en"
-    skip_foreign: bool = True  # parts whose `lang` differs from the source stay as they are
 
 
 @dataclass(frozen=True)
@@ -199,18 +124,6 @@ class _Scope:
     landmark_serial: int  # counts landmarks in document order; keys the per-landmark indices
 
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def _local(tag: object) -> str:
-    return _local_name(tag) if isinstance(tag, str) else ""
-
-
-@lru_cache(maxsize=1024)
-def _local_name(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1].lower()  # cached: pages have few tags, each asked for often
-
-
 @dataclass
 class _Walker:
     options: SegmentOptions
@@ -225,42 +138,11 @@ class _Walker:
     def role(self, element: etree._Element) -> Role:
         role = self.roles.get(element)
         if role is None:
-            role = self.roles[element] = self._role(element)
+            role = self.roles[element] = role_of(element, self.options)
         return role
-
-    def _role(self, element: etree._Element) -> Role:
-        tag = _local(element.tag)
-        role = ROLES.get(tag, Role.BLOCK)
-        names = element.keys()  # most elements have no attribute, so nothing more to look at
-        if names:
-            if "translate" in names and (element.get("translate") or "").strip().lower() == "no":
-                return Role.OPAQUE
-            if "class" in names and "notranslate" in (element.get("class") or "").split():
-                return Role.OPAQUE
-            if self.options.skip_foreign and ("lang" in names or _XML_LANG in names) and self._foreign(element):
-                return Role.OPAQUE
-            for (owner, attribute), override in ROLE_BY_ATTRIBUTE.items():
-                if owner == tag and attribute in names:
-                    role = override
-        if role is Role.INLINE and self._holds_blocks(element):
-            return Role.BLOCK
-        return role
-
-    def _foreign(self, element: etree._Element) -> bool:
-        lang = element.get("lang") or element.get(_XML_LANG)
-        if lang is None or not lang.strip():
-            return False
-        primary = lang.strip().split("-")[0].split("_")[0].lower()
-        return primary != self.options.source_language.split("-")[0].lower()
-
-    def _holds_blocks(self, element: etree._Element) -> bool:
-        for node in element.iterdescendants():
-            if isinstance(node.tag, str) and ROLES.get(_local(node.tag), Role.BLOCK) is Role.BLOCK:
-                return True
-        return False
 
     def label(self, element: etree._Element, scope: _Scope) -> str:
-        tag = _local(element.tag)
+        tag = local_name(element.tag)
         if tag in ("html", "head", "body") or (tag == "title" and scope.landmark == "head"):
             return tag if tag != "title" else "head > title"
         key = (scope.landmark_serial, tag)
@@ -268,7 +150,7 @@ class _Walker:
         return f"{scope.landmark} > {tag}[{self.counters[key]}]"
 
     def visit_container(self, element: etree._Element, scope: _Scope) -> None:
-        tag = _local(element.tag)
+        tag = local_name(element.tag)
         context = element.get("data-translate-context")
         if context is not None:
             scope = _Scope(context.strip() or None, scope.landmark, scope.landmark_serial)
@@ -321,7 +203,7 @@ class _Walker:
 
     def visit_member(self, element: etree._Element, role: Role, label: str, scope: _Scope) -> None:
         """Attributes and embedded content of an element that sits inside a run."""
-        tag = _local(element.tag)
+        tag = local_name(element.tag)
         if role is Role.OPAQUE:
             return
         self.attributes(element, tag, f"{label} > {tag}", scope)
@@ -472,7 +354,7 @@ class _RunBuilder:
         tokens = self.tokens
         # The splitter is the most expensive step: ask it once per run. Splitting text
         # tokens at the boundaries keeps the run's text, so its offsets stay valid.
-        split = _local(self.container.tag) not in UNSPLIT
+        split = local_name(self.container.tag) not in UNSPLIT
         boundaries = _boundaries(text, tokens, self.walker.options.source_language) if split else []
         if not boundaries:
             # Most runs hold one sentence, with words (finish() made sure): the core of
@@ -515,7 +397,6 @@ class _RunBuilder:
 
 _ASCII_LETTER = re.compile("[A-Za-z]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;:]")
-_SPACE = " \t\n\r\f"
 # Every character Python counts as whitespace, but the space itself.
 _OTHER_SPACES = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -566,7 +447,7 @@ def _sentence_starts(text: str, language: str) -> tuple[int, ...]:
     offsets: list[int] = []
     position = 0
     try:
-        sentences: list[str] = sentencex.segment(_splitter_language(language), text)
+        sentences: list[str] = sentencex.segment(primary_subtag(language), text)
     except BaseException as exc:  # a bug in the Rust code is a PanicException, no Exception
         if type(exc).__name__ != "PanicException":
             raise
@@ -582,14 +463,6 @@ def _sentence_starts(text: str, language: str) -> tuple[int, ...]:
             offsets.append(found)
         position = found + len(stripped)
     return tuple(offsets)
-
-
-def _splitter_language(tag: str) -> str:
-    """The splitter's name for a language tag: its primary subtag, lower-cased.
-
-    sentencex applies its generic rules to a language it has no rules of its own for.
-    """
-    return tag.split("-")[0].split("_")[0].lower()
 
 
 def _boundaries(text: str, tokens: Sequence[Token], language: str) -> list[int]:
@@ -698,7 +571,7 @@ def _trim(tokens: Sequence[Token], walker: _Walker) -> tuple[list[Token], list[T
         changed = False
         first = core[0]
         if isinstance(first, Text):
-            kept = first.text.lstrip(_SPACE)
+            kept = first.text.lstrip(markup.HTML_SPACE)
             if len(kept) < len(first.text):
                 head.append(Text(first.text[: len(first.text) - len(kept)]))
                 core[0:1] = [Text(kept)] if kept else []
@@ -710,7 +583,7 @@ def _trim(tokens: Sequence[Token], walker: _Walker) -> tuple[list[Token], list[T
             break
         last = core[-1]
         if isinstance(last, Text):
-            kept = last.text.rstrip(_SPACE)
+            kept = last.text.rstrip(markup.HTML_SPACE)
             if len(kept) < len(last.text):
                 tail.insert(0, Text(last.text[len(kept) :]))
                 core[-1:] = [Text(kept)] if kept else []
@@ -738,9 +611,3 @@ def _core_line(head: Sequence[Token], core: Sequence[Token], line: int) -> int:
             line += token.text.count("\n")
     return line
 
-
-def iter_sentence_slots(slots: Sequence[Slot]) -> Iterator[SentenceSlot]:
-    """Every sentence slot of *slots*, in order."""
-    for slot in slots:
-        if isinstance(slot, RunSlot):
-            yield from (p for p in slot.parts if isinstance(p, SentenceSlot))
