@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+import subprocess
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polib
@@ -13,8 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from translate_flow.catalog import reader
+from translate_flow.catalog.syntax import escape, unescape
 from translate_flow.catalog import (
     Catalog,
+    Counts,
+    EntryState,
     Message,
     count_words,
     counts,
@@ -207,6 +212,71 @@ def test_broken_catalog_names_file_and_line(text: str, line: int) -> None:
         read_po(text, "ru.po")
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [('msgid "a"\nmsgstr "b"\nbroken line\n', 3, "broken catalog (cannot read 'broken line')"),
+     ('msgstr "a"\nmsgid "b"\n', 1, "broken catalog (syntax error in po file)"),
+     ('msgid "a"\nmsgid "b"\nmsgstr ""\n', 2, "broken catalog (syntax error in po file)")],
+    ids=["our-syntax-check", "polib-msgstr-first", "polib-msgid-twice"],
+)
+def test_catalog_errors_carry_path_and_line(text: str, line: int, problem: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        read_po(text, "locale/ru/a.po")
+    error = caught.value
+    assert (error.path, error.line) == ("locale/ru/a.po", line)
+    assert error.message == f"{problem}; fix the entry there or restore the file"
+    assert str(error) == f"locale/ru/a.po:{line}: {error.message}"  # as the command line shows it
+
+
+def test_polib_error_without_a_line_names_the_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str, **options: object) -> None:
+        raise OSError("Unreadable catalog (no more details)")
+
+    monkeypatch.setattr(polib, "pofile", refuse)
+    with pytest.raises(CatalogError) as caught:
+        read_po('msgid "a"\nmsgstr[0] "b"\n', "a.po")  # plural forms: read by polib
+    assert (caught.value.path, caught.value.line) == ("a.po", 0)
+    assert str(caught.value) == "a.po: broken catalog (unreadable catalog); fix the entry there or restore the file"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A text as some other extractor than the HTML segmenter might find it."""
+
+    msgid: str
+    msgctxt: str | None
+    line: int
+    context: str
+
+
+def test_templates_take_texts_from_any_extractor() -> None:
+    t = make_template([("notes.txt", [Found("Hello.", None, 4, "line 4")])],
+                      project="p", created="now", generator="g", source_language="en")
+    assert [(m.msgid, m.references, m.auto_comments) for m in t.messages] == [
+        ("Hello.", (("notes.txt", 4),), ("line 4",)),
+    ]
+
+
+def test_catalog_model_imports_nothing_of_html() -> None:
+    code = ("import sys, translate_flow.catalog; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'lxml' "
+            "or m in ('translate_flow.segment', 'translate_flow.markup')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("message", "state"),
+    [(Message("a"), "untranslated"),
+     (Message("a", flags=("fuzzy",)), "untranslated"),
+     (Message("a", "б", flags=("fuzzy", "python-format")), "fuzzy"),
+     (Message("a", "б", flags=("python-format",)), "translated")],
+    ids=["empty", "empty-fuzzy", "fuzzy", "reviewed"],
+)
+def test_entry_state(message: Message, state: EntryState) -> None:
+    assert message.state == state
+
+
 def test_counts_words_without_tags() -> None:
     assert count_words("See <a1>the <em2>report</em2></a1><br3/> now.") == 4
     catalog = translate(update(Catalog(), template("One two.", "Three four five."), RU),
@@ -214,6 +284,19 @@ def test_counts_words_without_tags() -> None:
     tally = counts(catalog)
     assert (tally.translated, tally.fuzzy, tally.untranslated) == (0, 1, 1)
     assert (tally.fuzzy_words, tally.untranslated_words, tally.total_words) == (2, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("tally", "reviewed", "with_fuzzy"),
+    [(Counts(), 100.0, 100.0),
+     (Counts(translated=1, fuzzy=1, untranslated=1, translated_words=1, fuzzy_words=2,
+             untranslated_words=5), 12.5, 37.5),
+     (Counts(fuzzy=1, fuzzy_words=4), 0.0, 100.0)],
+    ids=["no-words", "mixed", "all-fuzzy"],
+)
+def test_percent_done(tally: Counts, reviewed: float, with_fuzzy: float) -> None:
+    assert tally.percent_done(use_fuzzy=False) == reviewed
+    assert tally.percent_done(use_fuzzy=True) == with_fuzzy
 
 
 # --- the .po text: exactly polib's, written and read faster -------------------------------------
@@ -308,6 +391,13 @@ def test_long_comments_stay_on_one_line_and_read_back_whole() -> None:
     message = read_po(text, "x.po").messages[0]
     assert message.auto_comments == ("body > p[1]", provenance)
     assert message.translator_comments == (("a long note " * 10).strip(),)
+
+
+@PO_SETTINGS
+@given(_TEXT)
+def test_escapes_read_back_as_written(text: str) -> None:
+    assert unescape(escape(text)) == text
+    assert escape(text) == polib.escape(text)
 
 
 @PO_SETTINGS

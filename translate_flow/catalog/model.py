@@ -157,6 +157,16 @@ class Counts:
         """Source words of all active entries."""
         return self.translated_words + self.fuzzy_words + self.untranslated_words
 
+    def percent_done(self, *, use_fuzzy: bool) -> float:
+        """Percent of source words translated: reviewed, and fuzzy too if *use_fuzzy*.
+
+        A catalog with no words is done (100).
+        """
+        if not self.total_words:
+            return 100.0
+        done = self.translated_words + (self.fuzzy_words if use_fuzzy else 0)
+        return 100.0 * done / self.total_words
+
 
 # A numbered tag of a msgid (`<a1>`, `</a1>`, `<br2/>`), as markup writes them. Not taken
 # from markup itself, which would bring the HTML parser into the catalog model.
