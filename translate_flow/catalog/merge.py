@@ -77,29 +77,29 @@ def make_template(
     generator: str,
     source_language: str,
 ) -> Catalog:
-    """Build a template from the segments of one or more pages.
+    """Build a template from the texts of one or more pages.
 
-    *documents* pairs each page's reference path with its segments. Identical texts share
-    one entry that lists every reference and every place it sits.
+    *documents* pairs each page's reference path with the texts found on it. Identical
+    texts share one entry that lists every reference and every place it sits.
     """
     entries: dict[Key, Message] = {}
-    for path, segments in documents:
-        for segment in segments:
-            key = (segment.msgctxt, segment.msgid)
-            reference = (path, segment.line)
+    for path, texts in documents:
+        for text in texts:
+            key = (text.msgctxt, text.msgid)
+            reference = (path, text.line)
             known = entries.get(key)
             if known is None:
                 entries[key] = Message(
-                    msgid=segment.msgid,
-                    msgctxt=segment.msgctxt,
+                    msgid=text.msgid,
+                    msgctxt=text.msgctxt,
                     references=(reference,),
-                    auto_comments=(segment.context,),
+                    auto_comments=(text.context,),
                 )
                 continue
             entries[key] = replace(
                 known,
                 references=_add_unique(known.references, reference),
-                auto_comments=_add_unique(known.auto_comments, segment.context),
+                auto_comments=_add_unique(known.auto_comments, text.context),
             )
     header = (
         ("Project-Id-Version", project),
@@ -201,7 +201,7 @@ def update(
             replace(
                 new,
                 msgstr=match.msgstr,
-                flags=("fuzzy", *[f for f in match.flags if f != "fuzzy"]),
+                flags=_fuzzy(match.flags),
                 previous_msgid=match.msgid,
                 previous_msgctxt=match.msgctxt if match.msgctxt != new.msgctxt else None,
                 line=0,
@@ -223,6 +223,7 @@ def _refresh(old: Message, new: Message) -> Message:
 
 
 def _closest(new: Message, candidates: Sequence[Message], threshold: float) -> Message | None:
+    """The candidate whose msgid is most like *new*'s, at least *threshold* alike, or None."""
     best: Message | None = None
     best_ratio = threshold
     for candidate in candidates:
@@ -235,6 +236,11 @@ def _closest(new: Message, candidates: Sequence[Message], threshold: float) -> M
         if ratio >= best_ratio and (best is None or ratio > best_ratio):
             best, best_ratio = candidate, ratio
     return best
+
+
+def _fuzzy(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """*flags* with ``fuzzy`` first, as msgmerge marks an entry it wants reviewed."""
+    return ("fuzzy", *[f for f in flags if f != "fuzzy"])
 
 
 # --- machine proposals -----------------------------------------------------------------------
@@ -297,7 +303,7 @@ def with_proposals(catalog: Catalog, proposals: Mapping[Key, Proposal]) -> Catal
             replace(
                 message,
                 msgstr=proposal.msgstr,
-                flags=("fuzzy", *[f for f in message.flags if f != "fuzzy"]),
+                flags=_fuzzy(message.flags),
                 auto_comments=kept + proposal.comments,
                 previous_msgid=None,
                 previous_msgctxt=None,
