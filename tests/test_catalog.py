@@ -23,6 +23,8 @@ from translate_flow.catalog import (
     Message,
     count_words,
     counts,
+    machine_comment,
+    machine_hash,
     make_template,
     read_po,
     update,
@@ -297,6 +299,17 @@ def test_counts_words_without_tags() -> None:
 def test_percent_done(tally: Counts, reviewed: float, with_fuzzy: float) -> None:
     assert tally.percent_done(use_fuzzy=False) == reviewed
     assert tally.percent_done(use_fuzzy=True) == with_fuzzy
+
+
+@pytest.mark.parametrize(
+    ("comments", "digest"),
+    [((machine_comment("argos translate-en_ru 1.9 score=-0.42", "3f2a9c1b0d"),), "3f2a9c1b0d"),
+     (("body > p[1]", "memory: 100% match in a.tmx"), None),
+     (("machine translation: the output repeats itself; check it",), None)],
+    ids=["written-and-read", "no-machine-output", "machine-note-without-hash"],
+)
+def test_machine_hash_reads_what_machine_comment_writes(comments: tuple[str, ...], digest: str | None) -> None:
+    assert machine_hash(Message("a", "б", auto_comments=comments)) == digest
 
 
 # --- the .po text: exactly polib's, written and read faster -------------------------------------

@@ -31,6 +31,7 @@ __all__ = [
     "Proposal",
     "SourceText",
     "catalog_header",
+    "machine_comment",
     "machine_hash",
     "make_template",
     "needs_translation",
@@ -245,6 +246,8 @@ def _fuzzy(flags: tuple[str, ...]) -> tuple[str, ...]:
 
 # --- machine proposals -----------------------------------------------------------------------
 
+# The machine output's hash rides in its provenance comment, so a later run can tell
+# output nobody has touched (which it may replace) from a person's edit (which it keeps).
 _MACHINE_HASH = re.compile(r"\bmt=([0-9a-f]{6,64})\b")
 
 
@@ -254,6 +257,11 @@ class Proposal:
 
     msgstr: str
     comments: tuple[str, ...]  # extracted comments, each with a tool prefix
+
+
+def machine_comment(provenance: str, digest: str) -> str:
+    """The extracted comment for machine output: where it came from, and its hash *digest*."""
+    return f"{MACHINE_PREFIX} {provenance} mt={digest}"
 
 
 def machine_hash(message: Message) -> str | None:
