@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from .model import HEADER_ORDER
 
-__all__ = ["WRAP_WIDTH", "escape", "header_fields", "natural_sort", "unescape"]
+__all__ = ["ESCAPES", "WRAP_WIDTH", "escape", "header_fields", "natural_sort", "unescape"]
 
 WRAP_WIDTH = 79  # polib's default, which the catalogs have always been written with
 
