@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polib
@@ -11,12 +14,17 @@ from conftest import msgfmt_check
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from translate_flow import catalog as catalog_module
+from translate_flow.catalog import reader
+from translate_flow.catalog.syntax import escape, unescape
 from translate_flow.catalog import (
     Catalog,
+    Counts,
+    EntryState,
     Message,
     count_words,
     counts,
+    machine_comment,
+    machine_hash,
     make_template,
     read_po,
     update,
@@ -159,14 +167,19 @@ def test_headers_are_complete(tag: str, locale: str, plural: str, tmp_path: Path
 
 
 def test_translator_header_fields_survive_updates() -> None:
-    catalog = update(Catalog(), template("One."), RU).with_header(
-        Last_Translator="Aigerim <a@example.org>", PO_Revision_Date="2026-02-02 10:00+0000",
-        Plural_Forms="nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 1);",
-    )
+    # As a translator's editor leaves the header: their fields, set in the .po text.
+    text = write_po(update(Catalog(), template("One."), RU))
+    edited = {
+        "Last-Translator": "Aigerim <a@example.org>",
+        "PO-Revision-Date": "2026-02-02 10:00+0000",
+        "Plural-Forms": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 1);",
+    }
+    for name, value in edited.items():
+        text = re.sub(rf'^"{name}: .*\\n"$', f'"{name}: {value}\\\\n"', text, count=1, flags=re.M)
+    catalog = read_po(text, "ru.po")
+    assert {name: catalog.header_value(name) for name in edited} == edited
     again = update(catalog, template("One.", "Two."), RU)
-    assert again.header_value("Last-Translator") == "Aigerim <a@example.org>"
-    assert again.header_value("PO-Revision-Date") == "2026-02-02 10:00+0000"
-    assert again.header_value("Plural-Forms") == "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : 1);"
+    assert {name: again.header_value(name) for name in edited} == edited
 
 
 def test_write_then_read_round_trips(reviewed: Catalog, tmp_path: Path) -> None:
@@ -201,6 +214,71 @@ def test_broken_catalog_names_file_and_line(text: str, line: int) -> None:
         read_po(text, "ru.po")
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [('msgid "a"\nmsgstr "b"\nbroken line\n', 3, "broken catalog (cannot read 'broken line')"),
+     ('msgstr "a"\nmsgid "b"\n', 1, "broken catalog (syntax error in po file)"),
+     ('msgid "a"\nmsgid "b"\nmsgstr ""\n', 2, "broken catalog (syntax error in po file)")],
+    ids=["our-syntax-check", "polib-msgstr-first", "polib-msgid-twice"],
+)
+def test_catalog_errors_carry_path_and_line(text: str, line: int, problem: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        read_po(text, "locale/ru/a.po")
+    error = caught.value
+    assert (error.path, error.line) == ("locale/ru/a.po", line)
+    assert error.message == f"{problem}; fix the entry there or restore the file"
+    assert str(error) == f"locale/ru/a.po:{line}: {error.message}"  # as the command line shows it
+
+
+def test_polib_error_without_a_line_names_the_file_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str, **options: object) -> None:
+        raise OSError("Unreadable catalog (no more details)")
+
+    monkeypatch.setattr(polib, "pofile", refuse)
+    with pytest.raises(CatalogError) as caught:
+        read_po('msgid "a"\nmsgstr[0] "b"\n', "a.po")  # plural forms: read by polib
+    assert (caught.value.path, caught.value.line) == ("a.po", 0)
+    assert str(caught.value) == "a.po: broken catalog (unreadable catalog); fix the entry there or restore the file"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A text as some other extractor than the HTML segmenter might find it."""
+
+    msgid: str
+    msgctxt: str | None
+    line: int
+    context: str
+
+
+def test_templates_take_texts_from_any_extractor() -> None:
+    t = make_template([("notes.txt", [Found("Hello.", None, 4, "line 4")])],
+                      project="p", created="now", generator="g", source_language="en")
+    assert [(m.msgid, m.references, m.auto_comments) for m in t.messages] == [
+        ("Hello.", (("notes.txt", 4),), ("line 4",)),
+    ]
+
+
+def test_catalog_model_imports_nothing_of_html() -> None:
+    code = ("import sys, translate_flow.catalog; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'lxml' "
+            "or m in ('translate_flow.segment', 'translate_flow.markup')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("message", "state"),
+    [(Message("a"), "untranslated"),
+     (Message("a", flags=("fuzzy",)), "untranslated"),
+     (Message("a", "б", flags=("fuzzy", "python-format")), "fuzzy"),
+     (Message("a", "б", flags=("python-format",)), "translated")],
+    ids=["empty", "empty-fuzzy", "fuzzy", "reviewed"],
+)
+def test_entry_state(message: Message, state: EntryState) -> None:
+    assert message.state == state
+
+
 def test_counts_words_without_tags() -> None:
     assert count_words("See <a1>the <em2>report</em2></a1><br3/> now.") == 4
     catalog = translate(update(Catalog(), template("One two.", "Three four five."), RU),
@@ -208,6 +286,30 @@ def test_counts_words_without_tags() -> None:
     tally = counts(catalog)
     assert (tally.translated, tally.fuzzy, tally.untranslated) == (0, 1, 1)
     assert (tally.fuzzy_words, tally.untranslated_words, tally.total_words) == (2, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("tally", "reviewed", "with_fuzzy"),
+    [(Counts(), 100.0, 100.0),
+     (Counts(translated=1, fuzzy=1, untranslated=1, translated_words=1, fuzzy_words=2,
+             untranslated_words=5), 12.5, 37.5),
+     (Counts(fuzzy=1, fuzzy_words=4), 0.0, 100.0)],
+    ids=["no-words", "mixed", "all-fuzzy"],
+)
+def test_percent_done(tally: Counts, reviewed: float, with_fuzzy: float) -> None:
+    assert tally.percent_done(use_fuzzy=False) == reviewed
+    assert tally.percent_done(use_fuzzy=True) == with_fuzzy
+
+
+@pytest.mark.parametrize(
+    ("comments", "digest"),
+    [((machine_comment("argos translate-en_ru 1.9 score=-0.42", "3f2a9c1b0d"),), "3f2a9c1b0d"),
+     (("body > p[1]", "memory: 100% match in a.tmx"), None),
+     (("machine translation: the output repeats itself; check it",), None)],
+    ids=["written-and-read", "no-machine-output", "machine-note-without-hash"],
+)
+def test_machine_hash_reads_what_machine_comment_writes(comments: tuple[str, ...], digest: str | None) -> None:
+    assert machine_hash(Message("a", "б", auto_comments=comments)) == digest
 
 
 # --- the .po text: exactly polib's, written and read faster -------------------------------------
@@ -270,14 +372,14 @@ def _polib_text(catalog: Catalog) -> str:
 
 def _read_through_polib(text: str) -> Catalog | str:
     """read_po's result (or error) when polib reads everything."""
-    original = catalog_module._read_common
-    catalog_module._read_common = lambda text: None
+    original = reader._read_common
+    reader._read_common = lambda text: None
     try:
         return read_po(text, "x.po")
     except CatalogError as exc:
         return str(exc)
     finally:
-        catalog_module._read_common = original
+        reader._read_common = original
 
 
 def _read(text: str) -> Catalog | str:
@@ -302,6 +404,13 @@ def test_long_comments_stay_on_one_line_and_read_back_whole() -> None:
     message = read_po(text, "x.po").messages[0]
     assert message.auto_comments == ("body > p[1]", provenance)
     assert message.translator_comments == (("a long note " * 10).strip(),)
+
+
+@PO_SETTINGS
+@given(_TEXT)
+def test_escapes_read_back_as_written(text: str) -> None:
+    assert unescape(escape(text)) == text
+    assert escape(text) == polib.escape(text)
 
 
 @PO_SETTINGS
@@ -343,5 +452,5 @@ ODD_BUT_READABLE = [
 
 @pytest.mark.parametrize("text", ODD_BUT_READABLE)
 def test_read_po_reads_odd_catalogs_as_polib(text: str) -> None:
-    assert catalog_module._read_common(text) is not None  # read without polib
+    assert reader._read_common(text) is not None  # read without polib
     assert _read(text) == _read_through_polib(text)

@@ -1,0 +1,77 @@
+"""Catalogs: a small gettext catalog model, its reader and writer, and msgmerge-style updates.
+
+As in Babel, the model is kept apart from what reads, writes and changes it:
+
+- :mod:`.model`: plain frozen data (:class:`Message`, :class:`Catalog`) and counts;
+- :mod:`.reader`: :func:`read_po`, ``.po`` text to the model, exactly as polib reads it;
+- :mod:`.writer`: :func:`write_po`, the model to ``.po`` text, exactly as polib writes it;
+- :mod:`.syntax`: what the reader and writer share (escapes, width, header order);
+- :mod:`.merge`: :func:`make_template`, :func:`update` and the tool's proposals and
+  findings, all pure functions that never change a reviewed entry.
+"""
+
+from __future__ import annotations
+
+from .merge import (
+    DEFAULT_SIMILARITY,
+    Proposal,
+    SourceText,
+    catalog_header,
+    machine_comment,
+    machine_hash,
+    make_template,
+    needs_translation,
+    now_stamp,
+    untouched_machine_output,
+    update,
+    with_findings,
+    with_proposals,
+)
+from .model import (
+    CHECK_PREFIX,
+    MACHINE_PREFIX,
+    MEMORY_PREFIX,
+    TOOL_COMMENT_PREFIXES,
+    Catalog,
+    Counts,
+    EntryState,
+    Key,
+    Message,
+    count_words,
+    counts,
+    translations,
+)
+from .reader import read_po
+from .syntax import WRAP_WIDTH
+from .writer import write_po
+
+__all__ = [
+    "CHECK_PREFIX",
+    "Catalog",
+    "Counts",
+    "DEFAULT_SIMILARITY",
+    "EntryState",
+    "Key",
+    "MACHINE_PREFIX",
+    "MEMORY_PREFIX",
+    "Message",
+    "Proposal",
+    "SourceText",
+    "TOOL_COMMENT_PREFIXES",
+    "WRAP_WIDTH",
+    "catalog_header",
+    "count_words",
+    "counts",
+    "machine_comment",
+    "machine_hash",
+    "make_template",
+    "needs_translation",
+    "now_stamp",
+    "read_po",
+    "translations",
+    "untouched_machine_output",
+    "update",
+    "with_findings",
+    "with_proposals",
+    "write_po",
+]
