@@ -19,7 +19,7 @@ from ..project import Article, articles, catalog_path, page_path, read_catalog, 
 from .extraction import segment_options
 from .workers import each
 
-__all__ = ["NO_CATALOG", "BuildReport", "BuiltPage", "PageStatus", "build", "completeness"]
+__all__ = ["NO_CATALOG", "BuildReport", "BuiltPage", "PageStatus", "build"]
 
 PageStatus = Literal["created", "updated", "unchanged", "skipped"]
 NO_CATALOG = "catalog not found; run `translate-flow extract` first"
@@ -93,7 +93,7 @@ def _build_article(
         if catalog is None:
             problems.append(Problem(where, NO_CATALOG))
             continue
-        complete = completeness(catalog, use_fuzzy)
+        complete = counts(catalog).percent_done(use_fuzzy=use_fuzzy)
         if complete < threshold:
             pages.append(BuiltPage(article.slug, language.tag, None, "skipped", complete, 0, 0))
             continue
@@ -111,15 +111,6 @@ def _build_article(
         status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
         pages.append(BuiltPage(article.slug, language.tag, out, status, complete, result.segments, result.translated))
     return BuildReport(tuple(pages), tuple(problems), source.warnings)
-
-
-def completeness(catalog: Catalog, use_fuzzy: bool) -> float:
-    """Percent of the catalog's source words that a build publishes as translated."""
-    tally = counts(catalog)
-    if not tally.total_words:
-        return 100.0
-    published = tally.translated_words + (tally.fuzzy_words if use_fuzzy else 0)
-    return 100.0 * published / tally.total_words
 
 
 def _rejection_problems(

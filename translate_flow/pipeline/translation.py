@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import MachineCache, digest
-from ..catalog import MACHINE_PREFIX, MEMORY_PREFIX, Catalog, Key, Message, Proposal, needs_translation, with_proposals
+from ..catalog import (
+    MACHINE_PREFIX, MEMORY_PREFIX, Catalog, Key, Message, Proposal, machine_comment, needs_translation, with_proposals,
+)
 from ..config import Config
 from ..errors import ModelError, Problem, TranslateFlowError
 from ..glossary import Glossary
@@ -318,9 +320,7 @@ def _propose_machine_output(pending: _Pending, consulted: _Consulted, results: d
 def provenance(result: Translation) -> tuple[str, ...]:
     """The extracted comments that say where machine output came from and what to check."""
     via = f" via {result.via}" if result.via else ""
-    comments = [
-        f"{MACHINE_PREFIX} {result.engine}{via} score={result.score:.2f} mt={output_hash(result.text)}"
-    ]
+    comments = [machine_comment(f"{result.engine}{via} score={result.score:.2f}", output_hash(result.text))]
     if result.glossary_choice:
         comments.append(
             f"{MACHINE_PREFIX} the glossary chose hypothesis {result.glossary_choice} of {result.hypotheses}"
