@@ -26,7 +26,7 @@ import sentencepiece as spm
 import modelfactory as mf
 from packageserver import Dist, Server
 from translate_flow import models
-from translate_flow.errors import ModelError, ModelNotFound, NetworkError, PackageError
+from translate_flow.errors import InputError, ModelError, ModelNotFound, NetworkError, PackageError
 from translate_flow.models import PackageInfo
 
 
@@ -178,6 +178,23 @@ def test_fetch_index_keeps_a_copy_for_offline_use(
     fetched = models.fetch_index(url, timeout=5, cache_dir=tmp_path / "cache")
     assert models.cached_index(url, tmp_path / "cache") == fetched
     assert hidden_entries(tmp_path / "cache") == []
+
+
+def test_an_index_copy_that_cannot_be_written_is_a_model_error_at_its_path(
+    server: Server, dist: Dist, tmp_path: Path
+) -> None:
+    url = server.publish([dist["en_ru-1.0"]])
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    with pytest.raises(ModelError) as caught:
+        models.fetch_index(url, timeout=5, cache_dir=blocker)
+    error = caught.value
+    assert not isinstance(error, InputError)
+    assert error.path is not None and Path(error.path).parent == blocker
+    assert error.message.startswith("cannot write (")
+    assert error.message.endswith("; check free space and permissions")
+    assert str(error) == f"{error.path}: {error.message}"
+    assert blocker.read_text() == "a file where the cache folder should be"
 
 
 @pytest.mark.parametrize(

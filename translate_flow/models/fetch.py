@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final, Protocol
 
-from ..errors import ModelError, NetworkError, PackageError
+from ..errors import InputError, ModelError, NetworkError, PackageError
+from ..fsio import atomic_write
 from .packages import CHUNK, DEFAULT_MAX_SIZE, DRIVE_RE, PackageInfo, one_line, package_info
 
 __all__ = [
@@ -201,7 +202,7 @@ def fetch_index(
     data = b"".join(chunks)
     packages = _parse_index(data, shown, hint)
     if cache_dir is not None:
-        _write_atomic(cache_dir / _index_cache_name(location), data)
+        _save(cache_dir / _index_cache_name(location), data)
     return packages
 
 
@@ -257,21 +258,14 @@ def _parse_index(data: bytes, shown: str, hint: str) -> list[PackageInfo]:
     return packages
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _save(path: Path, data: bytes) -> None:
+    """Write *data* to *path* atomically; :class:`ModelError` says why not."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as sink:
-                sink.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
+        atomic_write(path, data)
+    except InputError as exc:
         raise ModelError(
-            f"cannot write {path} ({one_line(exc)}); check free space and permissions"
-        ) from exc
+            f"{exc.message}; check free space and permissions", path=exc.path
+        ) from None
 
 
 def file_sha256(path: Path) -> str:
