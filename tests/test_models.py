@@ -431,10 +431,12 @@ def test_install_from_index_rejects_a_download_that_is_another_package(
     server.publish([dist["en_zh-1.0"]])
     liar = PackageInfo("en", "ru", "1.0", links=(server.url(dist["en_zh-1.0"].path.name),))
     wrong = "holds translate-en_zh 1.0, but the index announced translate-en_ru 1.0"
-    with pytest.raises(PackageError, match=wrong):
+    with pytest.raises(PackageError, match=wrong) as caught:
         models.install_from_index(
             "en", "ru", [liar], tmp_path / "packages", tmp_path / "cache", timeout=5
         )
+    assert caught.value.path == str(tmp_path / "cache" / liar.cache_filename)
+    assert caught.value.message.startswith("holds translate-en_zh 1.0")
     assert list((tmp_path / "cache").iterdir()) == []  # a retry downloads afresh
     assert hidden_entries(tmp_path / "packages") == []
 
@@ -455,6 +457,19 @@ def test_install_url_checks_the_given_checksum(server: Server, dist: Dist, tmp_p
     (server.root / "page.argosmodel").write_text("<html>not found</html>")
     with pytest.raises(PackageError, match=rf"^{server.url('page.argosmodel')}: not a zip archive"):
         models.install_url(server.url("page.argosmodel"), packages, cache, timeout=5)
+
+
+def test_a_given_checksum_that_is_not_one_is_refused_before_any_download(
+    server: Server, dist: Dist, tmp_path: Path
+) -> None:
+    url = server.publish([dist["en_zh-1.0"]])
+    with pytest.raises(PackageError) as caught:
+        models.install_url(url, tmp_path / "packages", tmp_path / "cache", sha256="md5:abc")
+    assert caught.value.path is None  # a command-line value, not a file
+    assert str(caught.value) == (
+        "the given checksum: checksum 'md5:abc' is not a SHA-256 hex digest; fix the index entry"
+    )
+    assert server.requests == []
 
 
 def test_install_file_replaces_the_installed_package_of_the_pair(
@@ -747,6 +762,8 @@ def test_unsafe_or_broken_packages_are_rejected_and_leave_no_trace(
 
     message = str(caught.value)
     assert message.startswith(str(archive)) and "\n" not in message
+    assert caught.value.path == str(archive)  # the location travels beside the message
+    assert message == f"{archive}: {caught.value.message}"
     assert snapshot(tmp_path) == before
     assert not EVIL_ABSOLUTE.exists()
     assert models.find_installed(packages, "en", "ru") == previous  # the old install survives

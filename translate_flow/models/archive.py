@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import ModelError, PackageError
-from .packages import CHUNK, DEFAULT_MAX_SIZE, DRIVE_RE, PackageInfo, one_line, package_info
+from .packages import (
+    CHUNK,
+    DEFAULT_MAX_SIZE,
+    DRIVE_RE,
+    MetadataSource,
+    PackageInfo,
+    one_line,
+    package_info,
+)
 
 __all__ = [
     "DEFAULT_MAX_ENTRIES",
@@ -45,6 +53,8 @@ _MAX_METADATA_SIZE: Final = 1024 * 1024
 _SUPPORTED_COMPRESSION: Final = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
+# What reading a damaged entry raises, whichever compression it uses.
+_CORRUPT: Final = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
 
 
 @dataclass(frozen=True)
@@ -70,12 +80,14 @@ def open_zip(path: Path, label: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         if head == b"PK\x03\x04":
             raise PackageError(
-                f"{label}: the zip archive is truncated or damaged ({one_line(exc)}); "
-                "download the package again"
+                f"the zip archive is truncated or damaged ({one_line(exc)}); "
+                "download the package again",
+                path=label,
             ) from exc
         raise PackageError(
-            f"{label}: not a zip archive, so not an Argos package (.argosmodel); "
-            "check the file or download it again"
+            "not a zip archive, so not an Argos package (.argosmodel); "
+            "check the file or download it again",
+            path=label,
         ) from exc
     except OSError as exc:
         raise PackageError(f"cannot read {label} ({one_line(exc)}); check the path") from exc
@@ -87,7 +99,8 @@ def _entry_parts(info: zipfile.ZipInfo, source: str) -> tuple[str, ...]:
 
     def unsafe(problem: str) -> PackageError:
         return PackageError(
-            f"{source}: entry {name!r} {problem}; the package is unsafe, do not install it"
+            f"entry {name!r} {problem}; the package is unsafe, do not install it",
+            path=source,
         )
 
     if info.orig_filename != name or any(ord(c) < 32 or c == "\x7f" for c in name):
@@ -109,13 +122,15 @@ def _entry_parts(info: zipfile.ZipInfo, source: str) -> tuple[str, ...]:
         raise unsafe("is marked as a folder but named as a file, or the reverse")
     if info.flag_bits & 0x1:
         raise PackageError(
-            f"{source}: entry {name!r} is encrypted; Argos packages are never encrypted, "
-            "download the package again"
+            f"entry {name!r} is encrypted; Argos packages are never encrypted, "
+            "download the package again",
+            path=source,
         )
     if info.compress_type not in _SUPPORTED_COMPRESSION:
         raise PackageError(
-            f"{source}: entry {name!r} uses an unsupported compression method "
-            f"({info.compress_type}); repack the package with deflate"
+            f"entry {name!r} uses an unsupported compression method "
+            f"({info.compress_type}); repack the package with deflate",
+            path=source,
         )
     return parts
 
@@ -126,11 +141,12 @@ def inspect_archive(
     """Check an archive's layout and metadata without unpacking it."""
     infos = archive.infolist()
     if not infos:
-        raise PackageError(f"{source}: the archive is empty; download the package again")
+        raise PackageError("the archive is empty; download the package again", path=source)
     if len(infos) > max_entries:
         raise PackageError(
-            f"{source}: the archive has {len(infos)} entries, more than the "
-            f"{max_entries} a package may have; the package is unsafe, do not install it"
+            f"the archive has {len(infos)} entries, more than the "
+            f"{max_entries} a package may have; the package is unsafe, do not install it",
+            path=source,
         )
     files: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
     explicit_dirs: set[tuple[str, ...]] = set()
@@ -146,28 +162,32 @@ def inspect_archive(
             continue
         if len(parts) == 1:
             raise PackageError(
-                f"{source}: file {info.filename!r} sits at the top level; a package holds "
-                "one folder with everything inside, repack it that way"
+                f"file {info.filename!r} sits at the top level; a package holds "
+                "one folder with everything inside, repack it that way",
+                path=source,
             )
         total += info.file_size
         if total > max_size:
             raise PackageError(
-                f"{source}: unpacks to more than the {max_size} byte limit; the package is "
-                "unsafe or not a translation package, do not install it"
+                f"unpacks to more than the {max_size} byte limit; the package is "
+                "unsafe or not a translation package, do not install it",
+                path=source,
             )
         if (
             info.file_size > _RATIO_FLOOR
             and info.file_size > max(info.compress_size, 1) * MAX_COMPRESSION_RATIO
         ):
             raise PackageError(
-                f"{source}: entry {info.filename!r} expands {info.file_size} bytes from "
-                f"{info.compress_size} (a zip bomb); the package is unsafe, do not install it"
+                f"entry {info.filename!r} expands {info.file_size} bytes from "
+                f"{info.compress_size} (a zip bomb); the package is unsafe, do not install it",
+                path=source,
             )
         key = "/".join(parts).casefold()
         if key in seen:
             raise PackageError(
-                f"{source}: entry {info.filename!r} appears twice (as {seen[key]!r}); "
-                "the package is ambiguous, do not install it"
+                f"entry {info.filename!r} appears twice (as {seen[key]!r}); "
+                "the package is ambiguous, do not install it",
+                path=source,
             )
         seen[key] = info.filename
         files.append((info, parts))
@@ -175,14 +195,16 @@ def inspect_archive(
     if len(tops) != 1:
         shown = ", ".join(repr(top) for top in sorted(tops)[:5])
         raise PackageError(
-            f"{source}: the archive must hold exactly one top-level folder, found "
-            f"{len(tops)} ({shown}); repack it with everything under one folder"
+            "the archive must hold exactly one top-level folder, found "
+            f"{len(tops)} ({shown}); repack it with everything under one folder",
+            path=source,
         )
     for info, parts in files:
         if parts in implied_dirs or parts in explicit_dirs:
             raise PackageError(
-                f"{source}: {info.filename!r} is both a file and a folder; "
-                "the package is ambiguous, do not install it"
+                f"{info.filename!r} is both a file and a folder; "
+                "the package is ambiguous, do not install it",
+                path=source,
             )
     (top,) = tops
     by_path = {parts[1:]: info for info, parts in files}
@@ -191,13 +213,15 @@ def inspect_archive(
     for parts in required:
         if parts not in by_path:
             raise PackageError(
-                f"{source}: {top}/{'/'.join(parts)} is missing, so the package holds no "
-                "CTranslate2 model; download it again or rebuild it"
+                f"{top}/{'/'.join(parts)} is missing, so the package holds no "
+                "CTranslate2 model; download it again or rebuild it",
+                path=source,
             )
     if ("sentencepiece.model",) not in by_path and ("bpe.model",) not in by_path:
         raise PackageError(
-            f"{source}: neither {top}/sentencepiece.model nor {top}/bpe.model is present, "
-            "so the package has no tokenizer; download it again or rebuild it"
+            f"neither {top}/sentencepiece.model nor {top}/bpe.model is present, "
+            "so the package has no tokenizer; download it again or rebuild it",
+            path=source,
         )
     return Layout(
         top=top,
@@ -211,42 +235,46 @@ def inspect_archive(
 def _read_metadata(
     archive: zipfile.ZipFile, entry: zipfile.ZipInfo | None, source: str, top: str
 ) -> PackageInfo:
-    where = f"{source}: {top}/metadata.json"
+    member = f"{top}/metadata.json"
     if entry is None:
         raise PackageError(
-            f"{where} is missing, so this is not an Argos Translate package; "
-            "use a .argosmodel file from the Argos index or argospm"
+            f"{member} is missing, so this is not an Argos Translate package; "
+            "use a .argosmodel file from the Argos index or argospm",
+            path=source,
         )
     if entry.file_size > _MAX_METADATA_SIZE:
         raise PackageError(
-            f"{where} is {entry.file_size} bytes, too large for metadata; do not install it"
+            f"{member} is {entry.file_size} bytes, too large for metadata; do not install it",
+            path=source,
         )
     try:
         with archive.open(entry) as stream:
             raw = stream.read(_MAX_METADATA_SIZE + 1)
-    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError) as exc:
+    except _CORRUPT as exc:
         raise PackageError(
-            f"{where} is corrupt ({one_line(exc)}); download the package again"
+            f"{member} is corrupt ({one_line(exc)}); download the package again", path=source
         ) from exc
     try:
         metadata = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise PackageError(
-            f"{where} is not UTF-8 text; rebuild or re-download the package"
+            f"{member} is not UTF-8 text; rebuild or re-download the package", path=source
         ) from None
     except json.JSONDecodeError as exc:
         raise PackageError(
-            f"{where} is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg}); "
-            "rebuild or re-download the package"
+            f"{member} is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg}); "
+            "rebuild or re-download the package",
+            path=source,
         ) from None
     if not isinstance(metadata, dict):
         raise PackageError(
-            f"{where} holds a JSON {type(metadata).__name__}, not an object; "
-            "rebuild or re-download the package"
+            f"{member} holds a JSON {type(metadata).__name__}, not an object; "
+            "rebuild or re-download the package",
+            path=source,
         )
     return package_info(
-        metadata, where, hint="rebuild the package with a correct metadata.json",
-        translate_only=True,
+        metadata, MetadataSource(source, member),
+        hint="rebuild the package with a correct metadata.json", translate_only=True,
     )
 
 
@@ -296,8 +324,9 @@ def extract(
             # Belt and braces: _entry_parts already refused every way out of the folder.
             if not target.resolve().is_relative_to(root):
                 raise PackageError(
-                    f"{source}: entry {entry.filename!r} points outside its folder; "
-                    "the package is unsafe, do not install it"
+                    f"entry {entry.filename!r} points outside its folder; "
+                    "the package is unsafe, do not install it",
+                    path=source,
                 )
             target.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
             _extract_entry(archive, entry, os.open(target, flags, 0o644), source)
@@ -317,8 +346,9 @@ def _extract_entry(
             stream = archive.open(entry)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
             raise PackageError(
-                f"{source}: entry {entry.filename!r} cannot be read ({one_line(exc)}); "
-                "download the package again"
+                f"entry {entry.filename!r} cannot be read ({one_line(exc)}); "
+                "download the package again",
+                path=source,
             ) from exc
         with stream:
             while True:
@@ -326,15 +356,17 @@ def _extract_entry(
                     chunk = stream.read(CHUNK)
                 except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError) as exc:
                     raise PackageError(
-                        f"{source}: entry {entry.filename!r} is corrupt ({one_line(exc)}); "
-                        "download the package again"
+                        f"entry {entry.filename!r} is corrupt ({one_line(exc)}); "
+                        "download the package again",
+                        path=source,
                     ) from exc
                 if not chunk:
                     break
                 written += len(chunk)
                 if written > entry.file_size:
                     raise PackageError(
-                        f"{source}: entry {entry.filename!r} unpacks to more than its declared "
-                        "size; the package is unsafe, do not install it"
+                        f"entry {entry.filename!r} unpacks to more than its declared "
+                        "size; the package is unsafe, do not install it",
+                        path=source,
                     )
                 sink.write(chunk)

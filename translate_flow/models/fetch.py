@@ -27,7 +27,15 @@ from typing import Final, Protocol
 
 from ..errors import InputError, ModelError, NetworkError, PackageError
 from ..fsio import atomic_write
-from .packages import CHUNK, DEFAULT_MAX_SIZE, DRIVE_RE, PackageInfo, one_line, package_info
+from .packages import (
+    CHUNK,
+    DEFAULT_MAX_SIZE,
+    DRIVE_RE,
+    MetadataSource,
+    PackageInfo,
+    one_line,
+    package_info,
+)
 
 __all__ = [
     "DEFAULT_INDEX_URL",
@@ -243,7 +251,7 @@ def _parse_index(data: bytes, shown: str, hint: str) -> list[PackageInfo]:
         try:
             info = package_info(
                 entry,
-                f"{shown} entry {number}",
+                MetadataSource(shown, f"entry {number}"),
                 hint="fix the index entry",
                 translate_only=True,
                 size=size if isinstance(size, int) and not isinstance(size, bool) else None,

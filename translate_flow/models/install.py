@@ -21,6 +21,7 @@ from .fetch import DEFAULT_TIMEOUT, Progress, download, download_url, shown_url
 from .packages import (
     DEFAULT_MAX_SIZE,
     RETIRED_PREFIX,
+    MetadataSource,
     STAGING_PREFIX,
     PackageInfo,
     for_pair,
@@ -69,7 +70,7 @@ def install_url(
     """
     expected = None
     if sha256 is not None:
-        expected = parse_checksum({"sha256": sha256}, "the given checksum")
+        expected = parse_checksum({"sha256": sha256}, MetadataSource(None, "the given checksum"))
     temporary = download_url(
         url, cache_dir, timeout=timeout, progress=progress, sha256=expected, max_size=max_size
     )
@@ -137,8 +138,9 @@ def _install(
             expect.pair, expect.package_version
         ):
             raise PackageError(
-                f"{label}: holds {info.describe()}, but the index announced "
-                f"{expect.describe()}; the index is wrong, install from a file instead"
+                f"holds {info.describe()}, but the index announced "
+                f"{expect.describe()}; the index is wrong, install from a file instead",
+                path=label,
             )
         try:
             packages_dir.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ __all__ = [
     "CHUNK",
     "DEFAULT_MAX_SIZE",
     "DRIVE_RE",
+    "MetadataSource",
     "PackageInfo",
     "RETIRED_PREFIX",
     "STAGING_PREFIX",
@@ -190,7 +191,24 @@ def newest(packages: Sequence[PackageInfo]) -> PackageInfo | None:
     return max(packages, key=lambda p: _version_key(p.package_version), default=None)
 
 
-def parse_checksum(meta: Mapping[str, object], where: str) -> str | None:
+@dataclass(frozen=True)
+class MetadataSource:
+    """Where package metadata was read: the file as shown to the user, and the part of it.
+
+    ``part`` names the piece of a larger file, such as ``entry 3`` of an index or
+    ``pkg/metadata.json`` in an archive; it is empty when the file is the metadata.
+    """
+
+    path: str | None
+    part: str = ""
+
+    def error(self, problem: str) -> PackageError:
+        """A :class:`PackageError` for *problem*, located at this source's file."""
+        return PackageError(f"{self.part}: {problem}" if self.part else problem, path=self.path)
+
+
+def parse_checksum(meta: Mapping[str, object], source: MetadataSource) -> str | None:
+    """The lower-case SHA-256 hex digest in *meta* (``sha256`` or ``checksum``), or None."""
     value = meta.get("sha256", meta.get("checksum"))
     if value is None or value == "":
         return None
@@ -198,47 +216,46 @@ def parse_checksum(meta: Mapping[str, object], where: str) -> str | None:
         digest = value.strip().lower().removeprefix("sha256:").removeprefix("sha256-")
         if _SHA256_RE.fullmatch(digest):
             return digest
-    raise PackageError(
-        f"{where}: checksum {value!r} is not a SHA-256 hex digest; fix the index entry"
-    )
+    raise source.error(f"checksum {value!r} is not a SHA-256 hex digest; fix the index entry")
 
 
 def package_info(
     meta: Mapping[str, object],
-    where: str,
+    source: MetadataSource,
     *,
     hint: str,
     translate_only: bool,
-    path: Path | None = None,
+    folder: Path | None = None,
     size: int | None = None,
 ) -> PackageInfo:
-    """Check metadata field types and build a :class:`PackageInfo`; raise PackageError."""
+    """Check metadata field types and build a :class:`PackageInfo`; raise PackageError.
+
+    *hint* ends each message with what to do; *folder* is the installed package folder.
+    """
 
     def text(key: str, pattern: re.Pattern[str] | None = None, *, required: bool) -> str:
         value = meta.get(key)
         if value is None or value == "":
             if required:
-                raise PackageError(f"{where}: required field {key!r} is missing; {hint}")
+                raise source.error(f"required field {key!r} is missing; {hint}")
             return ""
         if not isinstance(value, str):
-            raise PackageError(
-                f"{where}: {key!r} must be a string, not {type(value).__name__}; {hint}"
-            )
+            raise source.error(f"{key!r} must be a string, not {type(value).__name__}; {hint}")
         if pattern is not None and not pattern.fullmatch(value):
-            raise PackageError(f"{where}: {key!r} has an invalid value {value!r}; {hint}")
+            raise source.error(f"{key!r} has an invalid value {value!r}; {hint}")
         return value
 
     kind = text("type", required=False) or "translate"
     if translate_only and kind != "translate":
-        raise PackageError(
-            f"{where}: this is a {kind!r} package, not a translation model; "
+        raise source.error(
+            f"this is a {kind!r} package, not a translation model; "
             "use an Argos 'translate' package"
         )
     links = meta.get("links", [])
     if links is None:
         links = []
     if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
-        raise PackageError(f"{where}: 'links' must be a list of URLs; {hint}")
+        raise source.error(f"'links' must be a list of URLs; {hint}")
     return PackageInfo(
         from_code=text("from_code", _CODE_RE, required=True),
         to_code=text("to_code", _CODE_RE, required=True),
@@ -248,8 +265,8 @@ def package_info(
         to_name=text("to_name", required=False),
         type=kind,
         links=tuple(links),
-        sha256=parse_checksum(meta, where),
-        path=path,
+        sha256=parse_checksum(meta, source),
+        path=folder,
         size=size,
     )
 
@@ -309,10 +326,10 @@ def installed_packages(packages_dir: Path) -> tuple[list[PackageInfo], list[str]
         try:
             info = package_info(
                 fields,
-                str(metadata),
+                MetadataSource(str(metadata)),
                 hint="reinstall the package or delete its folder",
                 translate_only=False,
-                path=child,
+                folder=child,
                 size=_tree_size(child),
             )
         except PackageError as exc:
