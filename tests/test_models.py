@@ -767,8 +767,9 @@ def test_unsafe_or_broken_packages_are_rejected_and_leave_no_trace(
     assert snapshot(tmp_path) == before
     assert not EVIL_ABSOLUTE.exists()
     assert models.find_installed(packages, "en", "ru") == previous  # the old install survives
-    with pytest.raises(PackageError, match=match):
+    with pytest.raises(PackageError, match=match) as again:
         models.validate_package(archive, **limits)
+    assert again.value.path == str(archive)
 
 
 def test_validate_package_reports_the_real_package(dist: Dist) -> None:

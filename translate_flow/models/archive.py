@@ -295,15 +295,8 @@ def validate_package(
     with open_zip(path, str(path)) as archive:
         layout = inspect_archive(archive, str(path), max_size, max_entries)
         for entry, _parts in layout.files:
-            try:
-                with archive.open(entry) as stream:
-                    while stream.read(CHUNK):
-                        pass
-            except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError) as exc:
-                raise PackageError(
-                    f"{path}: entry {entry.filename!r} is corrupt ({one_line(exc)}); "
-                    "download the package again"
-                ) from exc
+            for _chunk in _read_entry(archive, entry, str(path)):
+                pass  # reading to the end is what checks the CRC
     return replace(layout.info, size=layout.total)
 
 
@@ -340,33 +333,39 @@ def extract(
 def _extract_entry(
     archive: zipfile.ZipFile, entry: zipfile.ZipInfo, fd: int, source: str
 ) -> None:
-    written = 0
     with os.fdopen(fd, "wb") as sink:
-        try:
-            stream = archive.open(entry)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
-            raise PackageError(
-                f"entry {entry.filename!r} cannot be read ({one_line(exc)}); "
-                "download the package again",
-                path=source,
-            ) from exc
-        with stream:
-            while True:
-                try:
-                    chunk = stream.read(CHUNK)
-                except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError) as exc:
-                    raise PackageError(
-                        f"entry {entry.filename!r} is corrupt ({one_line(exc)}); "
-                        "download the package again",
-                        path=source,
-                    ) from exc
-                if not chunk:
-                    break
-                written += len(chunk)
-                if written > entry.file_size:
-                    raise PackageError(
-                        f"entry {entry.filename!r} unpacks to more than its declared "
-                        "size; the package is unsafe, do not install it",
-                        path=source,
-                    )
-                sink.write(chunk)
+        for chunk in _read_entry(archive, entry, source):
+            sink.write(chunk)
+
+
+def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, source: str) -> Iterator[bytes]:
+    """The unpacked bytes of *entry*, chunk by chunk, checked against its CRC and size."""
+    try:
+        stream = archive.open(entry)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+        raise PackageError(
+            f"entry {entry.filename!r} cannot be read ({one_line(exc)}); "
+            "download the package again",
+            path=source,
+        ) from exc
+    with stream:
+        read = 0
+        while True:
+            try:
+                chunk = stream.read(CHUNK)
+            except _CORRUPT as exc:
+                raise PackageError(
+                    f"entry {entry.filename!r} is corrupt ({one_line(exc)}); "
+                    "download the package again",
+                    path=source,
+                ) from exc
+            if not chunk:
+                return
+            read += len(chunk)
+            if read > entry.file_size:
+                raise PackageError(
+                    f"entry {entry.filename!r} unpacks to more than its declared "
+                    "size; the package is unsafe, do not install it",
+                    path=source,
+                )
+            yield chunk

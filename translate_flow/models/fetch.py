@@ -22,8 +22,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, TypedDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 from ..errors import InputError, ModelError, NetworkError, PackageError
 from ..fsio import atomic_write
@@ -41,6 +45,8 @@ __all__ = [
     "DEFAULT_INDEX_URL",
     "DEFAULT_TIMEOUT",
     "Progress",
+    "Transfer",
+    "TransferOptions",
     "cached_index",
     "download",
     "download_url",
@@ -61,6 +67,27 @@ Progress = Callable[[int, int | None], None]
 
 _MAX_INDEX_SIZE: Final = 32 * 1024 * 1024
 _USER_AGENT: Final = "translate-flow (+https://github.com/argosopentech/argos-translate)"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """How one download may go: how long to wait for data, how large it may be, whom to tell.
+
+    ``timeout`` bounds the connection and every wait for data, in seconds; ``max_size``
+    is the largest download in bytes; ``progress`` is called as data arrives.
+    """
+
+    timeout: float = DEFAULT_TIMEOUT
+    max_size: int = DEFAULT_MAX_SIZE
+    progress: Progress | None = None
+
+
+class TransferOptions(TypedDict, total=False):
+    """The keyword arguments every downloading function takes: the fields of :class:`Transfer`."""
+
+    timeout: float
+    max_size: int
+    progress: Progress | None
 
 
 class _Unreachable(Exception):
@@ -287,15 +314,14 @@ def file_sha256(path: Path) -> str:
 def _fetch_to_file(
     url: str,
     directory: Path,
+    transfer: Transfer,
     *,
     what: str,
-    timeout: float,
-    progress: Progress | None,
-    max_size: int,
     sha256: str | None,
     expected_size: int | None,
 ) -> Path:
     """Stream *url* into a hidden temp file in *directory*, verified; return its path."""
+    timeout, max_size, progress = transfer.timeout, transfer.max_size, transfer.progress
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=directory)
@@ -344,22 +370,16 @@ def _fetch_to_file(
         raise
 
 
-def download(
-    package: PackageInfo,
-    cache_dir: Path,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    progress: Progress | None = None,
-    max_size: int = DEFAULT_MAX_SIZE,
-) -> Path:
+def download(package: PackageInfo, cache_dir: Path, **options: Unpack[TransferOptions]) -> Path:
     """Download *package* into *cache_dir* and return the ``.argosmodel`` file.
 
     The cache is keyed by name and version (:attr:`PackageInfo.cache_filename`); a cached
     file is reused without a request once it passes the package's checksum, if any. Each
-    link is tried in turn; *timeout* bounds the connection and every wait for data. The
-    file appears only complete and verified. Raises :class:`PackageError` for a checksum
-    mismatch or a file over *max_size*, :class:`NetworkError` when no link answers.
+    link is tried in turn, within the limits of *options* (:class:`Transfer`). The file
+    appears only complete and verified. Raises :class:`PackageError` for a checksum
+    mismatch or a file over ``max_size``, :class:`NetworkError` when no link answers.
     """
+    transfer = Transfer(**options)
     target = cache_dir / package.cache_filename
     if target.is_file():
         if package.sha256 is None or file_sha256(target) == package.sha256:
@@ -375,13 +395,7 @@ def download(
     for link in package.links:
         try:
             temporary = _fetch_to_file(
-                link,
-                cache_dir,
-                what=what,
-                timeout=timeout,
-                progress=progress,
-                max_size=max_size,
-                sha256=package.sha256,
+                link, cache_dir, transfer, what=what, sha256=package.sha256,
                 expected_size=package.size,
             )
         except _Unreachable as exc:
@@ -407,32 +421,17 @@ def download(
     raise NetworkError(f"{message}; check the network or install from a file")
 
 
-
-
 def download_url(
-    url: str,
-    directory: Path,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    progress: Progress | None = None,
-    sha256: str | None = None,
-    max_size: int = DEFAULT_MAX_SIZE,
+    url: str, directory: Path, transfer: Transfer, *, sha256: str | None = None
 ) -> Path:
     """Download *url* into a hidden temporary file in *directory*; the caller deletes it.
 
     With *sha256* the download must match that digest. Raises :class:`NetworkError` when
-    *url* cannot be read, :class:`PackageError` for a file over *max_size* or a mismatch.
+    *url* cannot be read, :class:`PackageError` for a file over the size limit or a mismatch.
     """
     try:
         return _fetch_to_file(
-            url,
-            directory,
-            what="the package",
-            timeout=timeout,
-            progress=progress,
-            max_size=max_size,
-            sha256=sha256,
-            expected_size=None,
+            url, directory, transfer, what="the package", sha256=sha256, expected_size=None
         )
     except _Unreachable as exc:
         raise NetworkError(

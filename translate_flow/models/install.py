@@ -14,10 +14,14 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 from ..errors import ModelError, ModelNotFound, PackageError
 from .archive import DEFAULT_MAX_ENTRIES, extract, inspect_archive, open_zip
-from .fetch import DEFAULT_TIMEOUT, Progress, download, download_url, shown_url
+from .fetch import Transfer, TransferOptions, download, download_url, shown_url
 from .packages import (
     DEFAULT_MAX_SIZE,
     RETIRED_PREFIX,
@@ -57,27 +61,24 @@ def install_url(
     packages_dir: Path,
     cache_dir: Path,
     *,
-    timeout: float = DEFAULT_TIMEOUT,
-    progress: Progress | None = None,
     sha256: str | None = None,
-    max_size: int = DEFAULT_MAX_SIZE,
+    **options: Unpack[TransferOptions],
 ) -> PackageInfo:
     """Download the package at *url* (``http(s)://``, ``file://`` or a path) and install it.
 
-    The download goes through a temporary file in *cache_dir* that is deleted afterwards;
-    with *sha256* it must match that digest. Errors as :func:`download` and
-    :func:`install_file`.
+    The download goes through a temporary file in *cache_dir* that is deleted afterwards,
+    within the limits of *options* (:class:`~.fetch.Transfer`); with *sha256* it must
+    match that digest. Errors as :func:`~.fetch.download` and :func:`install_file`.
     """
+    transfer = Transfer(**options)
     expected = None
     if sha256 is not None:
         expected = parse_checksum({"sha256": sha256}, MetadataSource(None, "the given checksum"))
-    temporary = download_url(
-        url, cache_dir, timeout=timeout, progress=progress, sha256=expected, max_size=max_size
-    )
+    temporary = download_url(url, cache_dir, transfer, sha256=expected)
     try:
         return _install(
-            temporary, packages_dir, max_size=max_size, max_entries=DEFAULT_MAX_ENTRIES,
-            expect=None, label=shown_url(url),
+            temporary, packages_dir, max_size=transfer.max_size,
+            max_entries=DEFAULT_MAX_ENTRIES, expect=None, label=shown_url(url),
         )
     finally:
         temporary.unlink(missing_ok=True)
@@ -89,14 +90,12 @@ def install_from_index(
     index: Sequence[PackageInfo],
     packages_dir: Path,
     cache_dir: Path,
-    *,
-    timeout: float = DEFAULT_TIMEOUT,
-    progress: Progress | None = None,
-    max_size: int = DEFAULT_MAX_SIZE,
+    **options: Unpack[TransferOptions],
 ) -> PackageInfo:
     """Install the newest index package for the pair (Argos codes); return it installed.
 
-    Raises :class:`ModelNotFound` when the index has no package for the pair, and
+    The download is :func:`~.fetch.download`'s, within the limits of *options*. Raises
+    :class:`ModelNotFound` when the index has no package for the pair, and
     :class:`PackageError` when the download is not the package the index announced.
     """
     chosen = newest(for_pair(index, from_code, to_code))
@@ -105,11 +104,11 @@ def install_from_index(
             f"the package index has no Argos package for {from_code} -> {to_code}; "
             f"configure another CTranslate2 model under [models.pairs.\"{from_code}-{to_code}\"]"
         )
-    archive = download(chosen, cache_dir, timeout=timeout, progress=progress, max_size=max_size)
+    archive = download(chosen, cache_dir, **options)
     try:
         return _install(
-            archive, packages_dir, max_size=max_size, max_entries=DEFAULT_MAX_ENTRIES,
-            expect=chosen,
+            archive, packages_dir, max_size=Transfer(**options).max_size,
+            max_entries=DEFAULT_MAX_ENTRIES, expect=chosen,
         )
     except PackageError:
         archive.unlink(missing_ok=True)  # so that a retry downloads it afresh
