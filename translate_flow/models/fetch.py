@@ -304,6 +304,7 @@ def _save(path: Path, data: bytes) -> None:
 
 
 def file_sha256(path: Path) -> str:
+    """The SHA-256 hex digest of the file *path*, read a chunk at a time."""
     digest = hashlib.sha256()
     with path.open("rb") as source:
         while chunk := source.read(CHUNK):

@@ -129,6 +129,10 @@ def _install(
     expect: PackageInfo | None,
     label: str | None = None,
 ) -> PackageInfo:
+    """Check, unpack and swap in the archive *source*; *label* names it in messages.
+
+    With *expect*, the archive must hold that package (pair and version).
+    """
     label = label or str(source)
     with open_zip(source, label) as archive:
         layout = inspect_archive(archive, label, max_size, max_entries)
@@ -207,7 +211,6 @@ def _swap_in(staging: Path, final: Path, packages_dir: Path) -> None:
         _delete(aside)
 
 
-
 def remove(packages_dir: Path, from_code: str, to_code: str) -> PackageInfo:
     """Uninstall every installed package for the pair; return the newest one removed.
 
@@ -226,7 +229,6 @@ def remove(packages_dir: Path, from_code: str, to_code: str) -> PackageInfo:
         if package.path is not None:
             _retire(package.path, packages_dir)
     return latest
-
 
 
 def _retire(path: Path, packages_dir: Path) -> None:

@@ -188,6 +188,7 @@ def _version_key(version: str) -> tuple[tuple[int, str], ...]:
 
 
 def newest(packages: Sequence[PackageInfo]) -> PackageInfo | None:
+    """The package of *packages* with the highest version, or None when there is none."""
     return max(packages, key=lambda p: _version_key(p.package_version), default=None)
 
 
@@ -346,6 +347,7 @@ def find_installed(packages_dir: Path, from_code: str, to_code: str) -> PackageI
 
 
 def for_pair(packages: Sequence[PackageInfo], from_code: str, to_code: str) -> list[PackageInfo]:
+    """The translate packages of *packages* for the pair (Argos codes), in their order."""
     return [
         p for p in packages if p.type == "translate" and p.pair == (from_code, to_code)
     ]

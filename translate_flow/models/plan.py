@@ -16,6 +16,7 @@ from .packages import PackageInfo, for_pair, newest
 
 __all__ = ["PairPlan", "plan_pairs"]
 
+
 # NLLB-200 language tokens, for telling users how to cover a pair Argos lacks.
 _NLLB_CODES: Final[dict[str, str]] = {
     "ar": "arb_Arab", "az": "azj_Latn", "be": "bel_Cyrl", "de": "deu_Latn",
