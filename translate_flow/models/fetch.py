@@ -26,9 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol, TypedDict
 
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
 from ..errors import InputError, ModelError, NetworkError, PackageError
 from ..fsio import atomic_write
 from .packages import (
@@ -40,6 +37,9 @@ from .packages import (
     one_line,
     package_info,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "DEFAULT_INDEX_URL",

@@ -16,17 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
 from ..errors import ModelError, ModelNotFound, PackageError
 from .archive import DEFAULT_MAX_ENTRIES, extract, inspect_archive, open_zip
 from .fetch import Transfer, TransferOptions, download, download_url, shown_url
 from .packages import (
     DEFAULT_MAX_SIZE,
     RETIRED_PREFIX,
-    MetadataSource,
     STAGING_PREFIX,
+    MetadataSource,
     PackageInfo,
     for_pair,
     installed_packages,
@@ -35,6 +32,9 @@ from .packages import (
     parse_checksum,
     safe_name,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["install_file", "install_from_index", "install_url", "remove"]
 
@@ -48,7 +48,7 @@ def install_file(
 ) -> PackageInfo:
     """Install the ``.argosmodel`` file *path* into *packages_dir*; return the package.
 
-    The archive is checked as :func:`validate_package` does, unpacked entry by entry into
+    The archive is checked as :func:`~.archive.validate_package` does, unpacked entry by entry into
     a hidden folder inside *packages_dir* and renamed into place under its top-level
     folder name. Installed packages of the same pair are replaced. On any failure the
     packages folder is left as it was and nothing is written outside it.
