@@ -1,11 +1,15 @@
-"""A loopback HTTP server that serves an Argos package index and packages built by tests."""
+"""A loopback HTTP server that serves an Argos package index and packages built by tests,
+and what the package tests look at afterwards (what a folder holds).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import http.server
 import json
+import os
 import shutil
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -128,3 +132,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         thread.join()
 
 
+def snapshot(root: Path) -> list[tuple[str, str, int, int]]:
+    """Every path under *root*: kind, and size and mtime for files (not for folders,
+    whose mtime changes when a temporary entry comes and goes)."""
+    found: list[tuple[str, str, int, int]] = []
+    for folder, dirs, files in os.walk(root):
+        for name in sorted(dirs + files):
+            path = Path(folder, name)
+            info = path.lstat()
+            rel = path.relative_to(root).as_posix()
+            if stat.S_ISLNK(info.st_mode):
+                found.append((rel, "link:" + os.readlink(path), 0, 0))
+            elif stat.S_ISDIR(info.st_mode):
+                found.append((rel, "dir", 0, 0))
+            else:
+                found.append((rel, "file", info.st_size, info.st_mtime_ns))
+    return sorted(found)
+
+
+def hidden_entries(folder: Path) -> list[str]:
+    """The names of the hidden entries in *folder*: what an install or download left."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
