@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import DATA, msgfmt_check
-from translate_flow import memory as memory_module
+from translate_flow import __version__
+from translate_flow.memory import scoring, store, tmx
 from translate_flow.catalog import Catalog, Message, read_po, write_po
 from translate_flow.errors import InputError
 from translate_flow.languages import language
@@ -445,7 +446,7 @@ def test_index_is_sqlite_in_wal_mode(project: Project) -> None:
         try:
             assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (
-                str(memory_module.SCHEMA_VERSION),
+                str(store.SCHEMA_VERSION),
             )
         finally:
             connection.close()
@@ -542,7 +543,7 @@ def test_an_older_schema_is_rebuilt(project: Project, monkeypatch: pytest.Monkey
     _two_catalogs(project)
     with TranslationMemory(index_path(project.root)) as tm:
         tm.refresh("ru", project.sources("ru"))
-    monkeypatch.setattr(memory_module, "SCHEMA_VERSION", memory_module.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
     with TranslationMemory(index_path(project.root)) as tm:
         assert tm.reset_reason == "schema"
         assert tm.count() == 0
@@ -611,7 +612,7 @@ def test_tmx_export_then_parse_gives_the_same_units() -> None:
     header = root.find("header")
     assert header is not None
     assert dict(header.attrib) == {
-        "creationtool": "translate-flow", "creationtoolversion": memory_module.__version__,
+        "creationtool": "translate-flow", "creationtoolversion": __version__,
         "datatype": "plaintext", "segtype": "sentence", "adminlang": "en", "srclang": "en", "o-tmf": "gettext",
     }
     assert root.get("version") == "1.4"
@@ -806,11 +807,11 @@ def _sentence(rng: random.Random, words: list[str], weights: list[float]) -> str
 
 def _brute_force(query: str, texts: Sequence[str], threshold: float) -> list[tuple[float, str]]:
     """Every text scoring at least *threshold*, the slow way (with the exact necessary conditions)."""
-    size = len(memory_module._analyse(query).words)
-    folded = memory_module._analyse(query).folded
+    size = len(scoring.analyse(query).words)
+    folded = scoring.analyse(query).folded
     out = []
     for text in texts:
-        other = memory_module._analyse(text)
+        other = scoring.analyse(text)
         longest = max(size, len(other.words))
         if sum((folded & other.folded).values()) < threshold * longest - 1e-9:
             continue  # the score is at most shared / longest
@@ -946,8 +947,8 @@ def tagged_texts(draw: st.DrawFn) -> str:
 @settings(max_examples=300, deadline=None)
 @given(tagged_texts())
 def test_tmx_segments_round_trip(text: str) -> None:
-    seg = etree.fromstring(f"<seg>{memory_module._segment_xml(text)}</seg>".encode("utf-8"))
-    assert memory_module._seg_text(seg) == text
+    seg = etree.fromstring(f"<seg>{tmx._segment_xml(text)}</seg>".encode("utf-8"))
+    assert tmx._seg_text(seg) == text
 
 
 def test_a_file_broken_since_indexing_never_breaks_a_lookup(project: Project) -> None:
