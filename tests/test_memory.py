@@ -756,14 +756,17 @@ def test_broken_tmx(name: str, line: int, message: str) -> None:
     assert text.startswith(f"{shown}:{line}: "), text
     assert message in text
     assert "\n" not in text
+    assert (caught.value.path, caught.value.line) == (shown, line)  # where, apart from what
+    assert message in caught.value.message and not caught.value.message.startswith(shown)
     with pytest.raises(InputError, match=f"^{shown}:"):  # the project names the source language
         import_tmx(data, shown, source_language="en", languages=LANGUAGES)
 
 
 def test_import_without_translations_for_the_project() -> None:
     data = (MEMORY / "agency.tmx").read_bytes()
-    with pytest.raises(InputError, match=r"^agency\.tmx: no translations from en into es, it \(languages in the file: de-DE, "):
+    with pytest.raises(InputError, match=r"^agency\.tmx: no translations from en into es, it \(languages in the file: de-DE, ") as caught:
         import_tmx(data, "agency.tmx", source_language="en", languages=["es", "it"])
+    assert (caught.value.path, caught.value.line) == ("agency.tmx", 0)
 
 
 # (file name given, stored name)

@@ -12,6 +12,7 @@ the file's shown path and the line as attributes.
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 
 from lxml import etree
@@ -48,17 +49,31 @@ def parse_xml(data: bytes, path: str, *, kind: str, hint: str = "") -> etree._El
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
+        # libxml2 stops some entity attacks itself (amplification limits): say what they are.
+        line = _entity_line(data, None)
+        if line:
+            raise InputError(f"entity declarations are not allowed in {kind}", path=path, line=line) from None
         advice = f"; {hint}" if hint else ""
         raise InputError(f"not well-formed XML ({exc.msg}){advice}", path=path, line=exc.lineno or 0) from None
-    dtd: Any = root.getroottree().docinfo.internalDTD
+    docinfo: Any = root.getroottree().docinfo
+    dtd: Any = docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise InputError(f"entity declarations are not allowed in {kind}", path=path, line=_entity_line(data))
+        line = _entity_line(data, docinfo.encoding) or 1
+        raise InputError(f"entity declarations are not allowed in {kind}", path=path, line=line)
     return root
 
 
-def _entity_line(data: bytes) -> int:
-    # The DTD keeps no line numbers; the first declaration's bytes do (1 when not ASCII-found).
-    return data[: max(data.find(b"<!ENTITY"), 0)].count(b"\n") + 1
+def _entity_line(data: bytes, encoding: str | None) -> int:
+    """The line of the first entity declaration in *data*, 0 when there is none to be seen."""
+    # The DTD keeps no line numbers, so the declaration is looked for in the text.
+    if encoding is None:
+        encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8"
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        text = data.decode("utf-8", errors="replace")
+    at = text.find("<!ENTITY")
+    return 0 if at < 0 else text[:at].count("\n") + 1
 
 
 def local_name(element: etree._Element) -> str:
