@@ -438,6 +438,52 @@ def test_a_loader_error_leaves_the_index_as_it_was(project: Project) -> None:
         assert tm.exact("ru", None, "Share.") is not None
 
 
+class Failure(Exception):
+    """Something going wrong inside a `with` block."""
+
+
+# Where the block fails: before anything is read, after a refresh, in a look-up's caller.
+CLOSE_CASES = [
+    pytest.param(False, id="right-after-opening"),
+    pytest.param(True, id="after-a-refresh"),
+]
+
+
+@pytest.mark.parametrize("refresh", CLOSE_CASES)
+def test_an_exception_inside_the_block_closes_the_connection(project: Project, refresh: bool) -> None:
+    _two_catalogs(project)
+    path = index_path(project.root)
+    wal = path.with_name(path.name + "-wal")
+    with pytest.raises(Failure):
+        with TranslationMemory(path) as tm:
+            if refresh:
+                tm.refresh("ru", project.sources("ru"))
+            assert wal.exists()  # open: the write-ahead log is in use
+            raise Failure
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        tm.count()
+    assert not wal.exists()  # the last connection closed and checkpointed
+    with TranslationMemory(path) as again:  # what was written before the failure is kept
+        assert again.reset_reason is None
+        assert again.count() == (4 if refresh else 0)
+
+
+def test_a_loader_error_inside_the_block_closes_the_connection(project: Project) -> None:
+    _two_catalogs(project)
+    path = index_path(project.root)
+
+    def broken() -> Catalog:
+        raise InputError("broken catalog", path="locales/ru/LC_MESSAGES/a.po", line=3)
+
+    with pytest.raises(InputError) as caught:
+        with TranslationMemory(path) as tm:
+            tm.refresh("ru", {"locales/ru/LC_MESSAGES/a.po": (1, 1, broken)})
+    assert (caught.value.path, caught.value.line) == ("locales/ru/LC_MESSAGES/a.po", 3)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        tm.count()
+    assert not path.with_name(path.name + "-wal").exists()
+
+
 def test_index_is_sqlite_in_wal_mode(project: Project) -> None:
     with TranslationMemory(index_path(project.root)) as tm:
         assert tm.persistent and tm.reset_reason == "new"
