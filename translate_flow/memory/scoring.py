@@ -35,7 +35,6 @@ _TOKEN = re.compile(
 _TAG_NUMBER = re.compile(r"[0-9]+(?=/?>$)")
 
 
-
 @dataclass(frozen=True)
 class Analysed:
     """A text as the scoring sees it."""
