@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import DATA, msgfmt_check
-from translate_flow import memory as memory_module
+from translate_flow import __version__
+from translate_flow.memory import scoring, store, tmx
 from translate_flow.catalog import Catalog, Message, read_po, write_po
 from translate_flow.errors import InputError
 from translate_flow.languages import language
@@ -437,6 +438,52 @@ def test_a_loader_error_leaves_the_index_as_it_was(project: Project) -> None:
         assert tm.exact("ru", None, "Share.") is not None
 
 
+class Failure(Exception):
+    """Something going wrong inside a `with` block."""
+
+
+# Where the block fails: before anything is read, after a refresh, in a look-up's caller.
+CLOSE_CASES = [
+    pytest.param(False, id="right-after-opening"),
+    pytest.param(True, id="after-a-refresh"),
+]
+
+
+@pytest.mark.parametrize("refresh", CLOSE_CASES)
+def test_an_exception_inside_the_block_closes_the_connection(project: Project, refresh: bool) -> None:
+    _two_catalogs(project)
+    path = index_path(project.root)
+    wal = path.with_name(path.name + "-wal")
+    with pytest.raises(Failure):
+        with TranslationMemory(path) as tm:
+            if refresh:
+                tm.refresh("ru", project.sources("ru"))
+            assert wal.exists()  # open: the write-ahead log is in use
+            raise Failure
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        tm.count()
+    assert not wal.exists()  # the last connection closed and checkpointed
+    with TranslationMemory(path) as again:  # what was written before the failure is kept
+        assert again.reset_reason is None
+        assert again.count() == (4 if refresh else 0)
+
+
+def test_a_loader_error_inside_the_block_closes_the_connection(project: Project) -> None:
+    _two_catalogs(project)
+    path = index_path(project.root)
+
+    def broken() -> Catalog:
+        raise InputError("broken catalog", path="locales/ru/LC_MESSAGES/a.po", line=3)
+
+    with pytest.raises(InputError) as caught:
+        with TranslationMemory(path) as tm:
+            tm.refresh("ru", {"locales/ru/LC_MESSAGES/a.po": (1, 1, broken)})
+    assert (caught.value.path, caught.value.line) == ("locales/ru/LC_MESSAGES/a.po", 3)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        tm.count()
+    assert not path.with_name(path.name + "-wal").exists()
+
+
 def test_index_is_sqlite_in_wal_mode(project: Project) -> None:
     with TranslationMemory(index_path(project.root)) as tm:
         assert tm.persistent and tm.reset_reason == "new"
@@ -445,7 +492,7 @@ def test_index_is_sqlite_in_wal_mode(project: Project) -> None:
         try:
             assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (
-                str(memory_module.SCHEMA_VERSION),
+                str(store.SCHEMA_VERSION),
             )
         finally:
             connection.close()
@@ -542,7 +589,7 @@ def test_an_older_schema_is_rebuilt(project: Project, monkeypatch: pytest.Monkey
     _two_catalogs(project)
     with TranslationMemory(index_path(project.root)) as tm:
         tm.refresh("ru", project.sources("ru"))
-    monkeypatch.setattr(memory_module, "SCHEMA_VERSION", memory_module.SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
     with TranslationMemory(index_path(project.root)) as tm:
         assert tm.reset_reason == "schema"
         assert tm.count() == 0
@@ -611,7 +658,7 @@ def test_tmx_export_then_parse_gives_the_same_units() -> None:
     header = root.find("header")
     assert header is not None
     assert dict(header.attrib) == {
-        "creationtool": "translate-flow", "creationtoolversion": memory_module.__version__,
+        "creationtool": "translate-flow", "creationtoolversion": __version__,
         "datatype": "plaintext", "segtype": "sentence", "adminlang": "en", "srclang": "en", "o-tmf": "gettext",
     }
     assert root.get("version") == "1.4"
@@ -755,14 +802,17 @@ def test_broken_tmx(name: str, line: int, message: str) -> None:
     assert text.startswith(f"{shown}:{line}: "), text
     assert message in text
     assert "\n" not in text
+    assert (caught.value.path, caught.value.line) == (shown, line)  # where, apart from what
+    assert message in caught.value.message and not caught.value.message.startswith(shown)
     with pytest.raises(InputError, match=f"^{shown}:"):  # the project names the source language
         import_tmx(data, shown, source_language="en", languages=LANGUAGES)
 
 
 def test_import_without_translations_for_the_project() -> None:
     data = (MEMORY / "agency.tmx").read_bytes()
-    with pytest.raises(InputError, match=r"^agency\.tmx: no translations from en into es, it \(languages in the file: de-DE, "):
+    with pytest.raises(InputError, match=r"^agency\.tmx: no translations from en into es, it \(languages in the file: de-DE, ") as caught:
         import_tmx(data, "agency.tmx", source_language="en", languages=["es", "it"])
+    assert (caught.value.path, caught.value.line) == ("agency.tmx", 0)
 
 
 # (file name given, stored name)
@@ -806,11 +856,11 @@ def _sentence(rng: random.Random, words: list[str], weights: list[float]) -> str
 
 def _brute_force(query: str, texts: Sequence[str], threshold: float) -> list[tuple[float, str]]:
     """Every text scoring at least *threshold*, the slow way (with the exact necessary conditions)."""
-    size = len(memory_module._analyse(query).words)
-    folded = memory_module._analyse(query).folded
+    size = len(scoring.analyse(query).words)
+    folded = scoring.analyse(query).folded
     out = []
     for text in texts:
-        other = memory_module._analyse(text)
+        other = scoring.analyse(text)
         longest = max(size, len(other.words))
         if sum((folded & other.folded).values()) < threshold * longest - 1e-9:
             continue  # the score is at most shared / longest
@@ -946,8 +996,8 @@ def tagged_texts(draw: st.DrawFn) -> str:
 @settings(max_examples=300, deadline=None)
 @given(tagged_texts())
 def test_tmx_segments_round_trip(text: str) -> None:
-    seg = etree.fromstring(f"<seg>{memory_module._segment_xml(text)}</seg>".encode("utf-8"))
-    assert memory_module._seg_text(seg) == text
+    seg = etree.fromstring(f"<seg>{tmx._segment_xml(text)}</seg>".encode("utf-8"))
+    assert tmx._seg_text(seg) == text
 
 
 def test_a_file_broken_since_indexing_never_breaks_a_lookup(project: Project) -> None:

@@ -5,7 +5,8 @@ catalog is written, keyed by everything that decides the output (the model, the 
 settings, the protected terms, the glossary). A run that is interrupted while writing
 catalogs therefore finishes, when started again, with exactly the output the model gave
 the first time, and a re-run never asks the model twice for the same thing. The cache is
-only an optimization: deleting it loses nothing.
+only an optimization: deleting it loses nothing. Use :class:`MachineCache` as a context
+manager, so that its connection is closed however the block ends.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from types import TracebackType
 
+from .errors import InputError
 from .translate import Translation
 
 __all__ = ["MachineCache", "digest"]
@@ -31,10 +34,14 @@ def digest(*parts: object) -> str:
 
 
 class MachineCache:
-    """Machine translations by (context digest, msgid), in one SQLite file."""
+    """Machine translations by (context digest, msgid), in one SQLite file (one connection)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            # A file where the state folder should be: say so, not a traceback.
+            raise InputError(f"cannot create the cache folder ({exc.strerror or exc})", path=str(path.parent)) from None
         self.path = path
         try:
             self.connection = self._open()
@@ -45,15 +52,19 @@ class MachineCache:
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        connection.execute("pragma journal_mode=wal")
-        version = connection.execute("pragma user_version").fetchone()[0]
-        if version != _SCHEMA:
-            connection.execute("drop table if exists output")
-            connection.execute("pragma user_version=%d" % _SCHEMA)
-        connection.execute(
-            "create table if not exists output (context text, msgid text, value text, primary key (context, msgid))"
-        )
-        connection.commit()
+        try:
+            connection.execute("pragma journal_mode=wal")
+            version = connection.execute("pragma user_version").fetchone()[0]
+            if version != _SCHEMA:
+                connection.execute("drop table if exists output")
+                connection.execute("pragma user_version=%d" % _SCHEMA)
+            connection.execute(
+                "create table if not exists output (context text, msgid text, value text, primary key (context, msgid))"
+            )
+            connection.commit()
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def get(self, context: str, msgids: Sequence[str]) -> dict[str, Translation]:
@@ -80,3 +91,11 @@ class MachineCache:
     def close(self) -> None:
         """Close the database."""
         self.connection.close()
+
+    def __enter__(self) -> MachineCache:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()

@@ -37,6 +37,7 @@ from lxml import etree
 
 from .errors import InputError, LanguageError
 from .languages import Language, language
+from .xmlsafe import XML_LANG, line_of, local_name, parse_xml
 
 __all__ = [
     "CASES",
@@ -89,7 +90,6 @@ _STATUS_DEPRECATED = "deprecatedTerm-admn-sts"
 # Checks whose findings make a file unusable: readers raise for them.
 BLOCKING_CHECKS = frozenset({"unreadable", "malformed", "unknown-kind", "bad-value"})
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 _TBX2_DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
 _TBX3_SCHEMAS = (
@@ -420,13 +420,8 @@ def parse_csv(text: str, origin: str, source_language: str = "en") -> list[Term]
 # -- TBX --------------------------------------------------------------------------------
 
 
-def _local(element: etree._Element) -> str:
-    tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 def _children(element: etree._Element, *names: str) -> Iterator[etree._Element]:
-    return (child for child in element if _local(child) in names)
+    return (child for child in element if local_name(child) in names)
 
 
 def _all_text(element: etree._Element) -> str:
@@ -437,39 +432,20 @@ def _text(element: etree._Element) -> str:
     return " ".join(_all_text(element).split())
 
 
-def _line(element: etree._Element, default: int = 0) -> int:
-    line: object = element.sourceline
-    return line if isinstance(line, int) else default
-
-
-def _parser() -> etree.XMLParser:
-    # No DTD loading, no entity expansion, no network: a glossary is data, never a fetch.
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
-    )
-
-
 def _load_tbx(data: bytes, name: str, source_language: str) -> _Loaded:
     out = _Loaded()
     try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or 0
-        out.report(name, line, "error", "unreadable", f"not well-formed XML ({exc.msg})")
+        root = parse_xml(data, name, kind="a glossary")
+    except InputError as exc:
+        out.report(name, exc.line, "error", "unreadable", exc.message)
         return out
-    dtd: Any = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        line = data[: max(data.find(b"<!ENTITY"), 0)].count(b"\n") + 1
-        out.report(name, line, "error", "unreadable", "entity declarations are not allowed in a glossary")
+    if local_name(root) not in ("martif", "tbx"):
+        out.report(name, line_of(root, 1), "error", "unreadable",
+                   f"<{local_name(root)}> is not a TBX root (martif or tbx)")
         return out
-    if _local(root) not in ("martif", "tbx"):
-        out.report(name, _line(root, 1), "error", "unreadable",
-                   f"<{_local(root)}> is not a TBX root (martif or tbx)")
-        return out
-    default_language = root.get(_XML_LANG) or ""
+    default_language = root.get(XML_LANG) or ""
     for entry in root.iter():
-        if _local(entry) in ("termEntry", "conceptEntry"):
+        if local_name(entry) in ("termEntry", "conceptEntry"):
             term = _tbx_entry(entry, name, source_language or default_language, out)
             if term is not None:
                 out.terms.append(term)
@@ -489,12 +465,12 @@ def _tbx_terms(lang_set: etree._Element) -> list[_TbxTerm]:
     found = []
     for group in _children(lang_set, "tig", "ntig", "termSec"):
         text, status, explicit, pos = "", "admitted", False, ""
-        line = _line(group)
+        line = line_of(group)
         for element in group.iter():
-            local = _local(element)
+            local = local_name(element)
             if local == "term":
                 text = _text(element)
-                line = _line(element, line)
+                line = line_of(element, line)
             elif local == "termNote" and element.get("type") in ("administrativeStatus",
                                                                  "normativeAuthorization"):
                 value = _text(element).lower()
@@ -510,7 +486,7 @@ def _tbx_terms(lang_set: etree._Element) -> list[_TbxTerm]:
 
 
 def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loaded) -> Term | None:
-    line = _line(entry)
+    line = line_of(entry)
     markers, notes = _tbx_notes(entry)
     kind = markers.get("kind", "")
     if kind and kind not in KINDS:
@@ -529,16 +505,16 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
     forbidden: dict[str, tuple[str, ...]] = {}
     patterns: dict[str, str] = {}
     for lang_set in _children(entry, "langSet", "langSec"):
-        code = lang_set.get(_XML_LANG) or lang_set.get("lang") or ""
+        code = lang_set.get(XML_LANG) or lang_set.get("lang") or ""
         if _known(code) is None:
-            out.report(name, _line(lang_set, line), "error", "unknown-language",
+            out.report(name, line_of(lang_set, line), "error", "unknown-language",
                        f"xml:lang {code!r} is not a language code")
             continue
         lang_markers, _ = _tbx_notes(lang_set)
         if "pattern" in lang_markers:
             problem = pattern_problem(lang_markers["pattern"])
             if problem:
-                out.report(name, _line(lang_set, line), "error", "bad-value", f"pattern: {problem}")
+                out.report(name, line_of(lang_set, line), "error", "bad-value", f"pattern: {problem}")
             else:
                 patterns[code] = lang_markers["pattern"]
         terms = _tbx_terms(lang_set)
@@ -614,7 +590,7 @@ def parse_tbx(data: bytes, origin: str, source_language: str = "en") -> list[Ter
 def _raise_blocking(findings: Iterable[GlossaryFinding]) -> None:
     for finding in findings:
         if finding.severity == "error" and finding.check in BLOCKING_CHECKS:
-            raise InputError(f"{finding.location}: {finding.message}")
+            raise InputError(finding.message, path=finding.file, line=finding.line)
 
 
 def _load_path(path: Path, source_language: str, name: str) -> _Loaded:
@@ -811,7 +787,7 @@ def export_tbx(glossary: Glossary, version: Literal[2, 3] = 3, source_language: 
     """The glossary as a TBX-Basic document: v2 (``martif``) or v3 (``tbx``, DCA style)."""
     codes = [source_language, *_export_languages(glossary, source_language, languages)]
     if version == 2:
-        root = etree.Element("martif", {"type": "TBX-Basic", _XML_LANG: source_language})
+        root = etree.Element("martif", {"type": "TBX-Basic", XML_LANG: source_language})
         header = etree.SubElement(root, "martifHeader")
         file_desc = etree.SubElement(header, "fileDesc")
         etree.SubElement(etree.SubElement(file_desc, "sourceDesc"), "p").text = "Glossary export"
@@ -821,7 +797,7 @@ def export_tbx(glossary: Glossary, version: Literal[2, 3] = 3, source_language: 
     else:
         ns = "{%s}" % TBX3_NAMESPACE
         namespaces: Any = {None: TBX3_NAMESPACE}
-        root = etree.Element(ns + "tbx", {"type": "TBX-Basic", "style": "dca", _XML_LANG: source_language},
+        root = etree.Element(ns + "tbx", {"type": "TBX-Basic", "style": "dca", XML_LANG: source_language},
                              nsmap=namespaces)
         header = etree.SubElement(root, ns + "tbxHeader")
         file_desc = etree.SubElement(header, ns + "fileDesc")
@@ -846,7 +822,7 @@ def export_tbx(glossary: Glossary, version: Literal[2, 3] = 3, source_language: 
             banned = list(term.forbidden.get(code, ()))
             if not (preferred or admitted or banned):
                 continue
-            lang_set = etree.SubElement(entry, ns + names[1], {_XML_LANG: code})
+            lang_set = etree.SubElement(entry, ns + names[1], {XML_LANG: code})
             if code in term.patterns:
                 etree.SubElement(lang_set, ns + "note").text = f"pattern: {term.patterns[code]}"
             for texts, status in ((preferred, _STATUS_PREFERRED), (admitted, _STATUS_ADMITTED),
