@@ -120,7 +120,7 @@ def test_long_inputs_are_cut_at_clauses_never_truncated(models_dir: Path) -> Non
     translator = Translator(argos_spec(models_dir, max_input_tokens=40), BOUNDED)
     sentence = "The court in Almaty, which heard the case, fined him; his lawyer appealed. "
     text = sentence * 6
-    chunks = translator._chunks(0, text.strip())
+    chunks = translator.inputs.chunks(0, text.strip())
     assert len(chunks) > 1
     assert "".join(c.text for c in chunks) == text.strip()
     assert all(len(c.tokens) <= 40 for c in chunks)
