@@ -19,7 +19,7 @@ from conftest import SAMPLE_ARTICLE, MakeProject, msgfmt_check
 from treecompare import load
 
 from translate_flow import pipeline
-from translate_flow.config import Config
+from translate_flow.config import Config, TranslateSettings
 from translate_flow.errors import ModelError
 from translate_flow.glossary import Glossary, parse_csv
 from translate_flow.languages import language
@@ -171,6 +171,60 @@ def test_pseudo_engine_keeps_tags() -> None:
 )
 def test_find_loop(text: str, loop: str | None) -> None:
     assert find_loop(text) == loop
+
+
+# --- decoding options from the settings ------------------------------------------------------
+
+SHARED_FIELDS = sorted(set(DecodeOptions.__dataclass_fields__) & set(TranslateSettings.__dataclass_fields__))
+
+
+@pytest.mark.parametrize("field", SHARED_FIELDS)
+def test_decode_defaults_are_the_settings_defaults(field: str) -> None:
+    assert getattr(DecodeOptions(), field) == getattr(TranslateSettings(), field)
+
+
+def test_default_settings_give_the_default_options() -> None:
+    assert DecodeOptions.from_settings(TranslateSettings()) == DecodeOptions()
+    assert ModelSpec("m", "1", "ct2", Path("m"), Path("s"), Path("s")).max_input_tokens == TranslateSettings().max_input_tokens
+
+
+# Each decoding setting as the configuration file writes it, and the value decoding gets.
+TOML_SETTINGS = [
+    ("beam_size", "6", 6), ("device", '"cpu"', "cpu"), ("compute_type", '"int8"', "int8"),
+    ("threads", "3", 3), ("batch_tokens", "4096", 4096), ("batch_examples", "32", 32),
+    ("repetition_penalty", "1.2", 1.2), ("no_repeat_ngram_size", "3", 3), ("length_ratio", "1.5", 1.5),
+    ("max_decoding_length", "256", 256), ("n_best", "8", 8),
+]
+
+
+def test_every_decoding_setting_is_tried() -> None:
+    assert sorted(field for field, _, _ in TOML_SETTINGS) == SHARED_FIELDS
+
+
+@pytest.mark.parametrize(("field", "written", "value"), TOML_SETTINGS, ids=[t[0] for t in TOML_SETTINGS])
+def test_a_setting_in_the_configuration_reaches_decoding(
+    make_project: MakeProject, field: str, written: str, value: object,
+) -> None:
+    config = make_project(extra=f"\n[translate]\n{field} = {written}\n")
+    options = DecodeOptions.from_settings(config.translate)
+    assert getattr(options, field) == value
+    others = {k: v for k, v in options.__dict__.items() if k != field}
+    assert others == {k: v for k, v in DecodeOptions().__dict__.items() if k != field}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [({"draft": True}, {"beam_size": 1, "device": "cuda", "threads": 2}),
+     ({"device": "cpu"}, {"beam_size": 6, "device": "cpu", "threads": 2}),
+     ({"device": None, "threads": None}, {"beam_size": 6, "device": "cuda", "threads": 2}),
+     ({"threads": 0}, {"beam_size": 6, "device": "cuda", "threads": 0})],
+    ids=["draft-is-greedy", "device-flag-wins", "no-flags", "threads-zero-wins"],
+)
+def test_command_line_choices_win_over_the_settings(arguments: dict[str, object], expected: dict[str, object]) -> None:
+    settings = TranslateSettings(beam_size=6, device="cuda", threads=2, n_best=8)
+    options = DecodeOptions.from_settings(settings, **arguments)  # type: ignore[arg-type]
+    assert {k: getattr(options, k) for k in expected} == expected
+    assert options.n_best == 8
 
 
 # --- the translate stage on a project ---------------------------------------------------------

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..config import TranslateSettings
+
 __all__ = [
     "DecodeOptions",
     "Engine",
@@ -22,6 +24,10 @@ __all__ = [
 Progress = Callable[[int], None]
 Terms = Sequence[tuple[str, str]]
 
+# The configuration's defaults are the engine's defaults: written once, in config.
+_DEFAULTS = TranslateSettings()
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """A CTranslate2 model on disk and how to feed it."""
@@ -35,7 +41,7 @@ class ModelSpec:
     source_prefix: tuple[str, ...] = ()  # tokens before the source: ("eng_Latn",), (">>kaz<<",)
     target_prefix: tuple[str, ...] = ()  # tokens the target starts with: ("kaz_Cyrl",)
     add_end_token: bool = False  # append "</s>" to the source (NLLB, OPUS-MT)
-    max_input_tokens: int = 1024
+    max_input_tokens: int = _DEFAULTS.max_input_tokens
 
     def describe(self) -> str:
         """``argos translate-en_ru 1.9``: engine, model and version, for provenance."""
@@ -46,20 +52,44 @@ class ModelSpec:
 class DecodeOptions:
     """How to run the model."""
 
-    beam_size: int = 4
-    device: str = "auto"  # "cpu", "cuda" or "auto"
-    compute_type: str = "auto"  # "auto": int8 on CPU, int8_float16 on GPU
-    threads: int = 0  # 0: every core
-    batch_tokens: int = 2048
+    # The field order is part of an engine's identity (and so of cache keys): append only.
+    beam_size: int = _DEFAULTS.beam_size
+    device: str = _DEFAULTS.device  # "cpu", "cuda" or "auto"
+    compute_type: str = _DEFAULTS.compute_type  # "auto": int8 on CPU, int8_float16 on GPU
+    threads: int = _DEFAULTS.threads  # 0: every core
+    batch_tokens: int = _DEFAULTS.batch_tokens
     # Sentences per batch; 0: 128 / beam on CPU (bigger batches of beams only add memory
     # there, not speed), 512 / beam on a GPU.
-    batch_examples: int = 0
-    repetition_penalty: float = 1.0
-    no_repeat_ngram_size: int = 0
-    length_ratio: float = 2.0  # max decoding length relative to the longest input of a batch
-    length_extra: int = 10
-    max_decoding_length: int = 512
-    n_best: int = 4  # hypotheses to choose from when the glossary has a say
+    batch_examples: int = _DEFAULTS.batch_examples
+    repetition_penalty: float = _DEFAULTS.repetition_penalty
+    no_repeat_ngram_size: int = _DEFAULTS.no_repeat_ngram_size
+    length_ratio: float = _DEFAULTS.length_ratio  # max decoding length relative to the longest input of a batch
+    length_extra: int = 10  # not a setting: tokens allowed beyond the ratio, for short inputs
+    max_decoding_length: int = _DEFAULTS.max_decoding_length
+    n_best: int = _DEFAULTS.n_best  # hypotheses to choose from when the glossary has a say
+
+    @classmethod
+    def from_settings(
+        cls, settings: TranslateSettings, *, draft: bool = False, device: str | None = None,
+        threads: int | None = None,
+    ) -> DecodeOptions:
+        """The options *settings* ask for; a draft decodes greedily (beam 1).
+
+        *device* and *threads*, when given (from the command line), win over the settings.
+        """
+        return cls(
+            beam_size=1 if draft else settings.beam_size,
+            device=device or settings.device,
+            compute_type=settings.compute_type,
+            threads=threads if threads is not None else settings.threads,
+            batch_tokens=settings.batch_tokens,
+            batch_examples=settings.batch_examples,
+            repetition_penalty=settings.repetition_penalty,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_ratio=settings.length_ratio,
+            max_decoding_length=settings.max_decoding_length,
+            n_best=settings.n_best,
+        )
 
 
 @dataclass(frozen=True)
