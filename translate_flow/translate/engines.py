@@ -13,7 +13,6 @@ __all__ = ["PivotEngine", "PseudoEngine"]
 class PseudoEngine:
     """Pseudo-localization in place of a model: accented, longer, bracketed, tags kept."""
 
-    name = "pseudo"
     identity = "pseudo 1"
 
     def translate(
