@@ -158,6 +158,38 @@ def test_corrupt_model_is_a_model_error(models_dir: Path, tmp_path: Path) -> Non
         Translator(argos_spec(models_dir, model_dir=tmp_path / "model"), BOUNDED)
 
 
+class _FailingModel:
+    def translate_batch(self, *args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("out of memory")
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("model.bin", "missing; reinstall the model or fix its path in the configuration"),
+     ("sentencepiece", "missing; reinstall the model or fix its path in the configuration"),
+     ("corrupt", "cannot load the model"),
+     ("translating", "the model failed to translate (out of memory)")],
+    ids=["missing-model", "missing-tokenizer", "corrupt-model", "failed-batch"],
+)
+def test_model_errors_name_the_file_as_their_path(models_dir: Path, tmp_path: Path, where: str, message: str) -> None:
+    spec = argos_spec(models_dir)
+    corrupt = tmp_path / "model"
+    corrupt.mkdir()
+    (corrupt / "model.bin").write_bytes(b"not a model")
+    changes = {"model.bin": {"model_dir": tmp_path / "absent"},
+               "sentencepiece": {"source_sentencepiece": tmp_path / "sp.model"},
+               "corrupt": {"model_dir": corrupt}}.get(where, {})
+    expected = {"model.bin": tmp_path / "absent" / "model.bin", "sentencepiece": tmp_path / "sp.model",
+                "corrupt": corrupt}.get(where, spec.model_dir)
+    with pytest.raises(ModelError) as caught:
+        translator = Translator(argos_spec(models_dir, **changes), BOUNDED)
+        translator.model = _FailingModel()
+        translator.translate(["Hello."])
+    assert caught.value.path == str(expected)
+    assert caught.value.message.startswith(message) and str(expected) not in caught.value.message
+    assert str(caught.value) == f"{expected}: {caught.value.message}"
+
+
 def test_pseudo_engine_keeps_tags() -> None:
     result = PseudoEngine().translate(["See <a1>the report</a1>."])[0]
     assert result.text == pseudolocalize("See <a1>the report</a1>.") and "<a1>" in result.text

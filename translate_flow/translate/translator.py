@@ -26,7 +26,7 @@ class Translator:
         self.options = options
         for path in (spec.model_dir / "model.bin", spec.source_sentencepiece, spec.target_sentencepiece):
             if not path.is_file():
-                raise ModelError(f"{path}: missing; reinstall the model or fix its path in the configuration")
+                raise ModelError("missing; reinstall the model or fix its path in the configuration", path=str(path))
         self.device = _device(options.device, ctranslate2)
         compute_type = options.compute_type
         if compute_type == "auto":
@@ -43,7 +43,7 @@ class Translator:
                 else sentencepiece.SentencePieceProcessor(model_file=str(spec.target_sentencepiece))
             )
         except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"{spec.model_dir}: cannot load the model ({exc}); reinstall it") from None
+            raise ModelError(f"cannot load the model ({exc}); reinstall it", path=str(spec.model_dir)) from None
         self.inputs = Preparer(spec, self.source_sp)
         self.placeholder = self.inputs.placeholder
         self.calls = 0  # translate_batch calls, for reports and tests
@@ -116,7 +116,7 @@ class Translator:
                 return_attention=True,  # alignment puts the tags back by attention
             )
         except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"{spec.model_dir}: the model failed to translate ({exc})") from None
+            raise ModelError(f"the model failed to translate ({exc})", path=str(spec.model_dir)) from None
         self.calls += 1
         return dict(zip(batch.positions, outputs))
 
