@@ -8,7 +8,11 @@ work is never touched.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -24,7 +28,7 @@ from translate_flow.errors import ModelError
 from translate_flow.glossary import Glossary, parse_csv
 from translate_flow.languages import language
 from translate_flow.terms import GlossarySteering, TermMatcher
-from translate_flow.markup import check_tags
+from translate_flow.markup import TAG_RE, check_tags, unescape_text
 from translate_flow.pseudo import pseudolocalize
 from translate_flow.segment import segment_page
 from translate_flow.htmldoc import parse_html
@@ -190,9 +194,72 @@ def test_model_errors_name_the_file_as_their_path(models_dir: Path, tmp_path: Pa
     assert str(caught.value) == f"{expected}: {caught.value.message}"
 
 
-def test_pseudo_engine_keeps_tags() -> None:
-    result = PseudoEngine().translate(["See <a1>the report</a1>."])[0]
-    assert result.text == pseudolocalize("See <a1>the report</a1>.") and "<a1>" in result.text
+# --- pseudo-localization -------------------------------------------------------------------
+
+PSEUDO_MSGIDS = {
+    "plain": "The court fined him.",
+    "tags": "See <a1>the report</a1> and <em2>Bitter Winter</em2>.<br3/>",
+    "nested": "<strong1>Free <em2>but</em2> silenced</strong1>",
+    "escaped-tag-text": "Type &lt;b1> to make text bold",
+    "digits-and-marks": "On 16.08.2019, 3,000 people (12 %) said “no” — 2019!",
+    "other-scripts": "Café in Almaty, Алматы, 阿拉木图",
+}
+
+
+def _between_tags(msgid: str) -> list[str]:
+    """The texts around the tags, unescaped; split() also returns the pattern's three groups."""
+    return [unescape_text(text) for text in TAG_RE.split(msgid)[::4]]
+
+
+@pytest.mark.parametrize("msgid", PSEUDO_MSGIDS.values(), ids=PSEUDO_MSGIDS.keys())
+def test_pseudolocalization_keeps_every_tag_in_place(msgid: str) -> None:
+    result = pseudolocalize(msgid)
+    check_tags(msgid, result)
+    assert [m.group(0) for m in TAG_RE.finditer(result)] == [m.group(0) for m in TAG_RE.finditer(msgid)]
+
+
+@pytest.mark.parametrize("msgid", PSEUDO_MSGIDS.values(), ids=PSEUDO_MSGIDS.keys())
+def test_pseudolocalization_changes_every_latin_letter_and_nothing_else(msgid: str) -> None:
+    result = pseudolocalize(msgid)
+    letters = sum(ch.isalpha() for ch in "".join(_between_tags(msgid)))
+    padding = " " + "~" * -(-letters * 3 // 10) if letters else ""
+    assert result.startswith("[") and result.endswith(padding + "]")
+    texts = _between_tags(result[1 : len(result) - len(padding) - 1])
+    for before, after in zip(_between_tags(msgid), texts, strict=True):
+        assert len(after) == len(before)
+        for old, new in zip(before, after):
+            if old.isascii() and old.isalpha():
+                assert new.isalpha() and not new.isascii(), (old, new)
+            else:
+                assert new == old
+
+
+def test_pseudolocalization_reads_as_it_always_has() -> None:
+    assert pseudolocalize("See <a1>the report</a1>.") == "[Šéé <a1>ţĥé ŕéþóŕţ</a1>. ~~~~]"
+    assert pseudolocalize("2019") == "[2019]"
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "random"])
+def test_pseudolocalization_is_the_same_in_every_process(seed: str) -> None:
+    code = (
+        "import json, sys; from translate_flow.pseudo import pseudolocalize; "
+        "print(json.dumps([pseudolocalize(m) for m in json.load(sys.stdin)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(list(PSEUDO_MSGIDS.values())), capture_output=True,
+        text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+    )
+    assert json.loads(done.stdout) == [pseudolocalize(m) for m in PSEUDO_MSGIDS.values()]
+
+
+def test_pseudo_engine_translates_like_pseudolocalize() -> None:
+    msgids = list(PSEUDO_MSGIDS.values())
+    counted: list[int] = []
+    engine = PseudoEngine()
+    results = engine.translate([*msgids, msgids[0]], progress=counted.append)
+    assert [r.text for r in results] == [pseudolocalize(m) for m in [*msgids, msgids[0]]]
+    assert all(r.text != r.msgid and r.engine == "pseudo" and r.score == 0.0 for r in results)
+    assert counted == [len(msgids) + 1] and engine.identity == PseudoEngine().identity
 
 
 @pytest.mark.parametrize(
