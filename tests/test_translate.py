@@ -40,6 +40,7 @@ from translate_flow.translate import (
     find_loop,
     output_hash,
 )
+from translate_flow.translate.prepare import Chunk, batches, output_bound
 
 BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=24, device="cpu", threads=1)
 NAMES = [("Serikzhan Bilash", "Серикжан Билаш"), ("Aiman Umarova", "Айман Умарова"),
@@ -142,6 +143,33 @@ def test_nllb_style_model_with_a_target_token(models_dir: Path) -> None:
     result = translator.translate(["See <a1>the report</a1> now."])[0]
     check_tags(result.msgid, result.text)
     assert "kaz_Cyrl" not in result.text and result.text.strip()
+
+
+def _chunk(index: int, tokens: int) -> Chunk:
+    return Chunk(index, 0, "x", ("x",) * tokens, ((0, 1),) * tokens)
+
+
+@pytest.mark.parametrize(
+    ("options", "device"),
+    [(DecodeOptions(), "cpu"), (DecodeOptions(batch_tokens=64), "cpu"), (DecodeOptions(batch_examples=3), "cuda"),
+     (DecodeOptions(beam_size=1, n_best=8, max_decoding_length=1024), "cuda")],
+    ids=["defaults", "small-token-budget", "few-examples", "long-outputs"],
+)
+def test_batches_hold_every_chunk_once_within_budget_and_bound(options: DecodeOptions, device: str) -> None:
+    chunks = [_chunk(i, 1 + (i * 37) % 60) for i in range(200)]
+    steered = set(range(0, 200, 7))
+    spec = ModelSpec("m", "1", "ct2", Path("m"), Path("s"), Path("s"), source_prefix=("eng_Latn",))
+    planned = batches(chunks, steered, spec, options, device)
+    positions = [p for batch in planned for p in batch.positions]
+    assert sorted(positions) == list(range(len(chunks)))
+    for batch in planned:
+        lengths = [len(chunks[p].tokens) + 2 for p in batch.positions]  # the prefix and the end token
+        assert {chunks[p].index in steered for p in batch.positions} == {batch.n_best > 1}
+        assert {output_bound(n, options) for n in lengths} == {batch.bound}
+        assert len(batch.positions) == 1 or sum(lengths) <= options.batch_tokens
+        assert lengths == sorted(lengths)
+        if options.batch_examples:
+            assert len(batch.positions) <= options.batch_examples
 
 
 @pytest.mark.parametrize(
