@@ -8,7 +8,11 @@ work is never touched.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -19,12 +23,12 @@ from conftest import SAMPLE_ARTICLE, MakeProject, msgfmt_check
 from treecompare import load
 
 from translate_flow import pipeline
-from translate_flow.config import Config
+from translate_flow.config import Config, TranslateSettings
 from translate_flow.errors import ModelError
 from translate_flow.glossary import Glossary, parse_csv
 from translate_flow.languages import language
 from translate_flow.terms import GlossarySteering, TermMatcher
-from translate_flow.markup import check_tags
+from translate_flow.markup import TAG_RE, check_tags, unescape_text
 from translate_flow.pseudo import pseudolocalize
 from translate_flow.segment import segment_page
 from translate_flow.htmldoc import parse_html
@@ -36,6 +40,7 @@ from translate_flow.translate import (
     find_loop,
     output_hash,
 )
+from translate_flow.translate.prepare import Chunk, batches, output_bound
 
 BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=24, device="cpu", threads=1)
 NAMES = [("Serikzhan Bilash", "Серикжан Билаш"), ("Aiman Umarova", "Айман Умарова"),
@@ -120,7 +125,7 @@ def test_long_inputs_are_cut_at_clauses_never_truncated(models_dir: Path) -> Non
     translator = Translator(argos_spec(models_dir, max_input_tokens=40), BOUNDED)
     sentence = "The court in Almaty, which heard the case, fined him; his lawyer appealed. "
     text = sentence * 6
-    chunks = translator._chunks(0, text.strip())
+    chunks = translator.inputs.chunks(0, text.strip())
     assert len(chunks) > 1
     assert "".join(c.text for c in chunks) == text.strip()
     assert all(len(c.tokens) <= 40 for c in chunks)
@@ -138,6 +143,33 @@ def test_nllb_style_model_with_a_target_token(models_dir: Path) -> None:
     result = translator.translate(["See <a1>the report</a1> now."])[0]
     check_tags(result.msgid, result.text)
     assert "kaz_Cyrl" not in result.text and result.text.strip()
+
+
+def _chunk(index: int, tokens: int) -> Chunk:
+    return Chunk(index, 0, "x", ("x",) * tokens, ((0, 1),) * tokens)
+
+
+@pytest.mark.parametrize(
+    ("options", "device"),
+    [(DecodeOptions(), "cpu"), (DecodeOptions(batch_tokens=64), "cpu"), (DecodeOptions(batch_examples=3), "cuda"),
+     (DecodeOptions(beam_size=1, n_best=8, max_decoding_length=1024), "cuda")],
+    ids=["defaults", "small-token-budget", "few-examples", "long-outputs"],
+)
+def test_batches_hold_every_chunk_once_within_budget_and_bound(options: DecodeOptions, device: str) -> None:
+    chunks = [_chunk(i, 1 + (i * 37) % 60) for i in range(200)]
+    steered = set(range(0, 200, 7))
+    spec = ModelSpec("m", "1", "ct2", Path("m"), Path("s"), Path("s"), source_prefix=("eng_Latn",))
+    planned = batches(chunks, steered, spec, options, device)
+    positions = [p for batch in planned for p in batch.positions]
+    assert sorted(positions) == list(range(len(chunks)))
+    for batch in planned:
+        lengths = [len(chunks[p].tokens) + 2 for p in batch.positions]  # the prefix and the end token
+        assert {chunks[p].index in steered for p in batch.positions} == {batch.n_best > 1}
+        assert {output_bound(n, options) for n in lengths} == {batch.bound}
+        assert len(batch.positions) == 1 or sum(lengths) <= options.batch_tokens
+        assert lengths == sorted(lengths)
+        if options.batch_examples:
+            assert len(batch.positions) <= options.batch_examples
 
 
 @pytest.mark.parametrize(
@@ -158,9 +190,104 @@ def test_corrupt_model_is_a_model_error(models_dir: Path, tmp_path: Path) -> Non
         Translator(argos_spec(models_dir, model_dir=tmp_path / "model"), BOUNDED)
 
 
-def test_pseudo_engine_keeps_tags() -> None:
-    result = PseudoEngine().translate(["See <a1>the report</a1>."])[0]
-    assert result.text == pseudolocalize("See <a1>the report</a1>.") and "<a1>" in result.text
+class _FailingModel:
+    def translate_batch(self, *args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("out of memory")
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("model.bin", "missing; reinstall the model or fix its path in the configuration"),
+     ("sentencepiece", "missing; reinstall the model or fix its path in the configuration"),
+     ("corrupt", "cannot load the model"),
+     ("translating", "the model failed to translate (out of memory)")],
+    ids=["missing-model", "missing-tokenizer", "corrupt-model", "failed-batch"],
+)
+def test_model_errors_name_the_file_as_their_path(models_dir: Path, tmp_path: Path, where: str, message: str) -> None:
+    spec = argos_spec(models_dir)
+    corrupt = tmp_path / "model"
+    corrupt.mkdir()
+    (corrupt / "model.bin").write_bytes(b"not a model")
+    changes = {"model.bin": {"model_dir": tmp_path / "absent"},
+               "sentencepiece": {"source_sentencepiece": tmp_path / "sp.model"},
+               "corrupt": {"model_dir": corrupt}}.get(where, {})
+    expected = {"model.bin": tmp_path / "absent" / "model.bin", "sentencepiece": tmp_path / "sp.model",
+                "corrupt": corrupt}.get(where, spec.model_dir)
+    with pytest.raises(ModelError) as caught:
+        translator = Translator(argos_spec(models_dir, **changes), BOUNDED)
+        translator.model = _FailingModel()
+        translator.translate(["Hello."])
+    assert caught.value.path == str(expected)
+    assert caught.value.message.startswith(message) and str(expected) not in caught.value.message
+    assert str(caught.value) == f"{expected}: {caught.value.message}"
+
+
+# --- pseudo-localization -------------------------------------------------------------------
+
+PSEUDO_MSGIDS = {
+    "plain": "The court fined him.",
+    "tags": "See <a1>the report</a1> and <em2>Bitter Winter</em2>.<br3/>",
+    "nested": "<strong1>Free <em2>but</em2> silenced</strong1>",
+    "escaped-tag-text": "Type &lt;b1> to make text bold",
+    "digits-and-marks": "On 16.08.2019, 3,000 people (12 %) said “no” — 2019!",
+    "other-scripts": "Café in Almaty, Алматы, 阿拉木图",
+}
+
+
+def _between_tags(msgid: str) -> list[str]:
+    """The texts around the tags, unescaped; split() also returns the pattern's three groups."""
+    return [unescape_text(text) for text in TAG_RE.split(msgid)[::4]]
+
+
+@pytest.mark.parametrize("msgid", PSEUDO_MSGIDS.values(), ids=PSEUDO_MSGIDS.keys())
+def test_pseudolocalization_keeps_every_tag_in_place(msgid: str) -> None:
+    result = pseudolocalize(msgid)
+    check_tags(msgid, result)
+    assert [m.group(0) for m in TAG_RE.finditer(result)] == [m.group(0) for m in TAG_RE.finditer(msgid)]
+
+
+@pytest.mark.parametrize("msgid", PSEUDO_MSGIDS.values(), ids=PSEUDO_MSGIDS.keys())
+def test_pseudolocalization_changes_every_latin_letter_and_nothing_else(msgid: str) -> None:
+    result = pseudolocalize(msgid)
+    letters = sum(ch.isalpha() for ch in "".join(_between_tags(msgid)))
+    padding = " " + "~" * -(-letters * 3 // 10) if letters else ""
+    assert result.startswith("[") and result.endswith(padding + "]")
+    texts = _between_tags(result[1 : len(result) - len(padding) - 1])
+    for before, after in zip(_between_tags(msgid), texts, strict=True):
+        assert len(after) == len(before)
+        for old, new in zip(before, after):
+            if old.isascii() and old.isalpha():
+                assert new.isalpha() and not new.isascii(), (old, new)
+            else:
+                assert new == old
+
+
+def test_pseudolocalization_reads_as_it_always_has() -> None:
+    assert pseudolocalize("See <a1>the report</a1>.") == "[Šéé <a1>ţĥé ŕéþóŕţ</a1>. ~~~~]"
+    assert pseudolocalize("2019") == "[2019]"
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "random"])
+def test_pseudolocalization_is_the_same_in_every_process(seed: str) -> None:
+    code = (
+        "import json, sys; from translate_flow.pseudo import pseudolocalize; "
+        "print(json.dumps([pseudolocalize(m) for m in json.load(sys.stdin)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(list(PSEUDO_MSGIDS.values())), capture_output=True,
+        text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+    )
+    assert json.loads(done.stdout) == [pseudolocalize(m) for m in PSEUDO_MSGIDS.values()]
+
+
+def test_pseudo_engine_translates_like_pseudolocalize() -> None:
+    msgids = list(PSEUDO_MSGIDS.values())
+    counted: list[int] = []
+    engine = PseudoEngine()
+    results = engine.translate([*msgids, msgids[0]], progress=counted.append)
+    assert [r.text for r in results] == [pseudolocalize(m) for m in [*msgids, msgids[0]]]
+    assert all(r.text != r.msgid and r.engine == "pseudo" and r.score == 0.0 for r in results)
+    assert counted == [len(msgids) + 1] and engine.identity == PseudoEngine().identity
 
 
 @pytest.mark.parametrize(
@@ -171,6 +298,60 @@ def test_pseudo_engine_keeps_tags() -> None:
 )
 def test_find_loop(text: str, loop: str | None) -> None:
     assert find_loop(text) == loop
+
+
+# --- decoding options from the settings ------------------------------------------------------
+
+SHARED_FIELDS = sorted(set(DecodeOptions.__dataclass_fields__) & set(TranslateSettings.__dataclass_fields__))
+
+
+@pytest.mark.parametrize("field", SHARED_FIELDS)
+def test_decode_defaults_are_the_settings_defaults(field: str) -> None:
+    assert getattr(DecodeOptions(), field) == getattr(TranslateSettings(), field)
+
+
+def test_default_settings_give_the_default_options() -> None:
+    assert DecodeOptions.from_settings(TranslateSettings()) == DecodeOptions()
+    assert ModelSpec("m", "1", "ct2", Path("m"), Path("s"), Path("s")).max_input_tokens == TranslateSettings().max_input_tokens
+
+
+# Each decoding setting as the configuration file writes it, and the value decoding gets.
+TOML_SETTINGS = [
+    ("beam_size", "6", 6), ("device", '"cpu"', "cpu"), ("compute_type", '"int8"', "int8"),
+    ("threads", "3", 3), ("batch_tokens", "4096", 4096), ("batch_examples", "32", 32),
+    ("repetition_penalty", "1.2", 1.2), ("no_repeat_ngram_size", "3", 3), ("length_ratio", "1.5", 1.5),
+    ("max_decoding_length", "256", 256), ("n_best", "8", 8),
+]
+
+
+def test_every_decoding_setting_is_tried() -> None:
+    assert sorted(field for field, _, _ in TOML_SETTINGS) == SHARED_FIELDS
+
+
+@pytest.mark.parametrize(("field", "written", "value"), TOML_SETTINGS, ids=[t[0] for t in TOML_SETTINGS])
+def test_a_setting_in_the_configuration_reaches_decoding(
+    make_project: MakeProject, field: str, written: str, value: object,
+) -> None:
+    config = make_project(extra=f"\n[translate]\n{field} = {written}\n")
+    options = DecodeOptions.from_settings(config.translate)
+    assert getattr(options, field) == value
+    others = {k: v for k, v in options.__dict__.items() if k != field}
+    assert others == {k: v for k, v in DecodeOptions().__dict__.items() if k != field}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [({"draft": True}, {"beam_size": 1, "device": "cuda", "threads": 2}),
+     ({"device": "cpu"}, {"beam_size": 6, "device": "cpu", "threads": 2}),
+     ({"device": None, "threads": None}, {"beam_size": 6, "device": "cuda", "threads": 2}),
+     ({"threads": 0}, {"beam_size": 6, "device": "cuda", "threads": 0})],
+    ids=["draft-is-greedy", "device-flag-wins", "no-flags", "threads-zero-wins"],
+)
+def test_command_line_choices_win_over_the_settings(arguments: dict[str, object], expected: dict[str, object]) -> None:
+    settings = TranslateSettings(beam_size=6, device="cuda", threads=2, n_best=8)
+    options = DecodeOptions.from_settings(settings, **arguments)  # type: ignore[arg-type]
+    assert {k: getattr(options, k) for k in expected} == expected
+    assert options.n_best == 8
 
 
 # --- the translate stage on a project ---------------------------------------------------------

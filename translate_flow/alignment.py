@@ -10,7 +10,7 @@ parent's content, or at the end for a point) and reported as unsure.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,6 +107,7 @@ def place(
     *source_spans* and *target_spans* give each token's character range (None for
     special source tokens); *links* maps each target token to a source token.
     """
+    alignment = _Alignment(source_spans, target_text, target_spans, links)
     whole = _trimmed(target_text, (0, len(target_text)))
     placed: dict[str, Span] = {}
     unsure: set[str] = set()
@@ -117,7 +118,7 @@ def place(
         parents[item.key] = parent
         bounds = placed[parent] if parent is not None else whole
         if item.kind == "open":
-            span = _paired_span(item, source_spans, target_text, target_spans, links)
+            span = _paired_span(item, alignment)
             if span is not None:
                 span = (max(span[0], bounds[0]), min(span[1], bounds[1]))
                 span = _trimmed(target_text, span)
@@ -129,7 +130,7 @@ def place(
                 span = bounds
                 unsure.add(item.key)
         else:
-            point = _point(item, source_spans, target_text, target_spans, links)
+            point = _point(item, alignment)
             if point is None or not bounds[0] <= point <= bounds[1]:
                 point = bounds[1]
                 unsure.add(item.key)
@@ -251,6 +252,21 @@ def _overlaps(a: Span, b: Span) -> bool:
     return intersect and not nested
 
 
+@dataclass(frozen=True)
+class _Alignment:
+    """Both sides of a sentence pair as token ranges, and the source token of each target token."""
+
+    source_spans: Sequence[Span | None]
+    target_text: str
+    target_spans: Sequence[Span]
+    links: Sequence[int | None]
+
+    def targets(self, sources: Container[int | None]) -> list[Span]:
+        """The ranges of the target tokens aligned to any of the source tokens *sources*."""
+        spans = self.target_spans
+        return [spans[j] for j, link in enumerate(self.links) if link in sources and j < len(spans)]
+
+
 def _covered(item: Item, source_spans: Sequence[Span | None]) -> set[int]:
     return {
         index for index, span in enumerate(source_spans)
@@ -258,44 +274,31 @@ def _covered(item: Item, source_spans: Sequence[Span | None]) -> set[int]:
     }
 
 
-def _paired_span(
-    item: Item,
-    source_spans: Sequence[Span | None],
-    target_text: str,
-    target_spans: Sequence[Span],
-    links: Sequence[int | None],
-) -> Span | None:
-    covered = _covered(item, source_spans)
-    aligned = [target_spans[j] for j, link in enumerate(links) if link in covered and j < len(target_spans)]
-    aligned = [s for s in aligned if s[0] < s[1]]
+def _paired_span(item: Item, alignment: _Alignment) -> Span | None:
+    covered = _covered(item, alignment.source_spans)
+    aligned = [s for s in alignment.targets(covered) if s[0] < s[1]]
     if not covered or not aligned:
         return None
     start = min(s[0] for s in aligned)
     end = max(s[1] for s in aligned)
-    return _word_start(target_text, start), _word_end(target_text, end)
+    return _word_start(alignment.target_text, start), _word_end(alignment.target_text, end)
 
 
-def _point(
-    item: Item,
-    source_spans: Sequence[Span | None],
-    target_text: str,
-    target_spans: Sequence[Span],
-    links: Sequence[int | None],
-) -> int | None:
+def _point(item: Item, alignment: _Alignment) -> int | None:
     """Where a point goes: after the words aligned to the source word before it."""
+    source_spans, target_text = alignment.source_spans, alignment.target_text
     if item.end > item.start:  # a placeholder: where the words for its own span went
-        covered = _covered(item, source_spans)
-        aligned = [target_spans[j] for j, link in enumerate(links) if link in covered and j < len(target_spans)]
+        aligned = alignment.targets(_covered(item, source_spans))
         if aligned:
             return _word_start(target_text, min(s[0] for s in aligned))
     before = [i for i, s in enumerate(source_spans) if s is not None and s[1] <= item.start and s[0] < s[1]]
     after = [i for i, s in enumerate(source_spans) if s is not None and s[0] >= item.end and s[0] < s[1]]
     if before:
-        aligned = [target_spans[j] for j, link in enumerate(links) if link == before[-1] and j < len(target_spans)]
+        aligned = alignment.targets((before[-1],))
         if aligned:
             return _word_end(target_text, max(s[1] for s in aligned))
     if after:
-        aligned = [target_spans[j] for j, link in enumerate(links) if link == after[0] and j < len(target_spans)]
+        aligned = alignment.targets((after[0],))
         if aligned:
             return _word_start(target_text, min(s[0] for s in aligned))
     return None

@@ -1,0 +1,60 @@
+"""Engines made of other engines, or of no model at all: a pivot and pseudo-localization."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..pseudo import pseudolocalize
+from .base import Engine, Progress, Steering, Terms, Translation
+
+__all__ = ["PivotEngine", "PseudoEngine"]
+
+
+class PseudoEngine:
+    """Pseudo-localization in place of a model: accented, longer, bracketed, tags kept."""
+
+    identity = "pseudo 1"
+
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
+        """Pseudo-translate each msgid."""
+        results = [Translation(m, pseudolocalize(m), 0.0, "pseudo") for m in msgids]
+        if progress is not None:
+            progress(len(msgids))
+        return results
+
+
+class PivotEngine:
+    """Two engines in a row, through a pivot language (usually English)."""
+
+    def __init__(self, first: Engine, second: Engine, pivot: str, first_terms: Terms = ()) -> None:
+        self.first = first
+        self.second = second
+        self.pivot = pivot
+        self.first_terms = first_terms
+        self.identity = f"{first.identity} | {pivot} | {second.identity} | {list(first_terms)!r}"
+
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
+        """Translate into the pivot language, then from it; tags survive both legs.
+
+        The glossary speaks the source language, so it steers neither leg.
+        """
+        middle = self.first.translate(msgids, self.first_terms)
+        final = self.second.translate([m.text for m in middle], terms, progress)
+        return [
+            Translation(
+                msgid=m.msgid,
+                text=f.text,
+                score=round((m.score + f.score) / 2, 4),
+                engine=f"{m.engine} + {f.engine}",
+                unsure_tags=tuple(sorted(set(m.unsure_tags) | set(f.unsure_tags))),
+                loop=m.loop or f.loop,
+                via=self.pivot,
+            )
+            for m, f in zip(middle, final)
+        ]

@@ -1,0 +1,131 @@
+"""The CTranslate2 engine: one model loaded once, run in large token-budget batches."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ModelError
+from .base import DecodeOptions, ModelSpec, Progress, Steering, Terms, Translation
+from .finish import finish
+from .prepare import Batch, Chunk, Preparer, batches
+
+__all__ = ["Translator"]
+
+
+class Translator:
+    """One loaded CTranslate2 model and its SentencePiece models."""
+
+    def __init__(self, spec: ModelSpec, options: DecodeOptions = DecodeOptions()) -> None:
+        """Load the model; raise :class:`ModelError` naming what is missing or broken."""
+        import ctranslate2  # type: ignore[import-untyped]
+        import sentencepiece
+
+        self.spec = spec
+        self.options = options
+        for path in (spec.model_dir / "model.bin", spec.source_sentencepiece, spec.target_sentencepiece):
+            if not path.is_file():
+                raise ModelError("missing; reinstall the model or fix its path in the configuration", path=str(path))
+        self.device = _device(options.device, ctranslate2)
+        compute_type = options.compute_type
+        if compute_type == "auto":
+            compute_type = "int8_float16" if self.device == "cuda" else "int8"
+        threads = options.threads or os.cpu_count() or 1
+        try:
+            self.model = ctranslate2.Translator(
+                str(spec.model_dir), device=self.device, compute_type=compute_type,
+                intra_threads=threads if self.device == "cpu" else 0, inter_threads=1,
+            )
+            self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece))
+            self.target_sp = (
+                self.source_sp if spec.target_sentencepiece == spec.source_sentencepiece
+                else sentencepiece.SentencePieceProcessor(model_file=str(spec.target_sentencepiece))
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"cannot load the model ({exc}); reinstall it", path=str(spec.model_dir)) from None
+        self.inputs = Preparer(spec, self.source_sp)
+        self.placeholder = self.inputs.placeholder
+        self.calls = 0  # translate_batch calls, for reports and tests
+        # Threads change speed, never output; device and compute type count as resolved.
+        decoding = {k: v for k, v in options.__dict__.items() if k not in ("threads", "device")}
+        self.identity = f"{spec!r} {decoding!r} {compute_type} {self.device}"
+
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
+        """Translate *msgids* in token-budget batches; identical inputs are translated once.
+
+        With *steering*, an input that uses glossary terms is decoded as an n-best list and
+        the best-scoring hypothesis that uses the terms (and no forbidden variant) wins;
+        forbidden variants are suppressed in decoding for every input.
+        """
+        unique = list(dict.fromkeys(msgids))
+        prepared = [self.inputs.prepare(index, msgid, terms, steering) for index, msgid in enumerate(unique)]
+        chunks = [c for p in prepared for c in p.chunks]
+        steered = {c.index for p in prepared if p.steered for c in p.chunks}
+        suppress = self._suppressed(steering)
+        outputs: dict[int, Any] = {}
+        for batch in batches(chunks, steered, self.spec, self.options, self.device):
+            outputs.update(self._run(chunks, batch, suppress))
+            if progress is not None:
+                progress(len({chunks[p].index for p in batch.positions}))
+        parts: dict[int, list[tuple[Chunk, Any]]] = {}
+        for position, chunk in enumerate(chunks):
+            parts.setdefault(chunk.index, []).append((chunk, outputs[position]))
+        by_msgid = {p.msgid: finish(p, parts[i], self.spec, steering) for i, p in enumerate(prepared)}
+        return [by_msgid[m] for m in msgids]
+
+    def _suppressed(self, steering: Steering | None) -> list[list[str]] | None:
+        """Forbidden variants as target token sequences, as they appear inside a sentence."""
+        if steering is None:
+            return None
+        sequences: list[list[str]] = []
+        for variant in steering.forbidden():
+            for form in dict.fromkeys((variant, variant[:1].upper() + variant[1:], variant.lower())):
+                pieces = self.target_sp.encode(form, out_type=str)
+                if pieces and pieces not in sequences:
+                    sequences.append(pieces)
+        return sequences or None
+
+    def _run(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> dict[int, Any]:
+        """The model's output for each chunk of *batch*, by position in *chunks*."""
+        spec, options = self.spec, self.options
+        sources = []
+        for position in batch.positions:
+            tokens = [*spec.source_prefix, *chunks[position].tokens]
+            if spec.add_end_token:
+                tokens.append("</s>")
+            sources.append(tokens)
+        prefix = [list(spec.target_prefix)] * len(sources) if spec.target_prefix else None
+        try:
+            outputs = self.model.translate_batch(
+                sources,
+                target_prefix=prefix,
+                beam_size=max(options.beam_size, batch.n_best),
+                num_hypotheses=batch.n_best,
+                suppress_sequences=suppress,
+                max_batch_size=options.batch_tokens,
+                batch_type="tokens",
+                max_input_length=0,  # inputs are already cut to the model's limit: never truncate
+                max_decoding_length=batch.bound + len(spec.target_prefix),
+                repetition_penalty=options.repetition_penalty,
+                no_repeat_ngram_size=options.no_repeat_ngram_size,
+                return_scores=True,
+                return_attention=True,  # alignment puts the tags back by attention
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"the model failed to translate ({exc})", path=str(spec.model_dir)) from None
+        self.calls += 1
+        return dict(zip(batch.positions, outputs))
+
+
+def _device(requested: str, ctranslate2: Any) -> str:
+    if requested == "auto":
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if requested == "cuda" and ctranslate2.get_cuda_device_count() == 0:
+        raise ModelError("--device cuda: no CUDA device is available here; use --device cpu or auto")
+    if requested not in ("cpu", "cuda"):
+        raise ModelError(f"unknown device {requested!r}; use cpu, cuda or auto")
+    return requested
