@@ -7,7 +7,7 @@ from typing import TextIO
 
 from .. import pipeline
 from ..config import Config
-from .options import Commands, add_command, add_publish_flags, add_scope, in_project
+from .options import Commands, add_project_command, add_publish_flags
 from .output import relative, report
 
 __all__ = ["add_parser"]
@@ -15,19 +15,18 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Commands) -> None:
     """Add ``build`` to *commands*."""
-    parser = add_command(
+    parser = add_project_command(
         commands, "build",
         "Write localized pages to the build folder from the catalogs.",
         "example:\n  translate-flow build --lang zh-Hans --min-complete 90",
+        build,
     )
-    add_scope(parser)
     add_publish_flags(
         parser,
         fuzzy_help="publish fuzzy (unreviewed) translations (default)",
         no_fuzzy_help="use the source text where a translation is still fuzzy",
         min_complete_help="skip pages with fewer translated source words than this",
     )
-    parser.set_defaults(handler=in_project(build))
 
 
 def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -9,7 +9,7 @@ from typing import TextIO
 from .. import pipeline, reports
 from ..config import Config
 from ..fsio import atomic_write
-from .options import Commands, add_command, add_scope, in_project
+from .options import Commands, add_project_command
 from .output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, error
 
 __all__ = ["add_parser"]
@@ -17,13 +17,13 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Commands) -> None:
     """Add ``check`` to *commands*."""
-    parser = add_command(
+    parser = add_project_command(
         commands, "check",
         "Check translations (reviewed ones too) and note the findings in the catalogs.",
         "examples:\n  translate-flow check\n  translate-flow check --format junit --output check.xml\n"
         "  translate-flow check --lang kk --strict",
+        check,
     )
-    add_scope(parser)
     parser.add_argument("--format", choices=("text", "json", "junit"), default="text",
                         help="text: path:line: severity: check: message lines (default)")
     parser.add_argument("--output", type=Path, metavar="FILE",
@@ -31,7 +31,6 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only errors")
     parser.add_argument("--no-annotate", dest="annotate", action="store_false",
                         help="leave the catalogs' #. check: comments as they are")
-    parser.set_defaults(handler=in_project(check))
 
 
 def check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

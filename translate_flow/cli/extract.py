@@ -7,7 +7,7 @@ from typing import TextIO
 
 from .. import pipeline
 from ..config import Config
-from .options import Commands, add_command, add_scope, in_project
+from .options import Commands, add_project_command
 from .output import relative, report
 
 __all__ = ["add_parser"]
@@ -15,13 +15,12 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Commands) -> None:
     """Add ``extract`` to *commands*."""
-    parser = add_command(
+    add_project_command(
         commands, "extract",
         "Segment the articles and update the .pot templates and .po catalogs.",
         "example:\n  translate-flow extract --article bilash-free-but-silenced",
+        extract,
     )
-    add_scope(parser)
-    parser.set_defaults(handler=in_project(extract))
 
 
 def extract(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -11,7 +11,7 @@ from ..errors import UsageError
 from ..fsio import atomic_write
 from ..glossary import KINDS, check_glossary, export_glossary, import_glossary, read_glossary
 from ..terms import lookup as find_terms
-from .options import Commands, add_actions, add_command, in_project
+from .options import Commands, add_action, add_actions, add_command
 from .output import EXIT_FINDINGS, EXIT_OK, relative
 
 __all__ = ["add_parser"]
@@ -27,22 +27,17 @@ def add_parser(commands: Commands) -> None:
         description="The project glossary in glossary/: CSV and TBX-Basic (v2 martif and v3) files.",
     )
     actions = add_actions(parser)
-    listing = actions.add_parser("list", help="every entry with its renderings")
+    listing = add_action(actions, "list", "every entry with its renderings", list_terms)
     listing.add_argument("--kind", choices=sorted(KINDS), help="only entries of this kind")
-    listing.set_defaults(handler=in_project(list_terms))
-    checking = actions.add_parser("check", help="problems of the glossary files, as file:line lines")
-    checking.set_defaults(handler=in_project(check))
-    looking_up = actions.add_parser("lookup", help="the glossary terms a source text uses")
+    add_action(actions, "check", "problems of the glossary files, as file:line lines", check)
+    looking_up = add_action(actions, "lookup", "the glossary terms a source text uses", lookup)
     looking_up.add_argument("text", help="source-language text")
-    looking_up.set_defaults(handler=in_project(lookup))
-    importing = actions.add_parser("import", help="add a CSV or TBX file to the glossary (as CSV)")
+    importing = add_action(actions, "import", "add a CSV or TBX file to the glossary (as CSV)", import_)
     importing.add_argument("file", type=Path)
     importing.add_argument("--force", action="store_true", help="replace a glossary file of the same name")
-    importing.set_defaults(handler=in_project(import_))
-    exporting = actions.add_parser("export", help="write the whole glossary to a CSV or TBX file")
+    exporting = add_action(actions, "export", "write the whole glossary to a CSV or TBX file", export)
     exporting.add_argument("file", type=Path)
     exporting.add_argument("--tbx", choices=("2", "3"), default="3", help="TBX version for .tbx files (default 3)")
-    exporting.set_defaults(handler=in_project(export))
 
 
 def check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

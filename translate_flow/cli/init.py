@@ -30,14 +30,13 @@ def add_parser(commands: Commands) -> None:
     """Add ``init`` to *commands*; it needs no project, it makes one."""
     parser = add_command(
         commands, "init", "Create a project here: configuration, folders, an example glossary.",
-        "example:\n  translate-flow init --source en --target kk --target ru --target zh-Hans",
+        "example:\n  translate-flow init --source en --target kk --target ru --target zh-Hans", init,
         description="Create a translate-flow project in a folder.",
     )
     parser.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here)")
     parser.add_argument("--source", default="en", help="the articles' language (default en)")
     parser.add_argument("--target", action="append", default=[], metavar="TAG",
                         help="a language to translate into (repeatable)")
-    parser.set_defaults(handler=init)
 
 
 def init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

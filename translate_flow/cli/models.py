@@ -11,7 +11,7 @@ from .. import models
 from ..config import Config
 from ..errors import ModelNotFound, PackageError, UsageError
 from ..progress import DownloadProgress, download_display
-from .options import Commands, ProjectHandler, add_actions, add_command, in_project
+from .options import Commands, add_action, add_actions, add_command
 from .output import EXIT_FINDINGS, EXIT_OK, report, warning
 
 __all__ = ["add_parser"]
@@ -27,29 +27,24 @@ def add_parser(commands: Commands) -> None:
         description="Manage the Argos packages in the standard Argos packages folder (shared with argospm).",
     )
     actions = add_actions(parser)
-    listing = actions.add_parser("list", help="installed packages and configured CTranslate2 models")
-    available = actions.add_parser("available", help="packages in the package index")
-    install = actions.add_parser("install", help="install from the index (PAIR), a URL or a local .argosmodel file")
+    add_action(actions, "list", "installed packages and configured CTranslate2 models", list_packages)
+    available = add_action(actions, "available", "packages in the package index", list_available)
+    install = add_action(actions, "install", "install from the index (PAIR), a URL or a local .argosmodel file",
+                         install_packages)
     install.add_argument("what", nargs="*", metavar="PAIR|URL|FILE",
                          help="e.g. en-ru, https://…/x.argosmodel, ./x.argosmodel")
     install.add_argument("--for-project", action="store_true", help="install what the configured languages need")
     install.add_argument("--sha256", help="the expected SHA-256 of a package given by URL or file")
-    remove = actions.add_parser("remove", help="remove an installed package")
+    remove = add_action(actions, "remove", "remove an installed package", remove_package)
     remove.add_argument("pair", metavar="PAIR", help="e.g. en-ru")
-    info = actions.add_parser("info", help="details of an installed or available package")
+    info = add_action(actions, "info", "details of an installed or available package", show_info)
     info.add_argument("pair", metavar="PAIR", help="e.g. en-ru")
     for sub in (available, install, info):
         sub.add_argument("--index", metavar="URL", help="the package index (default: [models] index_url)")
-    handlers: dict[argparse.ArgumentParser, ProjectHandler] = {
-        listing: list_packages, available: list_available, install: install_packages,
-        remove: remove_package, info: show_info,
-    }
-    for action, handler in handlers.items():
-        action.set_defaults(handler=in_project(handler))
 
 
 @dataclass(frozen=True)
-class _Place:
+class _Packages:
     """Where packages live and where their index comes from, as configured and asked for."""
 
     config: Config
@@ -58,7 +53,8 @@ class _Place:
     index_url: str
 
     @classmethod
-    def of(cls, config: Config, args: argparse.Namespace) -> _Place:
+    def of(cls, config: Config, args: argparse.Namespace) -> _Packages:
+        """The configured places, with the index --index names, if any."""
         settings = config.models
         return cls(
             config,
@@ -69,6 +65,7 @@ class _Place:
 
     @property
     def timeout(self) -> float:
+        """Seconds to wait for the index or a download."""
         return self.config.models.timeout
 
     def index(self) -> list[models.PackageInfo]:
@@ -78,9 +75,9 @@ class _Place:
 
 def list_packages(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The installed packages and the configured CTranslate2 models."""
-    place = _Place.of(config, args)
-    installed, warnings = models.installed_packages(place.packages_dir)
-    print(f"packages in {place.packages_dir}:", file=out)
+    packages = _Packages.of(config, args)
+    installed, warnings = models.installed_packages(packages.packages_dir)
+    print(f"packages in {packages.packages_dir}:", file=out)
     for package in sorted(installed, key=lambda p: p.name):
         print(f"  {package.from_code}-{package.to_code}  {package.describe()}  "
               f"({package.from_name} → {package.to_name})", file=out)
@@ -93,7 +90,7 @@ def list_packages(config: Config, args: argparse.Namespace, out: TextIO, err: Te
 
 def list_available(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The packages in the index."""
-    for package in sorted(_Place.of(config, args).index(), key=lambda p: (p.from_code, p.to_code)):
+    for package in sorted(_Packages.of(config, args).index(), key=lambda p: (p.from_code, p.to_code)):
         print(f"{package.from_code}-{package.to_code}  {package.describe()}  "
               f"({package.from_name} → {package.to_name})", file=out)
     return EXIT_OK
@@ -101,11 +98,11 @@ def list_available(config: Config, args: argparse.Namespace, out: TextIO, err: T
 
 def show_info(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The details of the installed package for a pair, else of the newest in the index."""
-    place = _Place.of(config, args)
+    packages = _Packages.of(config, args)
     source, target = _pair(args.pair)
-    found = models.find_installed(place.packages_dir, source, target)
+    found = models.find_installed(packages.packages_dir, source, target)
     if found is None:
-        found = models.newest([p for p in place.index() if p.pair == (source, target)])
+        found = models.newest([p for p in packages.index() if p.pair == (source, target)])
     if found is None:
         raise ModelNotFound(f"no package for {source}-{target} is installed or in the index")
     for name, value in (
@@ -121,9 +118,9 @@ def show_info(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO
 
 def remove_package(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Remove the installed package for a pair."""
-    place = _Place.of(config, args)
-    removed = models.remove(place.packages_dir, *_pair(args.pair))
-    print(f"removed {removed.describe()} from {place.packages_dir}", file=out)
+    packages = _Packages.of(config, args)
+    removed = models.remove(packages.packages_dir, *_pair(args.pair))
+    print(f"removed {removed.describe()} from {packages.packages_dir}", file=out)
     return EXIT_OK
 
 
@@ -132,21 +129,21 @@ def install_packages(config: Config, args: argparse.Namespace, out: TextIO, err:
 
     Exit 1 when a configured language has no package to cover it.
     """
-    place = _Place.of(config, args)
+    packages = _Packages.of(config, args)
     if not args.what and not args.for_project:
         raise UsageError("say what to install: a pair (en-ru), a URL, a .argosmodel file, or --for-project")
     installed: list[models.PackageInfo] = []
     uncovered: list[str] = []
     with download_display(err, quiet=args.quiet) as progress:
         for what in args.what:
-            installed.append(_install_one(place, what, args.sha256, progress))
+            installed.append(_install_one(packages, what, args.sha256, progress))
         if args.for_project:
-            more, uncovered = _install_for_project(place, progress)
+            more, uncovered = _install_for_project(packages, progress)
             installed += more
             for tag, model in config.models.pairs.items():
                 print(f"{tag}: configured CTranslate2 model {model.path}", file=out)
     for package in installed:
-        print(f"installed {package.describe()} in {place.packages_dir}", file=out)
+        print(f"installed {package.describe()} in {packages.packages_dir}", file=out)
     if args.for_project and not installed and not uncovered:
         print("every configured language pair already has a model", file=out)
     for message in uncovered:
@@ -154,29 +151,29 @@ def install_packages(config: Config, args: argparse.Namespace, out: TextIO, err:
     return EXIT_FINDINGS if uncovered else EXIT_OK
 
 
-def _install_one(place: _Place, what: str, sha256: str | None, progress: DownloadProgress | None) -> models.PackageInfo:
+def _install_one(packages: _Packages, what: str, sha256: str | None, progress: DownloadProgress | None) -> models.PackageInfo:
     """Install *what*: a URL, a local ``.argosmodel`` file, or a pair from the index."""
     if "://" in what:
-        return models.install_url(what, place.packages_dir, place.cache_dir, timeout=place.timeout,
+        return models.install_url(what, packages.packages_dir, packages.cache_dir, timeout=packages.timeout,
                                   progress=progress, sha256=sha256)
     if what.endswith(".argosmodel") or Path(what).is_file():
         path = Path(what)
         if sha256 and models.file_sha256(path) != sha256.lower():
             raise PackageError("SHA-256 differs from --sha256; the file is not the one expected", path=str(path))
-        return models.install_file(path, place.packages_dir)
-    return models.install_from_index(*_pair(what), place.index(), place.packages_dir, place.cache_dir,
-                                     timeout=place.timeout, progress=progress)
+        return models.install_file(path, packages.packages_dir)
+    return models.install_from_index(*_pair(what), packages.index(), packages.packages_dir, packages.cache_dir,
+                                     timeout=packages.timeout, progress=progress)
 
 
-def _install_for_project(place: _Place, progress: DownloadProgress | None) -> tuple[list[models.PackageInfo], list[str]]:
+def _install_for_project(packages: _Packages, progress: DownloadProgress | None) -> tuple[list[models.PackageInfo], list[str]]:
     """Install the packages the configured languages lack; also say which no package covers."""
-    config, settings = place.config, place.config.models
-    current, _ = models.installed_packages(place.packages_dir)
+    config, settings = packages.config, packages.config.models
+    current, _ = models.installed_packages(packages.packages_dir)
     targets = [t.tag for t in config.targets if f"{config.source.tag}-{t.tag}" not in settings.pairs]
     # Plan from what is installed first: the index is fetched only when something is missing.
     needed = models.plan_pairs(config.source.tag, targets, [], current, settings.pivot or None)
     if not all(plan.ready for plan in needed):
-        needed = models.plan_pairs(config.source.tag, targets, place.index(), current, settings.pivot or None)
+        needed = models.plan_pairs(config.source.tag, targets, packages.index(), current, settings.pivot or None)
     installed: list[models.PackageInfo] = []
     uncovered: list[str] = []
     for plan in needed:
@@ -185,7 +182,7 @@ def _install_for_project(place: _Place, progress: DownloadProgress | None) -> tu
             continue
         for package in plan.to_install:
             installed.append(models.install_from_index(package.from_code, package.to_code, [package],
-                                                       place.packages_dir, place.cache_dir, timeout=place.timeout,
+                                                       packages.packages_dir, packages.cache_dir, timeout=packages.timeout,
                                                        progress=progress))
     return installed, uncovered
 

@@ -23,10 +23,12 @@ __all__ = [
     "Parser",
     "ProjectHandler",
     "QUIET_HELP",
+    "add_action",
     "add_actions",
     "add_command",
     "add_engine_flags",
     "add_languages",
+    "add_project_command",
     "add_publish_flags",
     "add_scope",
     "in_project",
@@ -56,6 +58,32 @@ class Parser(argparse.ArgumentParser):
 Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
+def add_command(
+    commands: Commands, name: str, help_text: str, epilog: str, handler: Handler | None = None,
+    *, description: str | None = None,
+) -> Parser:
+    """Add the command *name*, run by *handler* (none where its actions have their own).
+
+    *epilog* (its examples) is shown as written.
+    """
+    parser = commands.add_parser(
+        name, help=help_text, description=description or help_text, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_project_command(
+    commands: Commands, name: str, help_text: str, epilog: str, handler: ProjectHandler,
+) -> Parser:
+    """Add the command *name* that works on the project, with :func:`add_scope`'s flags."""
+    parser = add_command(commands, name, help_text, epilog, in_project(handler))
+    add_scope(parser)
+    return parser
+
+
 def add_actions(parser: argparse.ArgumentParser) -> Commands:
     """Give *parser* a required ACTION (``models list``, ``tm export``, ...)."""
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
@@ -63,14 +91,11 @@ def add_actions(parser: argparse.ArgumentParser) -> Commands:
     return actions
 
 
-def add_command(
-    commands: Commands, name: str, help_text: str, epilog: str, *, description: str | None = None,
-) -> Parser:
-    """Add the command *name*; *epilog* (its examples) is shown as written."""
-    return commands.add_parser(
-        name, help=help_text, description=description or help_text, epilog=epilog,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_action(actions: Commands, name: str, help_text: str, handler: ProjectHandler) -> Parser:
+    """Add the action *name* that works on the project."""
+    parser = actions.add_parser(name, help=help_text)
+    parser.set_defaults(handler=in_project(handler))
+    return parser
 
 
 def add_languages(parser: argparse.ArgumentParser, help_text: str = LANGUAGES_HELP) -> None:

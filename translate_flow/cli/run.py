@@ -12,15 +12,7 @@ from ..config import Config
 from ..errors import UsageError
 from ..fsio import atomic_write
 from ..progress import progress_display
-from .options import (
-    Commands,
-    add_command,
-    add_engine_flags,
-    add_publish_flags,
-    add_scope,
-    in_project,
-    translate_options,
-)
+from .options import Commands, add_engine_flags, add_project_command, add_publish_flags, translate_options
 from .output import EXIT_FINDINGS, EXIT_OK, report, warning
 
 __all__ = ["add_parser"]
@@ -28,13 +20,13 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Commands) -> None:
     """Add ``run`` to *commands*."""
-    parser = add_command(
+    parser = add_project_command(
         commands, "run",
         "The whole job: extract, translate, check and build, doing only what changed.",
         "examples:\n  translate-flow run\n  translate-flow run --jobs 3 --report report.json --junit report.xml\n"
         "  translate-flow run --lang ru --summary summary.md --wait",
+        run,
     )
-    add_scope(parser)
     add_engine_flags(parser, "as for translate")
     parser.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="languages in parallel (threads split the cores)")
@@ -51,7 +43,6 @@ def add_parser(commands: Commands) -> None:
         no_fuzzy_help="publish reviewed translations only",
         min_complete_help="skip pages below this share of translated words",
     )
-    parser.set_defaults(handler=in_project(run))
 
 
 def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from .. import pipeline
 from ..config import Config
-from .options import Commands, add_command, add_scope, in_project
+from .options import Commands, add_project_command
 from .output import relative, report
 
 __all__ = ["add_parser"]
@@ -18,14 +18,13 @@ HEADER = ("language", "article", "translated", "fuzzy", "untranslated", "words d
 
 def add_parser(commands: Commands) -> None:
     """Add ``stats`` to *commands*."""
-    parser = add_command(
+    parser = add_project_command(
         commands, "stats",
         "Show translated, fuzzy and untranslated entries and words per article and language.",
         "example:\n  translate-flow stats --lang kk --json",
+        stats,
     )
-    add_scope(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.set_defaults(handler=in_project(stats))
 
 
 def stats(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

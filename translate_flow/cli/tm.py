@@ -9,7 +9,7 @@ from typing import TextIO
 from .. import pipeline
 from ..config import Config
 from ..fsio import atomic_write
-from .options import Commands, add_actions, add_command, add_languages, in_project
+from .options import Commands, add_action, add_actions, add_command, add_languages
 from .output import EXIT_OK, relative
 
 __all__ = ["add_parser"]
@@ -23,13 +23,11 @@ def add_parser(commands: Commands) -> None:
         description="The project's reviewed translations as TMX 1.4, and TMX files from elsewhere.",
     )
     actions = add_actions(parser)
-    exporting = actions.add_parser("export", help="write reviewed translations to a TMX file")
+    exporting = add_action(actions, "export", "write reviewed translations to a TMX file", export)
     exporting.add_argument("file", type=Path)
     add_languages(exporting, "only this language (repeatable)")
-    exporting.set_defaults(handler=in_project(export))
-    importing = actions.add_parser("import", help="keep a TMX file in memory/ for the project's memory")
+    importing = add_action(actions, "import", "keep a TMX file in memory/ for the project's memory", import_)
     importing.add_argument("file", type=Path)
-    importing.set_defaults(handler=in_project(import_))
 
 
 def export(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

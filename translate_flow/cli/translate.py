@@ -8,7 +8,7 @@ from typing import TextIO
 from .. import pipeline
 from ..config import Config
 from ..progress import progress_display
-from .options import Commands, add_command, add_engine_flags, add_scope, in_project, translate_options
+from .options import Commands, add_engine_flags, add_project_command, translate_options
 from .output import report
 
 __all__ = ["add_parser"]
@@ -16,16 +16,15 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Commands) -> None:
     """Add ``translate`` to *commands*."""
-    parser = add_command(
+    parser = add_project_command(
         commands, "translate",
         "Machine-translate the catalogs' untranslated entries; results are marked fuzzy.",
         "examples:\n  translate-flow translate --lang ru --draft\n"
         "  translate-flow translate --engine pseudo\n  translate-flow translate --retranslate --device cuda",
+        translate,
     )
-    add_scope(parser)
     add_engine_flags(parser, "argos: installed Argos packages; ct2: models in [models.pairs]; "
                              "pseudo: pseudo-localization (default: [translate] engine)")
-    parser.set_defaults(handler=in_project(translate))
 
 
 def translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
