@@ -6,6 +6,8 @@ errors, each of them one line on standard error and never a traceback.
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
 import os
 import shutil
@@ -19,8 +21,9 @@ import pytest
 from conftest import DATA, PAGES, REPO, MakeProject, fill_catalogs, msgfmt_check, write_config
 from packageserver import Dist, Server
 
-from translate_flow.cli import main
-from translate_flow.config import Config
+from translate_flow import __version__, cli, errors, pipeline
+from translate_flow.cli import main, output
+from translate_flow.config import Config, load_config
 
 CLI_DATA = DATA / "cli"
 INLINE = PAGES / "inline-markup.html"
@@ -694,3 +697,114 @@ def test_tm_export_and_import(run: Run, make_project: MakeProject, tmp_path: Pat
     code, _, err = run("tm", "import", str(broken))
     _assert_one_error_line(err, "broken.tmx")
     assert code == 2
+
+
+# --- init, global flags and usage errors ----------------------------------------------------
+
+
+def test_init_makes_a_project_that_extracts(run: Run, tmp_path: Path) -> None:
+    code, out, err = run("init", "--target", "ru", "--target", "kk")
+    assert (code, err) == (0, "") and "created a translate-flow project" in out
+    config = load_config(tmp_path / "translate-flow.toml")
+    assert [t.tag for t in config.targets] == ["ru", "kk"]
+    code, out, err = run("extract")
+    assert (code, err) == (0, "") and "locales/templates/welcome.pot" in out
+    code, _, err = run("init")
+    assert code == 2
+    _assert_one_error_line(err, "translate-flow: error:", "exists already")
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"translate-flow {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    "argv", [("-q", "extract"), ("extract", "--quiet"), ("--quiet", "extract", "-q")],
+    ids=["before-the-command", "after-the-command", "both"],
+)
+def test_quiet_before_or_after_the_command(argv: tuple[str, ...], make_project: MakeProject, run: Run) -> None:
+    _project(make_project, SECOND)
+    assert run("extract")[1] != ""
+    assert run(*argv) == (0, "", "")
+
+
+USAGE_ERRORS = [
+    ("run-jobs", ("run", "--jobs", "0"), "--jobs must be at least 1"),
+    ("glossary-export-format", ("glossary", "export", "glossary.txt"), "export to a .csv or .tbx file"),
+    ("models-info-pair", ("models", "info", "enru"), "not a language pair"),
+    ("models-remove-pair", ("models", "remove", "en-ru-kk"), "not a language pair"),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), [case[1:] for case in USAGE_ERRORS], ids=[c[0] for c in USAGE_ERRORS])
+def test_usage_errors_are_one_line(argv: tuple[str, ...], expected: str, make_project: MakeProject, run: Run) -> None:
+    _project(make_project, SECOND)
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    _assert_one_error_line(err, "translate-flow: error:", expected)
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every command and action that runs something, with the words that name it."""
+    found: list[tuple[tuple[str, ...], argparse.ArgumentParser]] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _commands(sub, (*prefix, name))
+            return found
+    return [(prefix, parser)]
+
+
+COMMANDS = _commands(cli.parser())
+
+
+@pytest.mark.parametrize("sub", [sub for _, sub in COMMANDS], ids=[" ".join(words) for words, _ in COMMANDS])
+def test_every_command_has_a_handler(sub: argparse.ArgumentParser) -> None:
+    assert callable(sub.get_default("handler"))
+
+
+def test_every_command_is_listed() -> None:
+    assert sorted(" ".join(words) for words, _ in COMMANDS) == [
+        "build", "check", "extract",
+        "glossary check", "glossary export", "glossary import", "glossary list", "glossary lookup",
+        "init", "models available", "models info", "models install", "models list", "models remove",
+        "run", "stats", "tm export", "tm import", "translate",
+    ]
+
+
+# --- problems: one way to print them, whichever module made them ---------------------------------
+
+PROBLEMS = [
+    ("input-with-line", "a.po", 3, "input", "a.po:3: error: bad line"),
+    ("input-without-line", "a.po", 0, "input", "a.po: error: bad line"),
+    ("finding", "b.po", 12, "finding", "b.po:12: finding: bad line"),
+]
+
+
+@pytest.mark.parametrize("kind", [errors.Problem, pipeline.Problem], ids=["errors.Problem", "pipeline.Problem"])
+@pytest.mark.parametrize(
+    ("path", "line", "problem_kind", "expected"), [case[1:] for case in PROBLEMS], ids=[c[0] for c in PROBLEMS]
+)
+def test_problems_print_the_same_whichever_type(
+    kind: Callable[..., output.LocatedProblem], path: str, line: int, problem_kind: str, expected: str
+) -> None:
+    err = io.StringIO()
+    output.show_problem(kind(path, "bad line", line, problem_kind), err)
+    assert err.getvalue() == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("kinds", "warnings", "code"),
+    [((), (), 0), ((), ("a warning",), 0), (("finding",), (), 1), (("finding", "input"), (), 2), (("input",), (), 2)],
+    ids=["nothing", "warnings-only", "findings", "findings-and-input", "input"],
+)
+def test_report_exit_codes(kinds: tuple[str, ...], warnings: tuple[str, ...], code: int) -> None:
+    err = io.StringIO()
+    problems = [errors.Problem(f"{n}.po", "m", kind="input" if k == "input" else "finding") for n, k in enumerate(kinds)]
+    assert output.report(problems, warnings, err) == code
+    lines = err.getvalue().splitlines()
+    assert lines[:len(warnings)] == [f"translate-flow: warning: {w}" for w in warnings]
+    assert len(lines) == len(warnings) + len(kinds)

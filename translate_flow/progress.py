@@ -1,16 +1,40 @@
-"""Progress for long runs: a rich bar per language on a terminal, plain lines elsewhere."""
+"""Progress for long runs: a rich bar per language on a terminal, plain lines elsewhere.
+
+The two callback shapes the library reports progress through live here, so that the
+stages that call them and the displays that show them agree on one signature each:
+:class:`Progress` for work per language, :class:`DownloadProgress` for downloads.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Protocol, TextIO
 
-__all__ = ["progress_display"]
+__all__ = ["DownloadProgress", "Progress", "download_display", "progress_display"]
 
-Progress = Callable[[str, int, int], None]
+
+class Progress(Protocol):
+    """Told how far the work for one language has come.
+
+    Called with the language's tag, the items done so far and the items in all, first
+    with ``done == 0`` and last with ``done == total``; ``done`` never passes ``total``.
+    """
+
+    def __call__(self, language: str, done: int, total: int, /) -> None: ...
+
+
+class DownloadProgress(Protocol):
+    """Told how many bytes of a download have arrived, and of how many.
+
+    ``total`` is ``None`` while the size is unknown (no ``Content-Length``).
+    """
+
+    def __call__(self, received: int, total: int | None, /) -> None: ...
+
+
 PLAIN_INTERVAL = 5.0  # seconds between plain log lines for one language
 
 
@@ -65,11 +89,9 @@ def progress_display(stream: TextIO, *, quiet: bool = False) -> Iterator[Progres
     yield log
 
 
-Download = Callable[[int, "int | None"], None]
-
 
 @contextmanager
-def download_display(stream: TextIO, *, quiet: bool = False) -> Iterator[Download | None]:
+def download_display(stream: TextIO, *, quiet: bool = False) -> Iterator[DownloadProgress | None]:
     """Yield a ``(received, total)`` callback showing download progress on a terminal."""
     if quiet or not _interactive(stream):
         yield None

@@ -1,0 +1,52 @@
+"""``translate-flow build``: localized pages from the catalogs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from .. import pipeline
+from ..config import Config
+from .options import Commands, add_project_command, add_publish_flags
+from .output import relative, report
+
+__all__ = ["add_parser"]
+
+
+def add_parser(commands: Commands) -> None:
+    """Add ``build`` to *commands*."""
+    parser = add_project_command(
+        commands, "build",
+        "Write localized pages to the build folder from the catalogs.",
+        "example:\n  translate-flow build --lang zh-Hans --min-complete 90",
+        build,
+    )
+    add_publish_flags(
+        parser,
+        fuzzy_help="publish fuzzy (unreviewed) translations (default)",
+        no_fuzzy_help="use the source text where a translation is still fuzzy",
+        min_complete_help="skip pages with fewer translated source words than this",
+    )
+
+
+def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Build; list the pages written unless quiet, and the pages skipped always."""
+    result = pipeline.build(
+        config, only=args.article, languages=args.lang,
+        use_fuzzy=args.use_fuzzy, min_complete=args.min_complete,
+    )
+    for page in result.pages:
+        if page.status == "skipped":
+            threshold = args.min_complete if args.min_complete is not None else config.build.min_complete
+            print(
+                f"  skipped  {page.language}/{page.article}.html: {page.complete:.0f}% complete, "
+                f"below the {threshold:g}% threshold",
+                file=err,
+            )
+        elif not args.quiet and page.path is not None:
+            print(
+                f"{page.status:>9}  {relative(config, page.path)}  "
+                f"({page.translated}/{page.segments} segments, {page.complete:.0f}% of words)",
+                file=out,
+            )
+    return report(result.problems, result.warnings, err)

@@ -1,0 +1,67 @@
+"""``translate-flow init``: a new project with an example article and glossary."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..config import CONFIG_NAME
+from ..errors import UsageError
+from ..fsio import atomic_write
+from ..languages import language
+from .options import Commands, add_command
+from .output import EXIT_OK
+
+__all__ = ["add_parser"]
+
+EXAMPLE_GLOSSARY = """en,{columns},kind,note
+Bitter Winter,{dnt},dnt,A magazine title: never translated.
+"""
+EXAMPLE_ARTICLE = """<!DOCTYPE html>
+<html lang="{source}">
+<head><meta charset="utf-8"><title>Welcome</title></head>
+<body><article><h1>Welcome</h1><p>This is an example article. Replace it with your own pages.</p></article></body>
+</html>
+"""
+
+
+def add_parser(commands: Commands) -> None:
+    """Add ``init`` to *commands*; it needs no project, it makes one."""
+    parser = add_command(
+        commands, "init", "Create a project here: configuration, folders, an example glossary.",
+        "example:\n  translate-flow init --source en --target kk --target ru --target zh-Hans", init,
+        description="Create a translate-flow project in a folder.",
+    )
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here)")
+    parser.add_argument("--source", default="en", help="the articles' language (default en)")
+    parser.add_argument("--target", action="append", default=[], metavar="TAG",
+                        help="a language to translate into (repeatable)")
+
+
+def init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the configuration, an example article and glossary; refuse an existing project."""
+    folder: Path = args.folder
+    source = language(args.source)
+    targets = [language(t) for t in (args.target or ["ru"])]
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        raise UsageError(f"{config_path} exists already; this folder is a project")
+    listed = ", ".join(f'"{t.tag}"' for t in targets)
+    atomic_write(config_path, (
+        f'[project]\nname = "{folder.resolve().name}"\nversion = "1.0"\n'
+        f'source_language = "{source.tag}"\ntarget_languages = [{listed}]\n\n'
+        '[paths]\narticles = "articles"\nlocales = "locales"\nglossary = "glossary"\nbuild = "build"\n\n'
+        "[translate]\n# engine: auto (a configured model, else an Argos package), argos, ct2 or pseudo\n"
+        'engine = "auto"\nbeam_size = 4\n\n[build]\nuse_fuzzy = true\nmin_complete = 0\n'
+    ))
+    atomic_write(folder / "glossary" / "glossary.csv", EXAMPLE_GLOSSARY.format(
+        columns=",".join(t.tag for t in targets), dnt=",".join("Bitter Winter" for _ in targets)))
+    atomic_write(folder / "articles" / "welcome.html", EXAMPLE_ARTICLE.format(source=source.tag))
+    (folder / "locales").mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, "build/\n.translate-flow/\n")
+    print(f"created a translate-flow project in {folder}: {CONFIG_NAME}, articles/, glossary/, locales/", file=out)
+    print("next: translate-flow models install --for-project, then translate-flow run", file=out)
+    return EXIT_OK

@@ -1,0 +1,52 @@
+"""``translate-flow translate``: machine drafts for the catalogs' untranslated entries."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from .. import pipeline
+from ..config import Config
+from ..progress import progress_display
+from .options import Commands, add_engine_flags, add_project_command, translate_options
+from .output import report
+
+__all__ = ["add_parser"]
+
+
+def add_parser(commands: Commands) -> None:
+    """Add ``translate`` to *commands*."""
+    parser = add_project_command(
+        commands, "translate",
+        "Machine-translate the catalogs' untranslated entries; results are marked fuzzy.",
+        "examples:\n  translate-flow translate --lang ru --draft\n"
+        "  translate-flow translate --engine pseudo\n  translate-flow translate --retranslate --device cuda",
+        translate,
+    )
+    add_engine_flags(parser, "argos: installed Argos packages; ct2: models in [models.pairs]; "
+                             "pseudo: pseudo-localization (default: [translate] engine)")
+
+
+def translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Translate with progress on *err*; a line per language unless quiet."""
+    with progress_display(err, quiet=args.quiet) as progress:
+        result = pipeline.translate(
+            config, only=args.article, languages=args.lang, options=translate_options(args), progress=progress,
+        )
+    if not args.quiet:
+        for run in result.languages:
+            engine = f" with {run.engine}" if run.engine else ""
+            print(
+                f"{run.language}: {run.from_model} from the model{engine}, {run.from_memory} from memory, "
+                f"{run.skipped} left as they were ({run.seconds:.1f} s)",
+                file=out,
+            )
+            if run.unsure_tags or run.loops:
+                print(f"{run.language}: {run.unsure_tags} with tags to check, {run.loops} with repeated "
+                      "output (see the catalog comments)", file=out)
+        print(
+            f"{result.from_model} segments translated in {result.seconds:.1f} s "
+            f"({result.rate:.1f} distinct segments/s)",
+            file=out,
+        )
+    return report(result.problems, (), err)
