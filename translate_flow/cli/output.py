@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from ..config import Config
+from ..errors import Problem
 
 __all__ = [
     "EXIT_ERROR",
     "EXIT_FINDINGS",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
-    "LocatedProblem",
     "error",
     "relative",
     "report",
@@ -34,22 +34,6 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 PROG = "translate-flow"
 
 
-class LocatedProblem(Protocol):
-    """What the command line reads of a problem; :class:`translate_flow.errors.Problem` has it."""
-
-    @property
-    def path(self) -> str: ...
-
-    @property
-    def line(self) -> int: ...
-
-    @property
-    def message(self) -> str: ...
-
-    @property
-    def kind(self) -> str: ...
-
-
 def error(message: object, err: TextIO) -> None:
     """Say on *err* that the command could not do its job."""
     print(f"{PROG}: error: {message}", file=err)
@@ -60,14 +44,14 @@ def warning(message: object, err: TextIO) -> None:
     print(f"{PROG}: warning: {message}", file=err)
 
 
-def show_problem(problem: LocatedProblem, err: TextIO) -> None:
+def show_problem(problem: Problem, err: TextIO) -> None:
     """Print *problem* on *err* as ``path:line: error|finding: message``."""
     where = f"{problem.path}:{problem.line}" if problem.line else problem.path
     label = "error" if problem.kind == "input" else "finding"
     print(f"{where}: {label}: {problem.message}", file=err)
 
 
-def report(problems: Iterable[LocatedProblem], warnings: Iterable[str], err: TextIO) -> int:
+def report(problems: Iterable[Problem], warnings: Iterable[str], err: TextIO) -> int:
     """Print *warnings*, then *problems*; the exit code they call for.
 
     An input problem is an error (2); only findings are 1; nothing at all is 0.

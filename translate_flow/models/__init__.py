@@ -26,7 +26,6 @@ from .archive import DEFAULT_MAX_ENTRIES, MAX_COMPRESSION_RATIO, validate_packag
 from .fetch import (
     DEFAULT_INDEX_URL,
     DEFAULT_TIMEOUT,
-    Progress,
     Transfer,
     TransferOptions,
     cached_index,
@@ -54,7 +53,6 @@ __all__ = [
     "MAX_COMPRESSION_RATIO",
     "PackageInfo",
     "PairPlan",
-    "Progress",
     "Transfer",
     "TransferOptions",
     "cached_index",

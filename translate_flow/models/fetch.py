@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol, TypedDict
 
+from ..progress import DownloadProgress
 from ..errors import InputError, ModelError, NetworkError, PackageError
 from ..fsio import atomic_write
 from .packages import (
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_INDEX_URL",
     "DEFAULT_TIMEOUT",
-    "Progress",
     "Transfer",
     "TransferOptions",
     "cached_index",
@@ -63,7 +63,6 @@ DEFAULT_INDEX_URL: Final = (
 DEFAULT_TIMEOUT: Final = 10.0
 
 #: ``progress(bytes_received, total_bytes_or_None)``, called as a download proceeds.
-Progress = Callable[[int, int | None], None]
 
 _MAX_INDEX_SIZE: Final = 32 * 1024 * 1024
 _USER_AGENT: Final = "translate-flow (+https://github.com/argosopentech/argos-translate)"
@@ -79,7 +78,7 @@ class Transfer:
 
     timeout: float = DEFAULT_TIMEOUT
     max_size: int = DEFAULT_MAX_SIZE
-    progress: Progress | None = None
+    progress: DownloadProgress | None = None
 
 
 class TransferOptions(TypedDict, total=False):
@@ -87,7 +86,7 @@ class TransferOptions(TypedDict, total=False):
 
     timeout: float
     max_size: int
-    progress: Progress | None
+    progress: DownloadProgress | None
 
 
 class _Unreachable(Exception):

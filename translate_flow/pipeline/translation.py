@@ -87,20 +87,8 @@ class TranslateReport:
 
 def decode_options(config: Config, options: TranslateOptions) -> DecodeOptions:
     """How the model runs: the configuration's ``[translate]`` under this run's choices."""
-    settings = config.translate
-    return DecodeOptions(
-        beam_size=1 if options.draft else settings.beam_size,
-        device=options.device or settings.device,
-        compute_type=settings.compute_type,
-        threads=options.threads if options.threads is not None else settings.threads,
-        batch_tokens=settings.batch_tokens,
-        batch_examples=settings.batch_examples,
-        repetition_penalty=settings.repetition_penalty,
-        no_repeat_ngram_size=settings.no_repeat_ngram_size,
-        length_ratio=settings.length_ratio,
-        max_decoding_length=settings.max_decoding_length,
-        n_best=settings.n_best,
-    )
+    return DecodeOptions.from_settings(config.translate, draft=options.draft, device=options.device,
+                                       threads=options.threads)
 
 
 def translate(

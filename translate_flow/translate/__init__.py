@@ -11,7 +11,7 @@ from others (a pivot) or from no model (pseudo-localization).
 
 from __future__ import annotations
 
-from .base import DecodeOptions, Engine, ModelSpec, Progress, Steering, Terms, Translation, output_hash
+from .base import DecodeOptions, Engine, ModelSpec, Advance, Steering, Terms, Translation, output_hash
 from .engines import PivotEngine, PseudoEngine
 from .finish import find_loop
 from .translator import Translator
@@ -21,7 +21,7 @@ __all__ = [
     "Engine",
     "ModelSpec",
     "PivotEngine",
-    "Progress",
+    "Advance",
     "PseudoEngine",
     "Steering",
     "Terms",

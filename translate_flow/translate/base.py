@@ -14,14 +14,16 @@ __all__ = [
     "DecodeOptions",
     "Engine",
     "ModelSpec",
-    "Progress",
+    "Advance",
     "Steering",
     "Terms",
     "Translation",
     "output_hash",
 ]
 
-Progress = Callable[[int], None]
+# How many more texts a batch finished: the engine knows neither the language nor the
+# whole; the pipeline turns it into a progress.Progress.
+Advance = Callable[[int], None]
 Terms = Sequence[tuple[str, str]]
 
 # The configuration's defaults are the engine's defaults: written once, in config.
@@ -129,7 +131,7 @@ class Engine(Protocol):
         """Everything that decides this engine's output, as text (for caching it)."""
 
     def translate(
-        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
     ) -> list[Translation]:
         """Translate *msgids* (numbered tags and all), in order."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..pseudo import pseudolocalize
-from .base import Engine, Progress, Steering, Terms, Translation
+from .base import Engine, Advance, Steering, Terms, Translation
 
 __all__ = ["PivotEngine", "PseudoEngine"]
 
@@ -16,7 +16,7 @@ class PseudoEngine:
     identity = "pseudo 1"
 
     def translate(
-        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
     ) -> list[Translation]:
         """Pseudo-translate each msgid."""
@@ -37,7 +37,7 @@ class PivotEngine:
         self.identity = f"{first.identity} | {pivot} | {second.identity} | {list(first_terms)!r}"
 
     def translate(
-        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
     ) -> list[Translation]:
         """Translate into the pivot language, then from it; tags survive both legs.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ModelError
-from .base import DecodeOptions, ModelSpec, Progress, Steering, Terms, Translation
+from .base import DecodeOptions, ModelSpec, Advance, Steering, Terms, Translation
 from .finish import finish
 from .prepare import Batch, Chunk, Preparer, batches
 
@@ -52,7 +52,7 @@ class Translator:
         self.identity = f"{spec!r} {decoding!r} {compute_type} {self.device}"
 
     def translate(
-        self, msgids: Sequence[str], terms: Terms = (), progress: Progress | None = None,
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
     ) -> list[Translation]:
         """Translate *msgids* in token-budget batches; identical inputs are translated once.
