@@ -64,7 +64,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, Protocol
 
-from babel.core import get_global
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .errors import ConfigError
@@ -72,6 +71,19 @@ from .glossary import Term
 from .languages import Language
 from .terms import AlteredName, ForbiddenUse
 from .markup import TAG_RE, TagMismatch, check_tags, tag_kinds, unescape_text
+from .textrules import (
+    CYRILLIC_WORD,
+    DATE,
+    EMAIL,
+    HAN,
+    LATIN_WORD,
+    NUMBER_SPACES,
+    WORD,
+    find_links,
+    find_repeat,
+    script_of,
+    without_links,
+)
 
 __all__ = [
     "CHECKS",
@@ -193,69 +205,6 @@ def _quotes(items: Sequence[str], limit: int = 5) -> str:
     shown = ", ".join(_quote(item) for item in items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
-
-_HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN = re.compile(f"[{_HAN_CHARS}]")
-_CYRILLIC_WORD = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]+")
-_LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-_LATIN_WORD = re.compile(f"[{_LATIN_LETTERS}]+(?:['’-][{_LATIN_LETTERS}]+)*")
-# A word: letters and digits, joined by inner hyphens and apostrophes ("Nur-Sultan", "COVID-19").
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-# Tokens for repetition: a Han character each (Chinese has no spaces), otherwise words.
-_TOKEN = re.compile(f"[{_HAN_CHARS}]|[^\\W_{_HAN_CHARS}]+(?:['’-][^\\W_{_HAN_CHARS}]+)*")
-
-# Links. Only ASCII characters make up a URL here, so one in Chinese text ends where the
-# Chinese starts; bare domains need one of these top-level domains.
-_TLDS = (
-    "com|org|net|edu|gov|int|info|io|eu|ru|kz|cn|tw|hk|uk|us|de|fr|it|es|nl|be|ch|at|pl|"
-    "ua|by|kg|uz|tj|jp|kr|ca|au|in|org\\.uk|co\\.uk"
-)
-_URL_CHAR = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
-_URL = re.compile(
-    rf"(?<![A-Za-z0-9@./-])(?:(?:https?|ftp)://{_URL_CHAR}+|www\.{_URL_CHAR}+"
-    rf"|(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![A-Za-z0-9-])(?:/{_URL_CHAR}*)?)"
-)
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-    r"(?![A-Za-z0-9-])"
-)
-
-
-def _trim_url(url: str) -> str:
-    # Sentence punctuation after a URL is not part of it; a closing bracket is, when the
-    # URL opened one (Wikipedia style).
-    while url and url[-1] in ".,;:!?'\")]":
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break
-        if url[-1] == "]" and url.count("[") >= url.count("]"):
-            break
-        url = url[:-1]
-    return url
-
-
-@lru_cache(maxsize=4096)
-def _links(text: str) -> tuple[tuple[str, int, int], ...]:
-    """URLs and e-mail addresses of plain *text*: (the link, start, end), in order."""
-    if "@" not in text and "." not in text:
-        return ()
-    found: list[tuple[str, int, int]] = []
-    for match in _EMAIL.finditer(text):
-        found.append((match.group(0), match.start(), match.end()))
-    for match in _URL.finditer(text):
-        if any(start < match.end() and match.start() < end for _, start, end in found):
-            continue  # the domain of an e-mail address
-        url = _trim_url(match.group(0))
-        if url:
-            found.append((url, match.start(), match.start() + len(url)))
-    return tuple(sorted(found, key=lambda link: link[1]))
-
-
-def _without_links(text: str) -> str:
-    for _, start, end in reversed(_links(text)):
-        text = text[:start] + " " + text[end:]
-    return text
-
-
 @lru_cache(maxsize=256)
 def _kept_pattern(keep: frozenset[str]) -> re.Pattern[str] | None:
     phrases = sorted((p for p in keep if p.strip()), key=lambda p: (-len(p), p))
@@ -283,7 +232,7 @@ def _may_stay(text: str, keep: frozenset[str], names: bool = True) -> bool:
     all in capitals are a heading ("ABOUT CHINA"). A lone word in capitals passes as an
     acronym even when it is a menu item ("HOME"): only a dictionary could tell them apart.
     """
-    words = [w for w in _WORD.findall(_without_kept(_without_links(text), keep))
+    words = [w for w in WORD.findall(_without_kept(without_links(text), keep))
              if any(c.isalpha() for c in w)]
     if not words:
         return True
@@ -292,18 +241,6 @@ def _may_stay(text: str, keep: frozenset[str], names: bool = True) -> bool:
     if all(_is_caps(w) for w in words):
         return len(words) == 1
     return len(words) <= 4 and all(w[0].isupper() for w in words)
-
-
-@lru_cache(maxsize=64)
-def _script(tag: str) -> str:
-    """The ISO 15924 script of a BCP 47 *tag*: its script subtag, or CLDR's likely one."""
-    parts = tag.split("-")
-    for part in parts[1:]:
-        if len(part) == 4 and part.isalpha():
-            return part.title()
-    likely = str(get_global("likely_subtags").get(parts[0].lower(), ""))
-    pieces = likely.split("_")
-    return pieces[1] if len(pieces) >= 3 else ""
 
 
 # --------------------------------------------------------------------------------------
@@ -479,8 +416,6 @@ _HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四"
 _HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _HAN_SCALES = {"万": 10**4, "亿": 10**8}
 _HAN_NUMERAL = re.compile("[零〇一二两三四五六七八九十百千万亿]+")
-_SPACES = " \u00a0\u202f\u2009"
-_DATE = re.compile(r"(?<!\d)(\d{1,2})([./])(\d{1,2})\2(\d{4})(?!\d)")
 
 
 @lru_cache(maxsize=64)
@@ -488,7 +423,7 @@ def _figure_pattern(locale: str, primary: str) -> re.Pattern[str]:
     """Figures as *locale* writes them: its decimal mark, its group separator and spaces
     for thousands ("1,000", "1 000", "1.000"), then an optional scale word."""
     decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
-    groups = set(_SPACES) | {group}
+    groups = set(NUMBER_SPACES) | {group}
     # A point or comma that cannot group thousands in this language is read as decimal.
     decimals = ({decimal} | ({".", ","} - groups)) - groups
     g = "[" + "".join(re.escape(c) for c in sorted(groups)) + "]"
@@ -557,14 +492,14 @@ _NUMBER_JOINER = re.compile(r"^(?:[\s\u00a0-]+|\s+and\s+)$")
 def _numbers(text: str, locale: str, primary: str) -> tuple[_Number, ...]:
     """The figures, number words and month names of plain *text*, URLs and e-mail
     addresses left out."""
-    text = _without_links(text)
+    text = without_links(text)
     found: list[_Number] = []
 
     def blank(start: int, end: int) -> None:
         nonlocal text
         text = text[:start] + " " * (end - start) + text[end:]
 
-    for match in list(_DATE.finditer(text)):
+    for match in list(DATE.finditer(text)):
         for group in (1, 3, 4):
             part = _decimal(match.group(group))
             if part is not None:
@@ -590,7 +525,7 @@ def _numbers(text: str, locale: str, primary: str) -> tuple[_Number, ...]:
     months = _MONTHS.get(primary)
     run: list[tuple[int, _Role]] = []
     run_start = run_end = 0
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         word = match.group(0)
         entry = words.get(word.casefold())
         if entry is not None and (not run or _NUMBER_JOINER.match(text[run_end : match.start()])):
@@ -705,8 +640,8 @@ def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
 def urls(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
     """Every URL and e-mail address of the source is in the translation unchanged, and
     the translation has none the source lacks."""
-    source = Counter(link for link, _, _ in _links(plain_text(msgid)))
-    target = Counter(link for link, _, _ in _links(plain_text(msgstr)))
+    source = Counter(link.text for link in find_links(plain_text(msgid)))
+    target = Counter(link.text for link in find_links(plain_text(msgstr)))
     missing = list((source - target).elements())
     extra = list((target - source).elements())
     problems = []
@@ -724,7 +659,7 @@ def urls(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
 
 
 def _kind(link: str) -> str:
-    return "e-mail address" if _EMAIL.fullmatch(link) else "URL"
+    return "e-mail address" if EMAIL.fullmatch(link) else "URL"
 
 
 # --------------------------------------------------------------------------------------
@@ -746,7 +681,7 @@ def untranslated(msgid: str, msgstr: str, context: CheckContext) -> list[Problem
     source = plain_text(msgid)
     if _collapsed(source).casefold() != _collapsed(plain_text(msgstr)).casefold():
         return []
-    same_script = _script(context.source.tag) == _script(context.target.tag)
+    same_script = script_of(context.source.tag) == script_of(context.target.tag)
     if _may_stay(source, context.keep, names=same_script):
         return []
     return [Problem(f"the translation is the source text {_quote(source)}; "
@@ -774,19 +709,19 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Problem
     word is always flagged (minor). A Kazakh, Ukrainian or Belarusian translation of at
     least six Cyrillic words has a letter of that language, or it is probably Russian (minor).
     """
-    target = _without_kept(_without_links(plain_text(msgstr)), context.keep)
-    script = _script(context.target.tag)
+    target = _without_kept(without_links(plain_text(msgstr)), context.keep)
+    script = script_of(context.target.tag)
     problems: list[Problem] = []
     if script in _HAN_SCRIPTS:
-        if (not _HAN.search(target) and any(c.isalpha() for c in target)
+        if (not HAN.search(target) and any(c.isalpha() for c in target)
                 and not _may_stay(plain_text(msgid), context.keep)):
             problems.append(Problem(f"no Chinese characters in {_quote(plain_text(msgstr))}; "
                                     f"translate it into {context.target.name}"))
         return problems
     if script != "Cyrl":
         return problems
-    source_words = set(_LATIN_WORD.findall(plain_text(msgid)))
-    left = [w for w in _LATIN_WORD.findall(target)
+    source_words = set(LATIN_WORD.findall(plain_text(msgid)))
+    left = [w for w in LATIN_WORD.findall(target)
             if len(w) > 1 and any(c.islower() for c in w)
             and (w.islower() or w not in source_words)]
     if left:
@@ -796,7 +731,7 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Problem
             "(names may stay as in the source)", minor=True))
     letters = _DISTINCT_LETTERS.get(context.target.primary)
     if letters:
-        words = _CYRILLIC_WORD.findall(target)
+        words = CYRILLIC_WORD.findall(target)
         if len(words) >= MIN_WORDS_FOR_LETTERS and not any(c in letters for c in target.lower()):
             problems.append(Problem(
                 f"no {context.target.name} letter ({' '.join(letters)}) in {len(words)} words: "
@@ -807,56 +742,14 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Problem
 # --------------------------------------------------------------------------------------
 # repetition
 
-MIN_REPEATS = 3
-# The longest n-gram looked for, so a long segment costs linear time; a loop of longer
-# stretches makes the translation far too long for the length-ratio check anyway.
-MAX_NGRAM = 40
-
-
-def _loop(tokens: Sequence[str]) -> tuple[int, int, int] | None:
-    """The first n-gram repeated MIN_REPEATS times or more in a row, shortest n first:
-    (start, n, times)."""
-    size = len(tokens)
-    for n in range(1, min(size // MIN_REPEATS, MAX_NGRAM) + 1):
-        run = 0
-        for i in range(size - n):
-            run = run + 1 if tokens[i] == tokens[i + n] else 0
-            # tokens[s:s+n] repeats k times when tokens[i] == tokens[i+n] for (k-1)*n
-            # positions in a row.
-            if run >= (MIN_REPEATS - 1) * n:
-                start = i - run + 1
-                if _loop_gram(tokens[start : start + n]):
-                    while start + run + n < size and tokens[start + run] == tokens[start + run + n]:
-                        run += 1
-                    return start, n, run // n + 1
-    return None
-
-
-def _loop_gram(gram: Sequence[str]) -> bool:
-    # Figures repeat digits ("1000"), and a Chinese character doubled is reduplication
-    # (谢谢, 天天, twice over in 谢谢，谢谢), so neither makes a loop.
-    if all(t.isdigit() for t in gram):
-        return False
-    return not (len(gram) == 1 and _HAN.fullmatch(gram[0]))
-
-
-def _tokens(text: str) -> list[str]:
-    return [t.casefold() for t in _TOKEN.findall(_without_links(text))]
-
-
 def repetition(msgid: str, msgstr: str, context: CheckContext) -> list[Problem]:
     """The translation repeats no n-gram of words (of characters in Chinese, two or more)
     three or more times in a row, punctuation between them aside, unless the source has
     such a repetition too (a chanted slogan)."""
-    target_text = plain_text(msgstr)
-    tokens = _TOKEN.findall(_without_links(target_text))
-    found = _loop([t.casefold() for t in tokens])
-    if found is None or _loop(_tokens(plain_text(msgid))) is not None:
+    found = find_repeat(plain_text(msgstr))
+    if found is None or find_repeat(plain_text(msgid)) is not None:
         return []
-    start, n, times = found
-    gram = tokens[start : start + n]
-    joined = "".join(gram) if all(_HAN.fullmatch(t) for t in gram) else " ".join(gram)
-    return [Problem(f"{_quote(joined)} is repeated {times} times in a row; "
+    return [Problem(f"{_quote(found.text)} is repeated {found.times} times in a row; "
                     "keep it once, as the source does")]
 
 
@@ -1018,8 +911,8 @@ _DOUBLES_ALLOWED: Mapping[str, frozenset[str]] = {
 def _doubles(text: str) -> list[tuple[str, str]]:
     """Words of plain *text* written exactly twice in a row with only whitespace between:
     (the pair as written, the word casefolded). Digits are not words here."""
-    text = _without_links(text)
-    words = list(_WORD.finditer(text))
+    text = without_links(text)
+    words = list(WORD.finditer(text))
 
     def same(i: int) -> bool:  # words i and i + 1 are one word, only whitespace between
         return (words[i].group(0).casefold() == words[i + 1].group(0).casefold()
