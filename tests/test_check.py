@@ -4,6 +4,7 @@ failing; the settings a project gives them; the whole run over an entry."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from hypothesis import strategies as st
 from translate_flow import check
 from translate_flow.check import (
     CHECKS,
-    RESERVED,
     SEVERITIES,
     CheckContext,
     CheckFunction,
@@ -28,6 +28,7 @@ from translate_flow.check import (
 from conftest import REPO
 
 from translate_flow.errors import ConfigError
+from translate_flow.findings import DEFAULT_SEVERITY
 from translate_flow.glossary import read_glossary
 from translate_flow.terms import TermMatcher
 from translate_flow.languages import Language, language
@@ -639,15 +640,22 @@ def test_registry_names_are_stable_kebab_case_and_documented() -> None:
     assert names == ["tags", "numbers", "urls", "untranslated", "wrong-script", "repetition",
                      "length-ratio", "whitespace", "end-punctuation", "doubled-words",
                      "term-missing", "forbidden-variant", "name-altered"]
-    assert RESERVED == frozenset()
     doc = check.__doc__ or ""
     for row in CHECKS:
         assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", row.name)
         assert row.default_severity in SEVERITIES
         assert re.search(rf"^{re.escape(row.name)} +{row.default_severity} ", doc, re.M), row.name
         assert (row.function.__doc__ or "").strip()
-    for name in RESERVED:
-        assert re.search(rf"^{name} +reserved ", doc, re.M), name
+
+
+def test_registry_agrees_with_the_names_the_configuration_reads() -> None:
+    assert [(row.name, row.default_severity) for row in CHECKS] == list(DEFAULT_SEVERITY.items())
+
+
+def test_configuration_reads_check_names_without_loading_the_checks() -> None:
+    code = ("import sys, translate_flow.config; "
+            "assert 'translate_flow.check' not in sys.modules, sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .check import CheckSettings
 from .errors import ConfigError, LanguageError
+from .findings import CheckSettings
 from .languages import Language, language
 
 if sys.version_info >= (3, 11):
