@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -197,10 +198,9 @@ def _figure_pattern(locale: str, primary: str) -> re.Pattern[str]:
 
 
 def _decimal(text: str) -> Decimal | None:
-    try:
+    with suppress(InvalidOperation):
         return Decimal(text)
-    except InvalidOperation:
-        return None
+    return None
 
 
 def _han_value(run: str) -> int:

@@ -3,47 +3,39 @@ ones a project turned on over one catalog entry."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..findings import DEFAULT_SEVERITY, CheckSettings, Finding, minor
-from .base import Check, CheckContext
-from .glossary import forbidden_variant, name_altered, term_missing
-from .standard import (
-    doubled_words,
-    end_punctuation,
-    length_ratio,
-    numbers,
-    repetition,
-    tags,
-    untranslated,
-    urls,
-    whitespace,
-    wrong_script,
-)
+from . import glossary, standard
+from .base import Check, CheckContext, CheckFunction
 
 __all__ = ["CHECKS", "check_entry"]
 
-CHECKS: tuple[Check, ...] = (
-    Check("tags", tags, "error", "numbered tags are the source's, each once, properly nested"),
-    Check("numbers", numbers, "error", "figures have the same values as in the source"),
-    Check("urls", urls, "error", "URLs and e-mail addresses are the source's, unchanged"),
-    Check("untranslated", untranslated, "warning", "the translation is not the source text"),
-    Check("wrong-script", wrong_script, "error", "the translation is in the target language's script"),
-    Check("repetition", repetition, "warning", "no words repeated three or more times in a row"),
-    Check("length-ratio", length_ratio, "warning", "the length is usual for the language pair"),
-    Check("whitespace", whitespace, "warning", "leading and trailing whitespace as in the source"),
-    Check("end-punctuation", end_punctuation, "warning", "final punctuation as in the source"),
-    Check("doubled-words", doubled_words, "warning", "no word written twice in a row"),
-    Check("term-missing", term_missing, "warning", "glossary terms use their preferred translation"),
-    Check("forbidden-variant", forbidden_variant, "error", "no variant the glossary forbids"),
-    Check("name-altered", name_altered, "error", "names and do-not-translate terms as the glossary spells them"),
-)
+# What each check named in findings.DEFAULT_SEVERITY runs, and what it promises.
+_FUNCTIONS: Mapping[str, tuple[CheckFunction, str]] = {
+    "tags": (standard.tags, "numbered tags are the source's, each once, properly nested"),
+    "numbers": (standard.numbers, "figures have the same values as in the source"),
+    "urls": (standard.urls, "URLs and e-mail addresses are the source's, unchanged"),
+    "untranslated": (standard.untranslated, "the translation is not the source text"),
+    "wrong-script": (standard.wrong_script, "the translation is in the target language's script"),
+    "repetition": (standard.repetition, "no words repeated three or more times in a row"),
+    "length-ratio": (standard.length_ratio, "the length is usual for the language pair"),
+    "whitespace": (standard.whitespace, "leading and trailing whitespace as in the source"),
+    "end-punctuation": (standard.end_punctuation, "final punctuation as in the source"),
+    "doubled-words": (standard.doubled_words, "no word written twice in a row"),
+    "term-missing": (glossary.term_missing, "glossary terms use their preferred translation"),
+    "forbidden-variant": (glossary.forbidden_variant, "no variant the glossary forbids"),
+    "name-altered": (glossary.name_altered, "names and do-not-translate terms as the glossary spells them"),
+}
 
-# The configuration knows the checks by name only: it and the registry must agree.
-if {c.name: c.default_severity for c in CHECKS} != dict(DEFAULT_SEVERITY) or [
-    c.name for c in CHECKS
-] != list(DEFAULT_SEVERITY):  # pragma: no cover - a check added on one side only
-    raise ImportError("translate_flow.check: CHECKS and findings.DEFAULT_SEVERITY disagree")
+# The configuration knows the checks by name only: it and this registry must agree.
+if list(_FUNCTIONS) != list(DEFAULT_SEVERITY):  # pragma: no cover - a check added on one side only
+    raise ImportError("translate_flow.check: the checks and findings.DEFAULT_SEVERITY name different checks")
+
+CHECKS: tuple[Check, ...] = tuple(
+    Check(name, function, DEFAULT_SEVERITY[name], description)
+    for name, (function, description) in _FUNCTIONS.items()
+)
 
 _DEFAULT_SETTINGS = CheckSettings()
 
