@@ -2,7 +2,7 @@
 
 A check is a small function ``(msgid, msgstr, context) -> list[Defect]`` that looks at a
 source text and its translation (numbered tags and all) and says what is wrong with the
-translation, one short line per problem. :func:`check_entry` runs the checks a project has
+translation, one short line per defect. :func:`check_entry` runs the checks a project has
 turned on and turns their defects into :class:`Finding` objects (check name, severity,
 message). Checks never raise, whatever the text.
 
@@ -37,7 +37,7 @@ forbidden-variant    error     a variant the glossary forbids, in any inflected 
 name-altered         error     a name or do-not-translate term not spelled as in the glossary
 ===================  ========  ===============================================================
 
-Some problems are *minor*: they are reported one severity below the check's (error becomes
+Some defects are *minor*: they are reported one severity below the check's (error becomes
 warning, warning becomes info), so the spelled-out number is a warning while the numbers
 check is an error, and both move when a project changes the check's severity.
 

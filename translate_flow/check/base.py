@@ -33,7 +33,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Defect:
-    """What a check function reports: the message, and whether the problem is minor
+    """What a check function reports: the message, and whether the defect is minor
     (reported one severity below the check's)."""
 
     message: str

@@ -92,25 +92,25 @@ def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     spelled = matching([i for i in s_digits if i not in exact], t_other, fits)
     excused = matching([j for j in t_digits if j not in exact.values()], s_other,
                         lambda j, i: fits(i, j))
-    problems: list[Defect] = []
+    defects: list[Defect] = []
     missing = [source[i].text for i in s_digits if i not in exact and i not in spelled]
     if missing:
-        problems.append(Defect(
+        defects.append(Defect(
             f"{'number' if len(missing) == 1 else 'numbers'} {quotes(missing)} of the source "
             f"{'is' if len(missing) == 1 else 'are'} missing from the translation; "
             "write the source's value"))
     extra = [target[j].text for j in t_digits if j not in exact.values() and j not in excused]
     if extra:
-        problems.append(Defect(
+        defects.append(Defect(
             f"{'number' if len(extra) == 1 else 'numbers'} {quotes(extra)} "
             f"{'is' if len(extra) == 1 else 'are'} not in the source; check the figures against "
             "the source"))
     for i, j in spelled.items():
         if target[j].kind == "words":
-            problems.append(Defect(
+            defects.append(Defect(
                 f"number {quote(source[i].text)} is spelled out as {quote(target[j].text)}; "
                 "write it in figures as the source does", minor=True))
-    return problems
+    return defects
 
 
 # --------------------------------------------------------------------------------------
@@ -124,18 +124,18 @@ def urls(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     target = Counter(link.text for link in find_links(plain_text(msgstr)))
     missing = list((source - target).elements())
     extra = list((target - source).elements())
-    problems = []
+    defects = []
     while missing and extra:
         was, now = missing.pop(0), extra.pop(0)
-        problems.append(Defect(f"{_kind(was)} {quote(was, 100)} was changed to {quote(now, 100)}; "
+        defects.append(Defect(f"{_kind(was)} {quote(was, 100)} was changed to {quote(now, 100)}; "
                                "copy it from the source unchanged"))
     for link in missing:
-        problems.append(Defect(f"{_kind(link)} {quote(link, 100)} of the source is missing; "
+        defects.append(Defect(f"{_kind(link)} {quote(link, 100)} of the source is missing; "
                                "copy it into the translation unchanged"))
     for link in extra:
-        problems.append(Defect(f"{_kind(link)} {quote(link, 100)} is not in the source; "
+        defects.append(Defect(f"{_kind(link)} {quote(link, 100)} is not in the source; "
                                "use the source's addresses only"))
-    return problems
+    return defects
 
 
 def _kind(link: str) -> str:
@@ -191,21 +191,21 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]
     """
     target = without_kept(without_links(plain_text(msgstr)), context.keep)
     script = script_of(context.target.tag)
-    problems: list[Defect] = []
+    defects: list[Defect] = []
     if script in _HAN_SCRIPTS:
         if (not HAN.search(target) and any(c.isalpha() for c in target)
                 and not may_stay(plain_text(msgid), context.keep)):
-            problems.append(Defect(f"no Chinese characters in {quote(plain_text(msgstr))}; "
+            defects.append(Defect(f"no Chinese characters in {quote(plain_text(msgstr))}; "
                                    f"translate it into {context.target.name}"))
-        return problems
+        return defects
     if script != "Cyrl":
-        return problems
+        return defects
     source_words = set(LATIN_WORD.findall(plain_text(msgid)))
     left = [w for w in LATIN_WORD.findall(target)
             if len(w) > 1 and any(c.islower() for c in w)
             and (w.islower() or w not in source_words)]
     if left:
-        problems.append(Defect(
+        defects.append(Defect(
             f"Latin {'word' if len(left) == 1 else 'words'} {quotes(left)} left in the "
             f"{context.target.name} translation; translate {'it' if len(left) == 1 else 'them'} "
             "(names may stay as in the source)", minor=True))
@@ -213,14 +213,15 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]
     if letters:
         words = CYRILLIC_WORD.findall(target)
         if len(words) >= MIN_WORDS_FOR_LETTERS and not any(c in letters for c in target.lower()):
-            problems.append(Defect(
+            defects.append(Defect(
                 f"no {context.target.name} letter ({' '.join(letters)}) in {len(words)} words: "
                 f"the translation reads as Russian; write it in {context.target.name}", minor=True))
-    return problems
+    return defects
 
 
 # --------------------------------------------------------------------------------------
 # repetition
+
 
 def repetition(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     """The translation repeats no n-gram of words (of characters in Chinese, two or more)
@@ -302,16 +303,16 @@ def _describe_space(space: str) -> str:
 
 def whitespace(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     """The translation starts and ends with the same whitespace as the source."""
-    problems = []
+    defects = []
     for edge, source, target in (
         ("leading", _leading_space(msgid), _leading_space(msgstr)),
         ("trailing", msgid[len(msgid.rstrip()) :], msgstr[len(msgstr.rstrip()) :]),
     ):
         if source != target:
-            problems.append(Defect(
+            defects.append(Defect(
                 f"{edge} whitespace differs: the source has {_describe_space(source)}, the "
                 f"translation {_describe_space(target)}; make it the same as the source's"))
-    return problems
+    return defects
 
 
 # --------------------------------------------------------------------------------------
@@ -362,19 +363,19 @@ def end_punctuation(msgid: str, msgstr: str, context: CheckContext) -> list[Defe
     """
     source_end = _ending(plain_text(msgid))
     target_end = _ending(plain_text(msgstr))
-    problems: list[Defect] = []
+    defects: list[Defect] = []
     if _marks(source_end) != _marks(target_end):
         said = f"with {quote(source_end)}" if source_end else "without punctuation"
         done = f"with {quote(target_end)}" if target_end else "without punctuation"
-        problems.append(Defect(f"the source ends {said}, the translation {done}; "
+        defects.append(Defect(f"the source ends {said}, the translation {done}; "
                                "end it the way the source does"))
     full = context.target.primary in _FULL_WIDTH_LANGUAGES
     wrong = [c for c in _ELLIPSIS.sub("…", target_end) if c in (_HALF_WIDTH if full else _FULL_WIDTH)]
     if wrong:
         width = "full-width" if full else "half-width"
-        problems.append(Defect(f"the translation ends with {quote(target_end)}; use {width} "
+        defects.append(Defect(f"the translation ends with {quote(target_end)}; use {width} "
                                f"punctuation in {context.target.name}", minor=True))
-    return problems
+    return defects
 
 
 # --------------------------------------------------------------------------------------
