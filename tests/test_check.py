@@ -4,6 +4,7 @@ failing; the settings a project gives them; the whole run over an entry."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from hypothesis import strategies as st
 from translate_flow import check
 from translate_flow.check import (
     CHECKS,
-    RESERVED,
     SEVERITIES,
     CheckContext,
     CheckFunction,
@@ -28,6 +28,7 @@ from translate_flow.check import (
 from conftest import REPO
 
 from translate_flow.errors import ConfigError
+from translate_flow.findings import DEFAULT_SEVERITY
 from translate_flow.glossary import read_glossary
 from translate_flow.terms import TermMatcher
 from translate_flow.languages import Language, language
@@ -639,15 +640,22 @@ def test_registry_names_are_stable_kebab_case_and_documented() -> None:
     assert names == ["tags", "numbers", "urls", "untranslated", "wrong-script", "repetition",
                      "length-ratio", "whitespace", "end-punctuation", "doubled-words",
                      "term-missing", "forbidden-variant", "name-altered"]
-    assert RESERVED == frozenset()
     doc = check.__doc__ or ""
     for row in CHECKS:
         assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", row.name)
         assert row.default_severity in SEVERITIES
         assert re.search(rf"^{re.escape(row.name)} +{row.default_severity} ", doc, re.M), row.name
         assert (row.function.__doc__ or "").strip()
-    for name in RESERVED:
-        assert re.search(rf"^{name} +reserved ", doc, re.M), name
+
+
+def test_registry_agrees_with_the_names_the_configuration_reads() -> None:
+    assert [(row.name, row.default_severity) for row in CHECKS] == list(DEFAULT_SEVERITY.items())
+
+
+def test_configuration_reads_check_names_without_loading_the_checks() -> None:
+    code = ("import sys, translate_flow.config; "
+            "assert 'translate_flow.check' not in sys.modules, sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
 @pytest.mark.parametrize(
@@ -678,9 +686,50 @@ def test_checks_never_raise_and_say_one_line(msgid: str, msgstr: str, lang: str)
         assert finding.message and "\n" not in finding.message
 
 
+# Into English and Russian from Kazakh and Chinese: the checks read each side in its own
+# language (Chinese numerals and 万, Russian month names, Kazakh words).
+OTHER_DIRECTION = [
+    pytest.param("zh-Hans", "ru", "他在2019年8月16日被捕。", "Он был арестован 16 августа 2019 года.", [],
+                 id="zh-ru-date-in-words"),
+    pytest.param("zh-Hans", "ru", "三百万人参加了。", "Участвовали 3 млн человек.", [],
+                 id="zh-ru-han-numeral-and-scale-word"),
+    pytest.param("zh-Hans", "ru", "罚款300万元。", "Штраф в размере юаней.", [("numbers", "error")],
+                 id="zh-ru-figure-missing"),
+    pytest.param("zh-Hans", "ru", "详情见bitterwinter.org。", "Подробности на сайте bitterwinter.org.", [],
+                 id="zh-ru-bare-domain-kept"),
+    pytest.param("zh-Hans", "ru", "详情见bitterwinter.org。", "Подробности на нашем сайте.",
+                 [("urls", "error")], id="zh-ru-bare-domain-missing"),
+    pytest.param("zh-Hans", "ru", "法院判决了此案。", "Суд вынес решение over the case.",
+                 [("wrong-script", "warning")], id="zh-ru-latin-left"),
+    pytest.param("zh-Hans", "ru", "<a1>法院</a1>判决了此案。", "Суд вынес решение по делу.",
+                 [("tags", "error")], id="zh-ru-tag-missing"),
+    pytest.param("kk", "en", "Сот 2019 жылы өтті.", "The trial was held in 2018.",
+                 [("numbers", "error"), ("numbers", "error")], id="kk-en-figure-changed"),
+    pytest.param("kk", "en", "Сот үкімі шықты.", "Сот үкімі шықты.", [("untranslated", "warning")],
+                 id="kk-en-untranslated"),
+    pytest.param("kk", "en", "Сот үкімі шықты.", "The court ruled the the case.",
+                 [("doubled-words", "warning")], id="kk-en-doubled"),
+    pytest.param("kk", "en", "Сот үкімі шықты.", "The court ruled ruled ruled.",
+                 [("repetition", "warning")], id="kk-en-loop"),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "msgid", "msgstr", "expected"), OTHER_DIRECTION)
+def test_checks_in_the_other_direction(source: str, target: str, msgid: str, msgstr: str,
+                                       expected: list[tuple[str, str]]) -> None:
+    findings = check_entry(msgid, msgstr, CheckContext(language(source), language(target)))
+    assert [(f.check, f.severity) for f in findings] == expected, findings
+
+
 @settings(max_examples=100, deadline=None)
 @given(msgid=_TEXT, msgstr=_TEXT)
-def test_checks_never_raise_in_the_other_direction(msgid: str, msgstr: str) -> None:
-    source: Language = TARGETS["zh"]
-    check_entry(msgid, msgstr, CheckContext(source, language("ru")))
-    check_entry(msgid, msgstr, CheckContext(TARGETS["kk"], EN))
+def test_checks_in_the_other_direction_never_raise_and_keep_to_their_kind(msgid: str, msgstr: str) -> None:
+    names = {row.name for row in CHECKS}
+    for context in (CheckContext(TARGETS["zh"], language("ru")), CheckContext(TARGETS["kk"], EN)):
+        for finding in check_entry(msgid, msgstr, context):
+            assert finding.check in names and finding.severity in SEVERITIES
+            assert finding.message and "\n" not in finding.message
+        # A copy of the source has the source's links, edges, doubled words and loops, and
+        # its length: none of those checks has anything to say about it.
+        copied = {f.check for f in check_entry(msgid, msgid, context)}
+        assert not copied & {"urls", "whitespace", "doubled-words", "repetition", "length-ratio"}

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .check import CheckSettings
 from .errors import ConfigError, LanguageError
+from .findings import CheckSettings
 from .languages import Language, language
 
 if sys.version_info >= (3, 11):
@@ -185,11 +185,11 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
+        raise ConfigError("configuration file not found", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration ({exc})") from None
+        raise ConfigError(f"cannot read configuration ({exc})", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+        raise ConfigError(f"invalid TOML ({exc})", path=str(path)) from None
     _validate(path, data)
     root = path.resolve().parent
     project = data.get("project", {})
@@ -198,37 +198,37 @@ def load_config(path: Path) -> Config:
         source = language(project.get("source_language", "en"))
         targets = tuple(language(t) for t in project.get("target_languages", []))
     except LanguageError as exc:
-        raise LanguageError(f"{path}: {exc}") from None
+        raise LanguageError(exc.message, path=str(path)) from None
     if not targets:
-        raise ConfigError(f"{path}: [project] target_languages is empty; list e.g. ['ru', 'kk']")
+        raise ConfigError("[project] target_languages is empty; list e.g. ['ru', 'kk']", path=str(path))
     if any(t.tag == source.tag for t in targets):
-        raise ConfigError(f"{path}: the source language {source.tag!r} is also a target")
+        raise ConfigError(f"the source language {source.tag!r} is also a target", path=str(path))
     extract = ExtractSettings(**data.get("extract", {}))
     build = BuildSettings(**data.get("build", {}))
     if not 0.0 <= extract.similarity <= 1.0:
-        raise ConfigError(f"{path}: [extract] similarity must be between 0 and 1")
+        raise ConfigError("[extract] similarity must be between 0 and 1", path=str(path))
     if not 0.0 <= build.min_complete <= 100.0:
-        raise ConfigError(f"{path}: [build] min_complete must be a percentage, 0 to 100")
+        raise ConfigError("[build] min_complete must be a percentage, 0 to 100", path=str(path))
     if build.date_format not in DATE_FORMATS:
-        raise ConfigError(f"{path}: [build] date_format must be one of {sorted(DATE_FORMATS)}")
+        raise ConfigError(f"[build] date_format must be one of {sorted(DATE_FORMATS)}", path=str(path))
     _check_template(path, "url_template", build.url_template, ("lang", "slug"))
     _check_template(path, "source_url", build.source_url, ("canonical", "lang", "slug"))
     models = _model_settings(path, root, data.get("models", {}))
     try:
         checks = CheckSettings.from_table(data.get("checks", {}))
     except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(exc.message, path=str(path)) from None
     translate = TranslateSettings(**data.get("translate", {}))
     if translate.engine not in ENGINES:
-        raise ConfigError(f"{path}: [translate] engine must be one of {sorted(ENGINES)}")
+        raise ConfigError(f"[translate] engine must be one of {sorted(ENGINES)}", path=str(path))
     if translate.device not in DEVICES:
-        raise ConfigError(f"{path}: [translate] device must be one of {sorted(DEVICES)}")
+        raise ConfigError(f"[translate] device must be one of {sorted(DEVICES)}", path=str(path))
     if not 0.5 <= translate.memory_suggest <= translate.memory_accept <= 1.0:
-        raise ConfigError(f"{path}: [translate] needs 0.5 <= memory_suggest <= memory_accept <= 1")
+        raise ConfigError("[translate] needs 0.5 <= memory_suggest <= memory_accept <= 1", path=str(path))
     if not 1 <= translate.n_best <= 16:
-        raise ConfigError(f"{path}: [translate] n_best must be between 1 and 16 (4 to 8 is usual)")
+        raise ConfigError("[translate] n_best must be between 1 and 16 (4 to 8 is usual)", path=str(path))
     if translate.beam_size < 1 or translate.batch_tokens < 16 or translate.max_input_tokens < 16:
-        raise ConfigError(f"{path}: [translate] beam_size, batch_tokens and max_input_tokens must be positive")
+        raise ConfigError("[translate] beam_size, batch_tokens and max_input_tokens must be positive", path=str(path))
     return Config(
         root=root,
         path=path.resolve(),
@@ -256,19 +256,19 @@ def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSe
     for pair, values in table.get("pairs", {}).items():
         where = f'[models.pairs."{pair}"]'
         if not isinstance(values, dict):
-            raise ConfigError(f"{path}: {where} must be a table")
+            raise ConfigError(f"{where} must be a table", path=str(path))
         parts = pair.split("-", 1) if pair.count("-") >= 1 else []
         if len(parts) != 2:
-            raise ConfigError(f"{path}: {where}: name pairs SOURCE-TARGET, e.g. \"en-kk\"")
+            raise ConfigError(f"{where}: name pairs SOURCE-TARGET, e.g. \"en-kk\"", path=str(path))
         for key, value in values.items():
             expected = _PAIR_SCHEMA.get(key)
             if expected is None:
-                raise ConfigError(f"{path}: unknown setting {key!r} in {where}")
+                raise ConfigError(f"unknown setting {key!r} in {where}", path=str(path))
             if not isinstance(value, expected):
-                raise ConfigError(f"{path}: {where} {key} has the wrong type ({type(value).__name__})")
+                raise ConfigError(f"{where} {key} has the wrong type ({type(value).__name__})", path=str(path))
         for required in ("path", "sentencepiece"):
             if required not in values:
-                raise ConfigError(f"{path}: {where} needs {required!r}")
+                raise ConfigError(f"{where} needs {required!r}", path=str(path))
         model = local(values["path"])
         source_sp = local(values["sentencepiece"])
         pairs[pair] = PairModel(
@@ -301,8 +301,9 @@ def _check_template(path: Path, name: str, template: str, fields: tuple[str, ...
     except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
         known = ", ".join("{" + field + "}" for field in fields)
         raise ConfigError(
-            f"{path}: [build] {name} {template!r} is not a valid template ({type(exc).__name__}: {exc}); "
-            f"it may use {known}"
+            f"[build] {name} {template!r} is not a valid template ({type(exc).__name__}: {exc}); "
+            f"it may use {known}",
+            path=str(path),
         ) from None
 
 
@@ -312,13 +313,13 @@ def _validate(path: Path, data: Mapping[str, Any]) -> None:
             continue
         schema = _SCHEMA.get(table)
         if schema is None or not isinstance(values, dict):
-            raise ConfigError(f"{path}: unknown table [{table}] (known: {', '.join(_SCHEMA)})")
+            raise ConfigError(f"unknown table [{table}] (known: {', '.join(_SCHEMA)})", path=str(path))
         for key, value in values.items():
             expected = schema.get(key)
             if expected is None:
-                raise ConfigError(f"{path}: unknown setting {key!r} in [{table}]")
+                raise ConfigError(f"unknown setting {key!r} in [{table}]", path=str(path))
             if not isinstance(value, expected) or isinstance(value, bool) and expected is not bool:
-                raise ConfigError(f"{path}: [{table}] {key} has the wrong type ({type(value).__name__})")
+                raise ConfigError(f"[{table}] {key} has the wrong type ({type(value).__name__})", path=str(path))
     targets = data.get("project", {}).get("target_languages", [])
     if not all(isinstance(t, str) for t in targets):
-        raise ConfigError(f"{path}: [project] target_languages must be a list of language tags")
+        raise ConfigError("[project] target_languages must be a list of language tags", path=str(path))

@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from .alignment import Item
+from .textrules import NUMBER, find_links
 
-__all__ = ["PATTERNS", "Protected", "Span", "find_spans", "protect"]
+__all__ = ["Protected", "Span", "SpanKind", "find_spans", "protect"]
+
+SpanKind = Literal["url", "email", "name", "dnt", "number"]
 
 
 @dataclass(frozen=True)
@@ -23,16 +27,8 @@ class Span:
 
     start: int
     end: int
-    kind: str  # "url", "email", "name", "dnt", "number"
+    kind: SpanKind
     rendering: str
-
-
-# Patterns that need no glossary, in order of precedence.
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")),
-    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")),
-    ("number", re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f]\d+)*(?:%)?(?![\w])")),
-)
 
 
 @dataclass(frozen=True)
@@ -50,6 +46,8 @@ def find_spans(text: str, terms: Sequence[tuple[str, str]], barriers: Sequence[i
     """Protected spans of *text*, not overlapping, none crossing a *barrier* (a tag edge).
 
     *terms* are (source, rendering) pairs from the glossary, matched as whole words.
+    Links come first (exactly the links the ``urls`` check compares), then terms, then
+    figures.
     """
     taken: list[Span] = []
 
@@ -58,19 +56,17 @@ def find_spans(text: str, terms: Sequence[tuple[str, str]], barriers: Sequence[i
             return False
         return all(end <= s.start or start >= s.end for s in taken)
 
-    for kind, pattern in PATTERNS[:2]:
-        for match in pattern.finditer(text):
-            if free(match.start(), match.end()):
-                taken.append(Span(match.start(), match.end(), kind, match.group(0)))
+    for link in find_links(text):
+        if free(link.start, link.end):
+            taken.append(Span(link.start, link.end, link.kind, link.text))
     for source, rendering in terms:
         for match in re.finditer(rf"(?<!\w){re.escape(source)}(?!\w)", text):
             if free(match.start(), match.end()):
-                kind = "dnt" if rendering == source else "name"
+                kind: SpanKind = "dnt" if rendering == source else "name"
                 taken.append(Span(match.start(), match.end(), kind, rendering))
-    kind, pattern = PATTERNS[2]
-    for match in pattern.finditer(text):
+    for match in NUMBER.finditer(text):
         if free(match.start(), match.end()):
-            taken.append(Span(match.start(), match.end(), kind, match.group(0)))
+            taken.append(Span(match.start(), match.end(), "number", match.group(0)))
     return sorted(taken, key=lambda s: s.start)
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .findings import SEVERITIES
+
 __all__ = [
     "CatalogResult",
     "LocatedFinding",
@@ -21,8 +23,6 @@ __all__ = [
     "text_lines",
     "to_json",
 ]
-
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..catalog import Key, counts, read_po, with_findings, write_po
-from ..check import CheckContext, Finding, check_entry
+from ..check import CheckContext, check_entry
 from ..config import Config
 from ..errors import Problem, TranslateFlowError
+from ..findings import Finding
 from ..glossary import Glossary
 from ..languages import Language
 from ..project import WriteResult, articles, catalog_path, load_glossary, read_catalog, shown, targets

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import alignment
+from .. import alignment, textrules
 from ..alignment import Placement
 from ..markup import TagMismatch, check_tags
 from .base import ModelSpec, Steering, Translation
@@ -173,19 +173,7 @@ def _no_space(text: str) -> bool:
     return bool(text) and "\u3000" <= text[0] <= "\u9fff"
 
 
-_LOOP_WORDS = re.compile(r"\w+|[^\w\s]", re.UNICODE)
-
-
 def find_loop(text: str, times: int = 3, longest: int = 8) -> str | None:
     """A stretch of words (characters for Chinese) repeated *times* times in a row, if any."""
-    units = [u for u in _LOOP_WORDS.findall(text)]
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
-        units = [ch for ch in text if not ch.isspace()]
-    for size in range(1, longest + 1):
-        for start in range(0, len(units) - size * times + 1):
-            gram = units[start : start + size]
-            if size == 1 and not gram[0].isalnum():
-                continue
-            if all(units[start + k * size : start + (k + 1) * size] == gram for k in range(1, times)):
-                return " ".join(gram)
-    return None
+    found = textrules.find_repeat(text, times, longest)
+    return " ".join(found.tokens) if found else None
