@@ -31,7 +31,7 @@ from translate_flow.errors import ConfigError
 from translate_flow.findings import DEFAULT_SEVERITY
 from translate_flow.glossary import read_glossary
 from translate_flow.terms import TermMatcher
-from translate_flow.languages import Language, language
+from translate_flow.languages import language
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -21,7 +21,7 @@ import pytest
 from conftest import DATA, PAGES, REPO, MakeProject, fill_catalogs, msgfmt_check, write_config
 from packageserver import Dist, Server
 
-from translate_flow import __version__, cli, errors, pipeline
+from translate_flow import __version__, cli, errors
 from translate_flow.cli import main, output
 from translate_flow.config import Config, load_config
 

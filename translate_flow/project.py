@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .catalog import Catalog, read_po, write_po
 from .config import Config
-from .errors import CatalogError, InputError
+from .errors import CatalogError, InputError, Problem, TranslateFlowError
 from .fsio import TEMPORARY_NAME, WriteStatus, atomic_write, read_bytes
 from .glossary import Glossary, read_glossary
 from .htmldoc import Page, parse_html
@@ -33,6 +33,7 @@ from .languages import Language
 
 __all__ = [
     "HTML_SUFFIXES",
+    "NO_CATALOG",
     "STATE_DIR",
     "Article",
     "WriteResult",
@@ -44,6 +45,7 @@ __all__ = [
     "load_glossary",
     "lock_path",
     "memory_index_path",
+    "open_catalog",
     "page_path",
     "read_catalog",
     "read_page",
@@ -177,6 +179,23 @@ def read_catalog(config: Config, path: Path) -> Catalog | None:
     except UnicodeDecodeError as exc:
         raise CatalogError(f"not UTF-8 at byte {exc.start}; save the catalog as UTF-8", path=where) from None
     return read_po(text, where)
+
+
+NO_CATALOG = "catalog not found; run `translate-flow extract` first"
+
+
+def open_catalog(config: Config, path: Path, *, missing_ok: bool = False) -> Catalog | Problem:
+    """The catalog at *path*, or the :class:`Problem` that says why it cannot be used.
+
+    A missing catalog is a problem too, unless *missing_ok*: then it is an empty catalog.
+    """
+    try:
+        catalog = read_catalog(config, path)
+    except TranslateFlowError as exc:
+        return Problem.of(exc, shown(config, path))
+    if catalog is None:
+        return Catalog() if missing_ok else Problem(shown(config, path), NO_CATALOG)
+    return catalog
 
 
 def catalog_loader(config: Config, path: Path) -> Callable[[], Catalog]:

@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from ..catalog import Key, counts, read_po, with_findings, write_po
 from ..check import CheckContext, check_entry
 from ..config import Config
-from ..errors import Problem, TranslateFlowError
+from ..errors import Problem
 from ..findings import Finding
 from ..glossary import Glossary
 from ..languages import Language
-from ..project import WriteResult, articles, catalog_path, load_glossary, read_catalog, shown, targets
+from ..project import NO_CATALOG, WriteResult, articles, catalog_path, load_glossary, open_catalog, shown, targets
 from ..reports import CatalogResult, LocatedFinding
 from ..terms import TermMatcher
 from ..fsio import atomic_write
-from .publishing import NO_CATALOG
 
 __all__ = ["CheckReport", "check", "check_context"]
 
@@ -57,13 +56,11 @@ def check(
         for article in articles(config, only):
             path = catalog_path(config, article, language)
             where = shown(config, path)
-            try:
-                catalog = read_catalog(config, path)
-            except TranslateFlowError as exc:
-                results.append(CatalogResult(article.slug, language.tag, where, problem=str(Problem.of(exc, where))))
-                continue
-            if catalog is None:
-                results.append(CatalogResult(article.slug, language.tag, where, problem=NO_CATALOG))
+            catalog = open_catalog(config, path)
+            if isinstance(catalog, Problem):
+                # A missing catalog says so alone; a broken one says where it is broken.
+                said = catalog.message if catalog.message == NO_CATALOG else str(catalog)
+                results.append(CatalogResult(article.slug, language.tag, where, problem=said))
                 continue
             found: dict[Key, list[Finding]] = {}
             for message in catalog.active():

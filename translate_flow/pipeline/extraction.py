@@ -13,7 +13,7 @@ from ..errors import CatalogError, Problem, TranslateFlowError
 from ..fsio import atomic_write
 from ..languages import Language
 from ..project import (
-    Article, WriteResult, articles, catalog_path, read_catalog, read_page, shown, targets, template_path,
+    Article, WriteResult, articles, catalog_path, open_catalog, read_page, shown, targets, template_path,
     write_catalog,
 )
 from ..segment import Segment, SegmentOptions, segment_page
@@ -72,12 +72,11 @@ def _extract_article(config: Config, article: Article, languages: Sequence[Langu
     problems: list[Problem] = []
     for language in languages:
         po = catalog_path(config, article, language)
-        try:
-            existing = read_catalog(config, po)
-        except TranslateFlowError as exc:
-            problems.append(Problem.of(exc, shown(config, po)))
+        existing = open_catalog(config, po, missing_ok=True)
+        if isinstance(existing, Problem):
+            problems.append(existing)
             continue
-        merged = update(existing or Catalog(), template, language, similarity=config.extract.similarity)
+        merged = update(existing, template, language, similarity=config.extract.similarity)
         files.append(write_catalog(po, merged))
     return ExtractReport(tuple(files), len(segments), tuple(problems), page.warnings)
 

@@ -15,14 +15,13 @@ from ..errors import Problem, TranslateFlowError
 from ..fsio import atomic_write
 from ..htmldoc import Page, serialize
 from ..languages import Language
-from ..project import Article, articles, catalog_path, page_path, read_catalog, read_page, shown, targets
+from ..project import Article, articles, catalog_path, open_catalog, page_path, read_page, shown, targets
 from .extraction import segment_options
 from .workers import each
 
-__all__ = ["NO_CATALOG", "BuildReport", "BuiltPage", "PageStatus", "build"]
+__all__ = ["BuildReport", "BuiltPage", "PageStatus", "build"]
 
 PageStatus = Literal["created", "updated", "unchanged", "skipped"]
-NO_CATALOG = "catalog not found; run `translate-flow extract` first"
 
 
 @dataclass(frozen=True)
@@ -84,14 +83,9 @@ def _build_article(
     problems: list[Problem] = []
     for language in languages:
         po = catalog_path(config, article, language)
-        where = shown(config, po)
-        try:
-            catalog = read_catalog(config, po)
-        except TranslateFlowError as exc:
-            problems.append(Problem.of(exc, where))
-            continue
-        if catalog is None:
-            problems.append(Problem(where, NO_CATALOG))
+        catalog = open_catalog(config, po)
+        if isinstance(catalog, Problem):
+            problems.append(catalog)
             continue
         complete = counts(catalog).percent_done(use_fuzzy=use_fuzzy)
         if complete < threshold:
@@ -106,7 +100,7 @@ def _build_article(
         # The source tree is parsed once per article; the last language may use it as it is.
         tree = source.tree if language is languages[-1] else copy.deepcopy(source.tree)
         result = assemble(tree, translations(catalog, use_fuzzy=use_fuzzy), options)
-        problems.extend(_rejection_problems(article, catalog, where, result.rejections))
+        problems.extend(_rejection_problems(article, catalog, shown(config, po), result.rejections))
         out = page_path(config, article, language)
         status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
         pages.append(BuiltPage(article.slug, language.tag, out, status, complete, result.segments, result.translated))

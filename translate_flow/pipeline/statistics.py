@@ -8,9 +8,8 @@ from pathlib import Path
 
 from ..catalog import Counts, counts
 from ..config import Config
-from ..errors import Problem, TranslateFlowError
-from ..project import articles, catalog_path, read_catalog, shown, targets
-from .publishing import NO_CATALOG
+from ..errors import Problem
+from ..project import articles, catalog_path, open_catalog, targets
 
 __all__ = ["CatalogStats", "stats"]
 
@@ -34,13 +33,9 @@ def stats(
     for article in articles(config, only):
         for language in targets(config, languages):
             po = catalog_path(config, article, language)
-            try:
-                catalog = read_catalog(config, po)
-            except TranslateFlowError as exc:
-                problems.append(Problem.of(exc, shown(config, po)))
-                continue
-            if catalog is None:
-                problems.append(Problem(shown(config, po), NO_CATALOG))
+            catalog = open_catalog(config, po)
+            if isinstance(catalog, Problem):
+                problems.append(catalog)
                 continue
             results.append(CatalogStats(article.slug, language.tag, po, counts(catalog)))
     return results, problems

@@ -19,20 +19,19 @@ from ..catalog import (
     MACHINE_PREFIX, MEMORY_PREFIX, Catalog, Key, Message, Proposal, machine_comment, needs_translation, with_proposals,
 )
 from ..config import Config
-from ..errors import ModelError, Problem, TranslateFlowError
+from ..errors import ModelError, Problem
 from ..glossary import Glossary
 from ..languages import Language
 from ..memory import TranslationMemory, Unit, parse_tmx, retag, signature
 from ..progress import Progress
 from ..project import (
     Article, WriteResult, articles, catalog_path, imported_memory_files, load_glossary, memory_index_path,
-    read_catalog, shown, state_path, targets, write_catalog,
+    open_catalog, shown, state_path, targets, write_catalog,
 )
 from ..fsio import read_bytes
 from ..terms import GlossarySteering, TermMatcher
 from ..translate import DecodeOptions, Engine, Translation, output_hash
 from .engines import EngineFactory, ModelEngines
-from .publishing import NO_CATALOG
 
 __all__ = ["LanguageRun", "TranslateOptions", "TranslateReport", "decode_options", "imported_memories", "translate"]
 
@@ -168,15 +167,10 @@ def _collect(
     pending = _Pending()
     for article in everything:
         path = catalog_path(config, article, language)
-        try:
-            catalog = read_catalog(config, path)
-        except TranslateFlowError as exc:
-            if article in chosen:
-                pending.problems.append(Problem.of(exc, shown(config, path)))
-            continue
-        if catalog is None:
-            if article in chosen:
-                pending.problems.append(Problem(shown(config, path), NO_CATALOG))
+        catalog = open_catalog(config, path)
+        if isinstance(catalog, Problem):
+            if article in chosen:  # the other catalogs only lend their reviewed entries
+                pending.problems.append(catalog)
             continue
         pending.catalogs[path] = catalog
     memory.refresh(language.tag, {
