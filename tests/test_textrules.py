@@ -9,7 +9,7 @@ import pytest
 from translate_flow.check import CheckContext, urls
 from translate_flow.languages import language
 from translate_flow.protect import find_spans
-from translate_flow.textrules import find_links, find_repeat, script_of, without_links
+from translate_flow.textrules import find_links, find_repeat, joins_without_space, script_of, without_links
 from translate_flow.translate import find_loop
 
 # One table for both sides: a text and the links in it, in order.
@@ -95,8 +95,19 @@ def test_find_loop_looks_no_further_than_asked() -> None:
 @pytest.mark.parametrize(
     ("tag", "script"),
     [("en", "Latn"), ("ru", "Cyrl"), ("kk", "Cyrl"), ("zh", "Hans"), ("zh-Hant", "Hant"),
-     ("sr-Latn", "Latn"), ("ja", "Jpan"), ("xx", "")],
-    ids=["en", "ru", "kk", "zh", "zh-Hant", "sr-Latn", "ja", "unknown"],
+     ("sr-Latn", "Latn"), ("ja", "Jpan"), ("xx", ""), ("zh-TW", "Hant"), ("zh-HK", "Hant"), ("zh-SG", "Hans"),
+     ("zh-Hans-TW", "Hans")],
+    ids=["en", "ru", "kk", "zh", "zh-Hant", "sr-Latn", "ja", "unknown", "zh-TW", "zh-HK", "zh-SG", "script-wins"],
 )
 def test_script_of(tag: str, script: str) -> None:
     assert script_of(tag) == script
+
+
+@pytest.mark.parametrize(
+    ("text", "joins"),
+    [("中国", True), ("。後", True), ("カタカナ", True), ("ㄅㄆ", True), ("Kazakh", False), ("Қазақ", False),
+     (" 中", False), ("", False)],
+    ids=["han", "ideographic-stop", "katakana", "bopomofo", "latin", "cyrillic", "space-first", "empty"],
+)
+def test_text_in_scripts_without_spaces_joins_without_one(text: str, joins: bool) -> None:
+    assert joins_without_space(text) is joins

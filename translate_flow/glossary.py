@@ -36,6 +36,7 @@ from typing import Any, Literal, TypeVar
 from lxml import etree
 
 from .errors import InputError, LanguageError
+from .textrules import script_of
 from .languages import Language, language
 from .xmlsafe import XML_LANG, line_of, local_name, parse_xml
 
@@ -223,16 +224,6 @@ def _known(code: str) -> Language | None:
         return None
 
 
-def _script(found: Language) -> str:
-    parts = found.tag.split("-")
-    for part in parts[1:]:
-        if len(part) == 4:
-            return part
-    if found.primary == "zh":  # the region decides the script of plain Chinese tags
-        return "Hant" if any(p in ("TW", "HK", "MO") for p in parts[1:]) else "Hans"
-    return ""
-
-
 def _pick(mapping: Mapping[str, _V], language: Language) -> _V | None:
     """The value of *mapping* for *language*: an exact code first, then the same language
     in the same script ("zh" serves zh-Hans, never zh-Hant)."""
@@ -241,7 +232,7 @@ def _pick(mapping: Mapping[str, _V], language: Language) -> _V | None:
             return mapping[code]
     for code, value in mapping.items():
         found = _known(code)
-        if found and found.primary == language.primary and _script(found) == _script(language):
+        if found and found.primary == language.primary and script_of(found.tag) == script_of(language.tag):
             return value
     return None
 

@@ -35,6 +35,8 @@ __all__ = [
     "MIN_REPEATS",
     "NUMBER",
     "NUMBER_SPACES",
+    "UNSPACED",
+    "UNSPACED_CHARS",
     "URL",
     "WORD",
     "Link",
@@ -43,6 +45,7 @@ __all__ = [
     "find_links",
     "find_repeat",
     "repeat_tokens",
+    "joins_without_space",
     "script_of",
     "without_links",
 ]
@@ -54,6 +57,10 @@ __all__ = [
 # supplementary planes' extensions.
 HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 HAN = re.compile(f"[{HAN_CHARS}]")
+# Scripts written without spaces between words, where each character counts as a word:
+# Han, CJK radicals and ideographic punctuation, kana, and bopomofo.
+UNSPACED_CHARS = f"\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff{HAN_CHARS}"
+UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 CYRILLIC_WORD = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]+")
 _LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 LATIN_WORD = re.compile(f"[{_LATIN_LETTERS}]+(?:['’-][{_LATIN_LETTERS}]+)*")
@@ -61,17 +68,30 @@ LATIN_WORD = re.compile(f"[{_LATIN_LETTERS}]+(?:['’-][{_LATIN_LETTERS}]+)*")
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
+def joins_without_space(text: str) -> bool:
+    """True when *text* starts in a script written without spaces (Chinese, Japanese), so
+    nothing separates it from the text before it."""
+    return bool(text) and UNSPACED.match(text) is not None
+
+
 @lru_cache(maxsize=64)
 def script_of(tag: str) -> str:
     """The ISO 15924 script a BCP 47 *tag* writes in: its script subtag, or CLDR's likely
-    one ("ru" is "Cyrl", "zh" is "Hans"); "" when unknown."""
+    one for the language and region ("ru" is "Cyrl", "zh" is "Hans", "zh-TW" is "Hant");
+    "" when unknown."""
     parts = tag.split("-")
     for part in parts[1:]:
         if len(part) == 4 and part.isalpha():
             return part.title()
-    likely = str(get_global("likely_subtags").get(parts[0].lower(), ""))
-    pieces = likely.split("_")
-    return pieces[1] if len(pieces) >= 3 else ""
+    likely_subtags = get_global("likely_subtags")
+    regions = [p.upper() for p in parts[1:] if len(p) == 2 and p.isalpha() or len(p) == 3 and p.isdigit()]
+    keys = [f"{parts[0].lower()}_{region}" for region in regions] + [parts[0].lower()]
+    for key in keys:
+        likely = str(likely_subtags.get(key, ""))
+        pieces = likely.split("_")
+        if len(pieces) >= 3:
+            return pieces[1]
+    return ""
 
 
 # --------------------------------------------------------------------------------------

@@ -18,19 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..markup import TAG_RE, TagMismatch, check_tags
+from ..textrules import UNSPACED_CHARS
 
 __all__ = ["EPSILON", "TAG_PENALTY", "Analysed", "analyse", "index_keys", "retag", "score", "similarity"]
 
 TAG_PENALTY = 0.01  # what each tag edit takes off a score
 EPSILON = 1e-9  # scores are compared with this much slack for floating-point error
 
-# Scripts written without spaces, where each character counts as a word.
-_CJK = (
-    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0002fa1f"
-)
+# In scripts written without spaces each character counts as a word.
 _TOKEN = re.compile(
-    rf"(?P<tag>{TAG_RE.pattern})|[{_CJK}]|[^\W{_CJK}]+|[^\w\s]"
+    rf"(?P<tag>{TAG_RE.pattern})|[{UNSPACED_CHARS}]|[^\W{UNSPACED_CHARS}]+|[^\w\s]"
 )
 _TAG_NUMBER = re.compile(r"[0-9]+(?=/?>$)")
 

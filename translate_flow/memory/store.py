@@ -20,7 +20,7 @@ from .. import __version__
 
 __all__ = ["SCHEMA_VERSION", "IndexStore", "chunks", "is_corruption", "marks"]
 
-SCHEMA_VERSION = 1  # bump whenever the tables or the tokenization change: the index is rebuilt
+SCHEMA_VERSION = 2  # bump whenever the tables or the tokenization change: the index is rebuilt
 
 _T = TypeVar("_T")
 _CHUNK = 500  # bound parameters per statement, well under any SQLite's limit

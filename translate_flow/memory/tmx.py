@@ -24,6 +24,7 @@ from lxml import etree
 from .. import __version__
 from ..errors import InputError
 from ..markup import TAG_RE, TagMismatch, check_tags, collapse, escape_text, unescape_text
+from ..textrules import script_of
 from ..xmlsafe import XML_LANG, line_of, local_name, parse_xml
 from .units import Unit
 
@@ -189,9 +190,8 @@ def _match_language(tag: str, languages: Sequence[str]) -> str | None:
     lowered = tag.lower()
     parts = lowered.split("-")
     if parts[0] == "zh" and (len(parts) == 1 or len(parts[1]) != 4):
-        region = parts[1] if len(parts) > 1 else ""
-        script = "hant" if region in ("tw", "hk", "mo") else "hans"
-        lowered = "-".join(["zh", script, *parts[1:]])
+        # Chinese is matched by its script, which a plain tag leaves to the region.
+        lowered = "-".join(["zh", script_of(tag).lower(), *parts[1:]])
     for language in languages:
         wanted = language.lower()
         if lowered == wanted or lowered.startswith(wanted + "-") or tag.lower() == wanted:

@@ -113,7 +113,7 @@ def _join(
             pieces, attention = pieces[skip:], attention[skip:]
         text, spans = detokenize(pieces)
         base = sum(len(p) for p in text_parts)
-        if text_parts and text and not text_parts[-1].endswith(" ") and not _no_space(text):
+        if text_parts and text and not text_parts[-1].endswith(" ") and not textrules.joins_without_space(text):
             text_parts.append(" ")
             base += 1
         text_parts.append(text)
@@ -166,11 +166,6 @@ def _restore(prepared: Prepared, joined: _Joined) -> tuple[str, tuple[str, ...]]
 def _lead(parts: Sequence[str]) -> int:
     joined = "".join(parts)
     return len(joined) - len(joined.lstrip())
-
-
-def _no_space(text: str) -> bool:
-    # Chinese and Japanese text joins without a space.
-    return bool(text) and "\u3000" <= text[0] <= "\u9fff"
 
 
 def find_loop(text: str, times: int = 3, longest: int = 8) -> str | None:
