@@ -43,6 +43,7 @@ from .xmlsafe import XML_LANG, line_of, local_name, parse_xml
 __all__ = [
     "CASES",
     "KINDS",
+    "TermKind",
     "PARTS_OF_SPEECH",
     "Glossary",
     "GlossaryFinding",
@@ -59,7 +60,10 @@ __all__ = [
     "read_glossary",
 ]
 
-KINDS = frozenset({"term", "name", "dnt"})
+TermKind = Literal["term", "name", "dnt"]
+# "term": a preferred translation; "name": a fixed rendering; "dnt": never translated.
+_KIND_OF: Mapping[str, TermKind] = {"term": "term", "name": "name", "dnt": "dnt"}
+KINDS = frozenset(_KIND_OF)
 CASES = ("auto", "sensitive", "insensitive")
 # The TBX-Basic picklist for partOfSpeech.
 PARTS_OF_SPEECH = ("noun", "verb", "adjective", "adverb", "properNoun", "other")
@@ -108,7 +112,7 @@ class Term:
     """One glossary entry: a source term and how each language renders it."""
 
     source: str
-    kind: str  # "term" (preferred translation), "name" (fixed rendering), "dnt" (never translated)
+    kind: TermKind
     targets: Mapping[str, str] = field(default_factory=dict)  # column code -> rendering
     forbidden: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     note: str = ""
@@ -348,9 +352,10 @@ def _csv_row(row: list[str], header: list[str], columns: Mapping[str, int], name
     if not sources:
         out.report(name, line, "error", "malformed", "the row has no source term")
         return None
-    kind = (cells.get("kind", "") or "term").lower()
-    if kind not in KINDS:
-        out.report(name, line, "error", "unknown-kind", f"unknown kind {kind!r}; use term, name or dnt")
+    written = (cells.get("kind", "") or "term").lower()
+    kind = _KIND_OF.get(written)
+    if kind is None:
+        out.report(name, line, "error", "unknown-kind", f"unknown kind {written!r}; use term, name or dnt")
         return None
     case = _CASE_VALUES.get(cells.get("case", "").lower())
     if case is None:
@@ -479,9 +484,10 @@ def _tbx_terms(lang_set: etree._Element) -> list[_TbxTerm]:
 def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loaded) -> Term | None:
     line = line_of(entry)
     markers, notes = _tbx_notes(entry)
-    kind = markers.get("kind", "")
-    if kind and kind not in KINDS:
-        out.report(name, line, "error", "unknown-kind", f"unknown kind {kind!r}; use term, name or dnt")
+    written = markers.get("kind", "")
+    kind = _KIND_OF.get(written)
+    if written and kind is None:
+        out.report(name, line, "error", "unknown-kind", f"unknown kind {written!r}; use term, name or dnt")
         return None
     case = _CASE_VALUES.get(markers.get("case", "").lower())
     if case is None:
@@ -541,7 +547,7 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
                    f"the entry has no {source_language or 'source'} term")
         return None
     pos = source_pos or other_pos
-    if not kind:
+    if kind is None:
         kind = "name" if pos == "properNoun" else "term"
     return Term(
         source=source[0], kind=kind, targets=targets, forbidden=forbidden, note="\n".join(notes),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .findings import SEVERITIES
+from .findings import SEVERITIES, Severity
 
 __all__ = [
     "CatalogResult",
@@ -34,7 +34,7 @@ class LocatedFinding:
     language: str
     article: str
     check: str
-    severity: str
+    severity: Severity
     message: str
     msgid: str = ""
 
@@ -81,7 +81,7 @@ class CatalogResult:
         """Percent of source words with a reviewed translation."""
         return 100.0 * self.translated_words / self.words if self.words else 100.0
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         """How many findings of *severity*."""
         return sum(1 for f in self.findings if f.severity == severity)
 
