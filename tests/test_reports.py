@@ -6,6 +6,7 @@ import json
 
 from lxml import etree
 
+from translate_flow.catalog import Counts
 from translate_flow.reports import CatalogResult, LocatedFinding, junit, markdown_summary, summary_table, text_lines, to_json
 
 
@@ -15,9 +16,10 @@ def finding(severity: str, line: int, check: str = "numbers", language: str = "r
 
 
 RESULTS = (
-    CatalogResult("a", "ru", "locales/ru/LC_MESSAGES/a.po", entries=10, translated=6, fuzzy=2, words=100,
-                  translated_words=60, fuzzy_words=20, findings=(finding("error", 40), finding("warning", 12, "whitespace"))),
-    CatalogResult("b", "ru", "locales/ru/LC_MESSAGES/b.po", entries=4, translated=4, words=50, translated_words=50),
+    CatalogResult("a", "ru", "locales/ru/LC_MESSAGES/a.po",
+                  Counts(translated=6, fuzzy=2, untranslated=2, translated_words=60, fuzzy_words=20, untranslated_words=20),
+                  findings=(finding("error", 40), finding("warning", 12, "whitespace"))),
+    CatalogResult("b", "ru", "locales/ru/LC_MESSAGES/b.po", Counts(translated=4, translated_words=50)),
     CatalogResult("a", "kk", "locales/kk/LC_MESSAGES/a.po", problem="locales/kk/LC_MESSAGES/a.po:7: broken catalog"),
 )
 
@@ -60,3 +62,13 @@ def test_summary_table_and_markdown() -> None:
     markdown = markdown_summary(RESULTS)
     assert "| ru | 2 | 87% | 73% | 1 | 1 |" in markdown
     assert "a.po:40: error: numbers" in markdown and "broken catalog" in markdown
+
+
+def test_a_result_reads_back_from_its_plain_form() -> None:
+    for result in RESULTS:
+        data = result.to_dict()
+        assert {k: data[k] for k in ("entries", "translated", "fuzzy", "words", "translated_words", "fuzzy_words")} \
+            == {"entries": result.counts.total, "translated": result.counts.translated, "fuzzy": result.counts.fuzzy,
+                "words": result.counts.total_words, "translated_words": result.counts.translated_words,
+                "fuzzy_words": result.counts.fuzzy_words}
+        assert CatalogResult.from_dict(json.loads(json.dumps(data))) == result

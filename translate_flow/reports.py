@@ -9,9 +9,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
+from .catalog import Counts
 from .findings import SEVERITIES, Severity
 
 __all__ = [
@@ -54,32 +56,43 @@ class CatalogResult:
     article: str
     language: str
     path: str
-    entries: int = 0
-    translated: int = 0
-    fuzzy: int = 0
-    words: int = 0
-    translated_words: int = 0
-    fuzzy_words: int = 0
+    counts: Counts = Counts()
     findings: tuple[LocatedFinding, ...] = ()
     problem: str = ""  # why the catalog could not be checked at all
 
     def to_dict(self) -> dict[str, object]:
-        """The result as plain data, findings included."""
-        data = dict(self.__dict__)
-        data["findings"] = [f.to_dict() for f in self.findings]
-        return data
+        """The result as plain data, the form reports and the run state keep."""
+        counts = self.counts
+        return {
+            "article": self.article, "language": self.language, "path": self.path,
+            "entries": counts.total, "translated": counts.translated, "fuzzy": counts.fuzzy,
+            "words": counts.total_words, "translated_words": counts.translated_words,
+            "fuzzy_words": counts.fuzzy_words, "findings": [f.to_dict() for f in self.findings],
+            "problem": self.problem,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CatalogResult:
+        """A result from what :meth:`to_dict` gave."""
+        translated, fuzzy = data["translated"], data["fuzzy"]
+        translated_words, fuzzy_words = data["translated_words"], data["fuzzy_words"]
+        counts = Counts(
+            translated=translated, fuzzy=fuzzy, untranslated=data["entries"] - translated - fuzzy,
+            translated_words=translated_words, fuzzy_words=fuzzy_words,
+            untranslated_words=data["words"] - translated_words - fuzzy_words,
+        )
+        findings = tuple(LocatedFinding(**f) for f in data.get("findings", ()))
+        return cls(data["article"], data["language"], data["path"], counts, findings, data.get("problem", ""))
 
     @property
     def complete(self) -> float:
         """Percent of source words translated (reviewed or not)."""
-        if not self.words:
-            return 100.0
-        return 100.0 * (self.translated_words + self.fuzzy_words) / self.words
+        return self.counts.percent_done(use_fuzzy=True)
 
     @property
     def reviewed(self) -> float:
         """Percent of source words with a reviewed translation."""
-        return 100.0 * self.translated_words / self.words if self.words else 100.0
+        return self.counts.percent_done(use_fuzzy=False)
 
     def count(self, severity: Severity) -> int:
         """How many findings of *severity*."""
@@ -95,11 +108,10 @@ def summary_table(results: Sequence[CatalogResult]) -> list[str]:
     """A plain-text table per language: catalogs, completeness and findings by severity."""
     rows: list[tuple[str, ...]] = [("language", "catalogs", "complete", "reviewed", "errors", "warnings", "info")]
     for language, group in _by_language(results).items():
-        words = sum(r.words for r in group) or 1
-        done = sum(r.translated_words + r.fuzzy_words for r in group)
-        reviewed = sum(r.translated_words for r in group)
+        total = _total(group)
         rows.append((
-            language, str(len(group)), f"{100.0 * done / words:.0f}%", f"{100.0 * reviewed / words:.0f}%",
+            language, str(len(group)), f"{total.percent_done(use_fuzzy=True):.0f}%",
+            f"{total.percent_done(use_fuzzy=False):.0f}%",
             *(str(sum(r.count(s) for r in group)) for s in SEVERITIES),
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -110,13 +122,13 @@ def to_json(results: Sequence[CatalogResult], extra: Mapping[str, object] | None
     """A JSON report: every catalog with its counts and findings, and totals per language."""
     languages: dict[str, dict[str, object]] = {}
     for language, group in _by_language(results).items():
-        words = sum(r.words for r in group)
+        total = _total(group)
         counts = Counter(f.severity for r in group for f in r.findings)
         languages[language] = {
             "catalogs": len(group),
-            "words": words,
-            "complete": round(100.0 * sum(r.translated_words + r.fuzzy_words for r in group) / words, 2) if words else 100.0,
-            "reviewed": round(100.0 * sum(r.translated_words for r in group) / words, 2) if words else 100.0,
+            "words": total.total_words,
+            "complete": round(total.percent_done(use_fuzzy=True), 2),
+            "reviewed": round(total.percent_done(use_fuzzy=False), 2),
             **{f"{s}s" if s != "info" else s: counts.get(s, 0) for s in SEVERITIES},
         }
     document = {
@@ -172,11 +184,10 @@ def markdown_summary(results: Sequence[CatalogResult], title: str = "translate-f
     lines = [f"### {title}", "", "| language | catalogs | complete | reviewed | errors | warnings |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for language, group in _by_language(results).items():
-        words = sum(r.words for r in group) or 1
-        done = sum(r.translated_words + r.fuzzy_words for r in group)
-        reviewed = sum(r.translated_words for r in group)
+        total = _total(group)
         lines.append(
-            f"| {language} | {len(group)} | {100.0 * done / words:.0f}% | {100.0 * reviewed / words:.0f}% "
+            f"| {language} | {len(group)} | {total.percent_done(use_fuzzy=True):.0f}% "
+            f"| {total.percent_done(use_fuzzy=False):.0f}% "
             f"| {sum(r.count('error') for r in group)} | {sum(r.count('warning') for r in group)} |"
         )
     errors = [f for r in results for f in r.findings if f.severity == "error"]
@@ -195,3 +206,7 @@ def _by_language(results: Iterable[CatalogResult]) -> dict[str, list[CatalogResu
         grouped.setdefault(result.language, []).append(result)
     return grouped
 
+
+
+def _total(results: Iterable[CatalogResult]) -> Counts:
+    return sum((r.counts for r in results), Counts())

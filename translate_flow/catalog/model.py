@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Literal
 
 __all__ = [
@@ -156,6 +156,10 @@ class Counts:
     def total_words(self) -> int:
         """Source words of all active entries."""
         return self.translated_words + self.fuzzy_words + self.untranslated_words
+
+    def __add__(self, other: Counts) -> Counts:
+        """The counts of two catalogs together."""
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other))))
 
     def percent_done(self, *, use_fuzzy: bool) -> float:
         """Percent of source words translated: reviewed, and fuzzy too if *use_fuzzy*.

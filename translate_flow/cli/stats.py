@@ -50,7 +50,7 @@ def stats(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         table = [HEADER]
         for r in results:
             c = r.counts
-            done = 100.0 * c.translated_words / c.total_words if c.total_words else 100.0
+            done = c.percent_done(use_fuzzy=False)
             table.append((
                 r.language, r.article, f"{c.translated} ({c.translated_words} w)",
                 f"{c.fuzzy} ({c.fuzzy_words} w)", f"{c.untranslated} ({c.untranslated_words} w)",

@@ -81,12 +81,7 @@ def check(
                 for key, items in found.items()
                 for f in items
             )
-            tally = counts(catalog)
-            results.append(CatalogResult(
-                article.slug, language.tag, where, entries=tally.total, translated=tally.translated,
-                fuzzy=tally.fuzzy, words=tally.total_words, translated_words=tally.translated_words,
-                fuzzy_words=tally.fuzzy_words, findings=located,
-            ))
+            results.append(CatalogResult(article.slug, language.tag, where, counts(catalog), located))
     return CheckReport(tuple(results), tuple(files))
 
 

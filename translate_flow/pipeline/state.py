@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import ProjectLocked
 from ..fsio import atomic_write
 from ..project import file_digest, imported_memory_files, lock_path, state_path
-from ..reports import CatalogResult, LocatedFinding
+from ..reports import CatalogResult
 
 __all__ = ["STATE_VERSION", "RunState", "project_lock", "settings_digest"]
 
@@ -90,5 +90,4 @@ class RunState:
     @staticmethod
     def result(data: Mapping[str, Any]) -> CatalogResult:
         """A catalog's result as the state stored it."""
-        findings = tuple(LocatedFinding(**f) for f in data.get("findings", ()))
-        return CatalogResult(**{**data, "findings": findings})
+        return CatalogResult.from_dict(data)
