@@ -1,0 +1,81 @@
+"""The package's layering: each module imports only from its own layer or those below.
+
+docs/architecture.md draws the same layers; a new module gets a row here, and an import
+that goes up a layer fails this test instead of tangling the package.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "translate_flow"
+
+LAYERS: dict[str, int] = {
+    # foundation: no stage, no file layout
+    "__init__": 0, "errors": 0,
+    "fsio": 1, "languages": 1, "textrules": 1, "policy": 1, "xmlsafe": 1, "progress": 1, "findings": 1,
+    "htmldoc": 1,
+    "markup": 2, "config": 2,
+    # stages: plain functions over loaded data
+    "alignment": 3, "pseudo": 3, "protect": 3, "segment": 3, "assemble": 3, "catalog": 3, "glossary": 3,
+    "terms": 3, "check": 3, "translate": 3, "cache": 3, "memory": 3, "models": 3, "reports": 3,
+    # the project on disk, the commands over it, the command line
+    "project": 4,
+    "pipeline": 5,
+    "cli": 6, "__main__": 6,
+}
+
+# Within a layer a module may use another, but these never may, whatever their layers.
+FORBIDDEN = {
+    "catalog": {"segment", "htmldoc", "markup", "policy", "assemble"},  # the catalog model knows no HTML
+    "config": {"check"},  # configuration knows the checks by name only (findings)
+    "findings": {"check"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level translate_flow modules *path* imports."""
+    relative = path.relative_to(PACKAGE)
+    folders = list(relative.parts[:-1])
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = folders[: len(folders) - (node.level - 1)]
+            target = base + [part for part in (node.module or "").split(".") if part]
+            if target:
+                found.add(target[0].removesuffix(".py"))
+            else:  # "from . import x" at the package's top
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("translate_flow."))
+    return {"__init__" if name == "__version__" else name for name in found}
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _top(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def test_every_module_has_a_layer() -> None:
+    assert {_top(path) for path in _modules()} == set(LAYERS)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_no_module_imports_from_a_layer_above_its_own(path: Path) -> None:
+    owner = _top(path)
+    for imported in _imports(path) - {owner}:
+        assert LAYERS[imported] <= LAYERS[owner], f"{owner} (layer {LAYERS[owner]}) imports {imported} (layer {LAYERS[imported]})"
+        assert imported not in FORBIDDEN.get(owner, set()), f"{owner} must not import {imported}"
+
+
+def test_the_layer_check_sees_imports() -> None:
+    """The parser above finds relative imports at every depth (a check that sees nothing passes)."""
+    found = _imports(PACKAGE / "pipeline" / "translation.py")
+    assert {"catalog", "memory", "project", "translate", "pipeline"} <= found
+    assert "errors" in _imports(PACKAGE / "catalog" / "reader.py")
