@@ -196,6 +196,9 @@ RUSSIAN = [
     ("Bitter Winter’а", "Bitter Winter", ["Bitter Winter"]),
     ("этнических <b1>казахов</b1>", "ethnic Kazakh", ["этнических <b1>казахов"]),
     ("ё: всё равно", "все равно", ["всё равно"]),
+]),
+    ("драматичное интервью с этнической казашкой, пережившей лагерь", "ethnic Kazakh",
+     ["этнической казашкой"]),
 ]
 KAZAKH = [
     ("Алматыда, Алматыға, Алматыдағы, Алматының", "Almaty",
@@ -229,6 +232,10 @@ CHINESE = [
     ("CESNUR和CESNURX", "CESNUR", ["CESNUR"]),
     ("维族", "Uyghur", []),
     ("<a1>转化</a1>教育营", "transformation through education camp", ["转化</a1>教育营"]),
+    # A void tag parts words as a space does (the sample edition's address block).
+    ("CESNUR<br1/>Via Confienza 19<br2/>意大利都灵 10121", "CESNUR", ["CESNUR"]),
+    ("Bitter Winter<br1/>Via Confienza 19", "Bitter Winter", ["Bitter Winter"]),
+    ("电话<br1/>Via<br2/>CESNUR<br3/>CESNURX", "CESNUR", ["CESNUR"]),
 ]
 
 
@@ -253,7 +260,7 @@ def test_kazakh(text: str, term: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(("text", "term", "expected"), CHINESE, ids=[
     "substring", "false-friend-territory", "false-friend-of-whom", "middle-dots",
     "false-friend-name", "dnt-case", "latin-word-boundary", "abbreviation-is-not-the-rendering",
-    "across-tags"])
+    "across-tags", "void-tag-ends-a-latin-word", "void-tag-ends-a-name", "void-tags-around"])
 def test_chinese(text: str, term: str, expected: list[str]) -> None:
     assert found(text, term, ZH) == expected
 

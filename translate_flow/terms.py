@@ -468,18 +468,33 @@ class _Form:
 
     def _find_substrings(self, doc: _Doc) -> list[Span]:
         assert self.regex is not None
-        found = []
+        found: list[Span] = []
         friends = ZH_FALSE_FRIENDS.get(self.text, ())
-        for match in self.regex.finditer(doc.plain):
-            start, end = match.span()
-            if any(_inside(doc.plain, start, self.text, friend) for friend in friends):
-                continue
-            words = _WORD.findall(match.group())
-            if len(words) == len(self.case_tests) and not all(
-                    test(word) for test, word in zip(self.case_tests, words)):
-                continue
-            found.append((start, end))
-        return found
+        # A void tag separates words as a space does ("CESNUR<br1/>Via" holds CESNUR), yet
+        # the plain text has nothing there: the stretches between void tags are searched
+        # too, for what ends or starts at one.
+        for index, (offset, stretch) in enumerate(_stretches(doc)):
+            for match in self.regex.finditer(stretch):
+                start, end = offset + match.start(), offset + match.end()
+                if index and any(a < end and start < b for a, b in found):
+                    continue
+                if any(_inside(doc.plain, start, self.text, friend) for friend in friends):
+                    continue
+                words = _WORD.findall(match.group())
+                if len(words) == len(self.case_tests) and not all(
+                        test(word) for test, word in zip(self.case_tests, words)):
+                    continue
+                found.append((start, end))
+        return sorted(found)
+
+
+def _stretches(doc: _Doc) -> list[tuple[int, str]]:
+    """The plain text of *doc*, then, when it has void tags, each stretch between them;
+    each with its offset."""
+    if not doc.breaks:
+        return [(0, doc.plain)]
+    cuts = [0, *sorted(doc.breaks), len(doc.plain)]
+    return [(0, doc.plain)] + [(a, doc.plain[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
 def _inside(plain: str, start: int, text: str, friend: str) -> bool:
