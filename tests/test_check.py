@@ -27,6 +27,8 @@ from translate_flow.check import (
 )
 from conftest import REPO
 
+from translate_flow import pipeline
+from translate_flow.config import load_config
 from translate_flow.errors import ConfigError
 from translate_flow.findings import DEFAULT_SEVERITY
 from translate_flow.glossary import read_glossary
@@ -78,6 +80,47 @@ INNOCENT_RU = ("Умарова отказалась подписать сдел�
                "<strong1>полной невиновности</strong1> Билаша.")
 REPORTED = "<em1>Bitter Winter</em1> reported on <a2>the case</a2>."
 ADDRESS = "CESNUR<br1/>Via Confienza 19,<br2/>10121 Turin"
+
+# Entries of the sample edition (locales/*/LC_MESSAGES/bilash-free-but-silenced.po), as its
+# translators wrote them: every check must pass them.
+ENCICLOPEDIA = ("He was the main author of the <em1>Enciclopedia delle religioni in Italia</em1> "
+                "(Encyclopedia of Religions in Italy).")
+ENCICLOPEDIA_KK = ("Ол <em1>Enciclopedia delle religioni in Italia</em1> («Италиядағы діндер "
+                   "энциклопедиясы») басылымының негізгі авторы болды.")
+ENCICLOPEDIA_RU = ("Он был основным автором <em1>Enciclopedia delle religioni in Italia</em1> "
+                   "(«Энциклопедия религий в Италии»).")
+ENCICLOPEDIA_ZH = "他是《<em1>Enciclopedia delle religioni in Italia</em1>》（《意大利宗教百科全书》）的主要作者。"
+JOURNAL = ("He is a member of the editorial board for the <em1>Interdisciplinary Journal of Research "
+           "on Religion</em1> and of the executive board of University of California Press’ "
+           "<em2>Nova Religio</em2>.")
+JOURNAL_KK = ("Ол <em1>Interdisciplinary Journal of Research on Religion</em1> журналының редакция "
+              "алқасының және Калифорния университеті баспасы шығаратын <em2>Nova Religio</em2> "
+              "журналының атқарушы алқасының мүшесі.")
+JOURNAL_RU = ("Он входит в редакционный совет журнала <em1>Interdisciplinary Journal of Research on "
+              "Religion</em1> и в исполнительный совет журнала <em2>Nova Religio</em2> издательства "
+              "Калифорнийского университета.")
+OSCE_ROLE = ("From January 5 to December 31, 2011, he has served as the “Representative on combating "
+             "racism, xenophobia and discrimination, with a special focus on discrimination against "
+             "Christians and members of other religions” of the Organization for Security and "
+             "Co-operation in Europe (OSCE).")
+OSCE_ROLE_KK = ("2011 жылғы 5 қаңтардан 31 желтоқсанға дейін ол Еуропадағы қауіпсіздік және "
+                "ынтымақтастық ұйымының (ЕҚЫҰ) «Нәсілшілдікпен, ксенофобиямен және кемсітушілікпен, "
+                "әсіресе христиандар мен басқа дін өкілдерін кемсітумен күрес жөніндегі өкілі» "
+                "қызметін атқарды.")
+OSCE_ROLE_ZH = ("2011年1月5日至12月31日，他担任欧洲安全与合作组织（欧安组织）“打击种族主义、仇外心理和歧视"
+                "问题代表，特别关注针对基督徒和其他宗教信徒的歧视”。")
+SCHOOLS = "Chinese Humiliation: Rape and Torture in Xinjiang’s “Vocational Schools”"
+SCHOOLS_KK = "Қытайдағы қорлық: Шыңжаңның «кәсіптік мектептеріндегі» зорлау мен азаптау"
+SCHOOLS_RU = "Китайское унижение: изнасилования и пытки в «профессиональных школах» Синьцзяна"
+SCHOOLS_ZH = "中国式羞辱：新疆“职业学校”里的强奸与酷刑"
+GAMES = "Protests continue throughout the world against the “genocide games.”"
+GAMES_KK = "Әлемнің түкпір-түкпірінде «геноцид ойындарына» қарсы наразылықтар жалғасып жатыр."
+CONTRIBUTION = ("In an audio message his wife, Leila Adilzhan, thanked all the supporters of her "
+                "husband and singled out <em1>Bitter Winter</em1> for its “decisive contribution” to "
+                "making Serikzhan a free man again.")
+CONTRIBUTION_ZH = ("他的妻子莱拉·阿迪尔詹在一段语音留言中感谢了丈夫的所有支持者，并特别提到《<em1>Bitter "
+                   "Winter</em1>》为塞里克江重获自由作出了“决定性的贡献”。")
+FOLLOW = "<a1>Twitter</a1> · <a2>Facebook</a2>"
 
 TAGS = [
     case("kk", INNOCENT, INNOCENT_KK, id="same-tags"),
@@ -253,6 +296,14 @@ UNTRANSLATED = [
     case("zh", "Learn More", "Learn More", "translate it into Chinese", id="title-case-button"),
     case("zh", "<a1>Bilash</a1> found another attorney to counter-sign.", ATTORNEY,
          "the translation is the source text", id="same-without-tags"),
+    case("ru", FOLLOW, FOLLOW, id="sample-brand-links"),
+    case("kk", FOLLOW, FOLLOW, id="sample-brand-links"),
+    case("ru", "<a1>Home</a1> · <a2>About Us</a2>", "<a1>Home</a1> · <a2>About Us</a2>",
+         "translate it into Russian", id="menu-of-phrases"),
+    case("kk", "HOME · NEWS", "HOME · NEWS", "translate it into Kazakh", id="menu-in-capitals"),
+    case("ru", "Login / Register", "Login / Register", "translate it into Russian", id="menu-with-a-slash"),
+    case("ru", "Twitter and Facebook", "Twitter and Facebook", "translate it into Russian",
+         id="brands-in-a-sentence"),
 ]
 
 
@@ -314,6 +365,21 @@ WRONG_SCRIPT = [
     case("zh", "Bitter Winter", "Bitter Winter", id="name"),
     case("zh", "Bilash thanked <em1>Bitter Winter</em1>.", "比拉什感谢了<em1>Bitter Winter</em1>。",
          id="latin-name-in-chinese"),
+    case("ru", ENCICLOPEDIA, ENCICLOPEDIA_RU, id="sample-title-in-its-tag"),
+    case("kk", ENCICLOPEDIA, ENCICLOPEDIA_KK, id="sample-title-in-its-tag"),
+    case("ru", JOURNAL, JOURNAL_RU, id="sample-journal-in-its-tag"),
+    case("kk", JOURNAL, JOURNAL_KK, id="sample-journal-in-its-tag"),
+    case("ru", ENCICLOPEDIA, "Он был основным автором Enciclopedia delle religioni in Italia.",
+         Want("Latin words 'delle', 'religioni', 'in' left", minor=True), id="title-out-of-its-tag"),
+    case("ru", ENCICLOPEDIA, "Он был основным автором <em1>Enciclopedia delle religioni</em1>.",
+         Want("Latin words 'delle', 'religioni' left", minor=True), id="title-cut-in-its-tag"),
+    case("kk", "Olympics: Xi Jinping Wins the Gold Medal in Genocide",
+         "Олимпиада: Си Цзиньпин геноцид бойынша алтын медаль алды", id="sample-headline"),
+    case("kk", "Protests continue in Almaty and Nur-Sultan.",
+         "Протесты продолжаются в Алматы и Нур-Султане и по всей стране сегодня.",
+         Want("no Kazakh letter (ә ғ қ ң ө ұ ү һ і) in 12 words", minor=True), id="russian-with-names"),
+    case("kk", "They won the gold medal in this genocide.",
+         "олар осы геноцид бойынша алтын медаль алды.", id="kazakh-words-without-kazakh-letters"),
 ]
 
 
@@ -444,6 +510,21 @@ END_PUNCTUATION = [
          Want("use full-width punctuation in Chinese", minor=True), id="half-width-question"),
     case("zh", COURT_DAY, "那是法庭上戏剧性的一天", "the translation without punctuation",
          id="full-stop-dropped"),
+    case("ru", ENCICLOPEDIA, ENCICLOPEDIA_RU, id="sample-quote-in-brackets"),
+    case("kk", ENCICLOPEDIA, ENCICLOPEDIA_KK, id="sample-brackets-moved"),
+    case("zh", ENCICLOPEDIA, ENCICLOPEDIA_ZH, id="sample-brackets-moved"),
+    case("kk", OSCE_ROLE, OSCE_ROLE_KK, id="sample-brackets-moved-quote-closed"),
+    case("zh", OSCE_ROLE, OSCE_ROLE_ZH, id="sample-quote-before-full-stop"),
+    case("kk", GAMES, GAMES_KK, id="sample-quote-moved"),
+    case("kk", SCHOOLS, SCHOOLS_KK, id="sample-quote-moved-in"),
+    case("ru", SCHOOLS, SCHOOLS_RU, id="sample-quote-moved-in"),
+    case("zh", SCHOOLS, SCHOOLS_ZH, id="sample-quote-moved-in"),
+    case("zh", CONTRIBUTION, CONTRIBUTION_ZH, id="sample-quote-before-full-stop-2"),
+    case("zh", "Support Bitter Winter", "支持《Bitter Winter》", id="sample-title-marks"),
+    case("ru", SCHOOLS, SCHOOLS_RU + ".", "the source ends with '”', the translation with '.'",
+         id="full-stop-added-after-a-quote"),
+    case("zh", OSCE_ROLE, OSCE_ROLE_ZH[:-1], "the source ends with ').', the translation with '”'",
+         id="full-stop-dropped-after-a-quote"),
 ]
 
 
@@ -625,6 +706,41 @@ def test_glossary_checks(lang: str, name: str, msgid: str, msgstr: str, expected
     assert [f.check for f in findings] == [name] * len(expected)
     for finding, quoted in zip(findings, expected):
         assert quoted.lower() in finding.message.lower(), finding.message
+
+
+# Entries of the sample edition that the glossary checks once reported.
+SAMPLE_GLOSSARY_CASES = [
+    pytest.param("zh", "name-altered",
+                 "CESNUR<br1/>Via Confienza 19,<br2/>10121 Turin, Italy,<br3/>Phone: 39-011-541950",
+                 "CESNUR<br1/>Via Confienza 19<br2/>意大利都灵 10121<br3/>电话：39-011-541950", [],
+                 id="zh-name-before-a-void-tag"),
+    pytest.param("zh", "name-altered", "Bitter Winter<br1/>Via Confienza 19",
+                 "Bitter Winter<br1/>Via Confienza 19", [], id="zh-dnt-before-a-void-tag"),
+    pytest.param("ru", "term-missing",
+                 "<a1>Thailand and Pakistan: No Friends of Uyghur Refugees</a1> by Marco Respinti",
+                 "<a1>Таиланд и Пакистан: уйгурским беженцам они не друзья</a1> — Марко Респинти", [],
+                 id="ru-adjective-for-an-attributive-noun"),
+    pytest.param("ru", "term-missing",
+                 "Zhanargul Zhumatai: A Dramatic Interview with an Ethnic Kazakh Camp Survivor Who "
+                 "May Soon “Disappear”",
+                 "Жанаргуль Жуматай: драматичное интервью с этнической казашкой, пережившей лагерь, "
+                 "которая вскоре может «исчезнуть»", [], id="ru-feminine-noun"),
+    pytest.param("ru", "term-missing", "Ethnic Kazakh camp survivors.",
+                 "Выжившие в лагерях казахи.", ["ethnic Kazakh"], id="ru-half-the-term"),
+]
+
+
+@pytest.mark.parametrize(("lang", "name", "msgid", "msgstr", "expected"), SAMPLE_GLOSSARY_CASES)
+def test_glossary_checks_pass_the_sample_edition(
+        lang: str, name: str, msgid: str, msgstr: str, expected: list[str]) -> None:
+    test_glossary_checks(lang, name, msgid, msgstr, expected)
+
+
+def test_the_sample_edition_passes_every_check() -> None:
+    """The repository's reviewed catalogs, made by careful translators, raise no finding."""
+    report = pipeline.check(load_config(REPO / "translate-flow.toml"), annotate=False)
+    assert len(report.results) == 3
+    assert [(f.path, f.line, f.check, f.message) for f in report.findings] == []
 
 
 def test_glossary_checks_need_a_glossary() -> None:

@@ -145,6 +145,19 @@ def _kind(link: str) -> str:
 # --------------------------------------------------------------------------------------
 # untranslated
 
+# What separates the items of a list of links: "Twitter · Facebook". Slashes and bars are
+# left out: "Login / Register" is a menu to translate.
+_LIST_SEPARATORS = re.compile(r"\s*[·•‧∙⋅・]\s*")
+
+
+def _brand_list(text: str) -> bool:
+    """Whether plain *text* is two or more single words, each capitalised and not in
+    capitals (a brand, not an acronym nor a heading), between list separators."""
+    items = _LIST_SEPARATORS.split(text.strip())
+    return len(items) > 1 and all(
+        WORD.fullmatch(item) and item[0].isupper() and any(c.islower() for c in item)
+        for item in items)
+
 
 def untranslated(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     """The translation is not the source text again (tags, whitespace and case aside),
@@ -156,13 +169,14 @@ def untranslated(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]
     and acronyms translated (OSCE is ОБСЕ, 欧安组织); Title Case and capitals are as often a
     menu item ("Learn More", "NEWS") as a name. The names and acronyms that stay as they
     are ("Bitter Winter", "CESNUR") are the glossary's do-not-translate terms, which the
-    context keeps.
+    context keeps. A list of single capitalised words between separators ("Twitter ·
+    Facebook") is a list of brand names, which stay in Latin script in any language.
     """
     source = plain_text(msgid)
     if collapsed(source).casefold() != collapsed(plain_text(msgstr)).casefold():
         return []
     same_script = script_of(context.source.tag) == script_of(context.target.tag)
-    if may_stay(source, context.keep, names=same_script):
+    if may_stay(source, context.keep, names=same_script) or _brand_list(source):
         return []
     return [Defect(f"the translation is the source text {quote(source)}; "
                    f"translate it into {context.target.name}")]
@@ -174,7 +188,17 @@ def untranslated(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]
 # Letters that set a Cyrillic language apart from Russian: a long translation without any
 # of them is probably Russian.
 _DISTINCT_LETTERS: Mapping[str, str] = {"kk": "әғқңөұүһі", "uk": "ієїґ", "be": "іў"}
-MIN_WORDS_FOR_LETTERS = 6
+# Common words of such a language written without its distinct letters, and no Russian
+# words: they tell the language as well as a letter does ("геноцид бойынша алтын медаль
+# алды" has no Kazakh letter).
+_NATIVE_WORDS: Mapping[str, frozenset[str]] = {
+    "kk": frozenset({
+        "алды", "алып", "бен", "бола", "болды", "болып", "болса", "бойынша", "бойы", "деп",
+        "дейді", "дейін", "емес", "жатыр", "жылы", "кезде", "кейін", "мен", "менен", "ол",
+        "олар", "оны", "осы", "пен", "сияқты", "соң", "тек", "туралы",
+    }),
+}
+MIN_WORDS_FOR_LETTERS = 6  # lowercase words: names are written alike in both languages
 _HAN_SCRIPTS = frozenset({"Hans", "Hant", "Hani"})
 
 
@@ -185,11 +209,14 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]
     URLs and acronyms. A Cyrillic translation has no Latin words left, except in URLs and
     e-mail addresses, acronyms (no lowercase letter: "CESNUR", "XX"), single letters, the
     context's *keep* phrases, and names written as in the source (a word with a capital
-    that the source has verbatim: "Bitter Winter", "France Presse"); an all-lowercase Latin
-    word is always flagged (minor). A Kazakh, Ukrainian or Belarusian translation of at
-    least six Cyrillic words has a letter of that language, or it is probably Russian (minor).
+    that the source has verbatim: "Bitter Winter", "France Presse"), and what the source
+    holds in the same numbered tag pair, copied as it is (a title: "<em1>Enciclopedia delle
+    religioni in Italia</em1>"); any other all-lowercase Latin word is flagged (minor). A
+    Kazakh, Ukrainian or Belarusian translation of at least six lowercase Cyrillic words has
+    a letter or one of the common words (:data:`_NATIVE_WORDS`) of that language, or it is
+    probably Russian (minor).
     """
-    target = without_kept(without_links(plain_text(msgstr)), context.keep)
+    target = without_kept(without_links(plain_text(_without_copies(msgid, msgstr))), context.keep)
     script = script_of(context.target.tag)
     defects: list[Defect] = []
     if script in _HAN_SCRIPTS:
@@ -212,11 +239,31 @@ def wrong_script(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]
     letters = _DISTINCT_LETTERS.get(context.target.primary)
     if letters:
         words = CYRILLIC_WORD.findall(target)
-        if len(words) >= MIN_WORDS_FOR_LETTERS and not any(c in letters for c in target.lower()):
+        common = [w.lower() for w in words if not w[0].isupper()]
+        native = _NATIVE_WORDS.get(context.target.primary, frozenset())
+        if (len(common) >= MIN_WORDS_FOR_LETTERS and not any(c in letters for c in target.lower())
+                and native.isdisjoint(common)):
             defects.append(Defect(
                 f"no {context.target.name} letter ({' '.join(letters)}) in {len(words)} words: "
                 f"the translation reads as Russian; write it in {context.target.name}", minor=True))
     return defects
+
+
+# A numbered tag pair and what it holds: a title copied from the source keeps its tags.
+_PAIR = re.compile(r"<([a-z][a-z0-9-]*[0-9])>(.*?)</\1>", re.DOTALL)
+
+
+def _without_copies(msgid: str, msgstr: str) -> str:
+    """*msgstr* without the tag pairs that hold what the same pair holds in *msgid*."""
+    if "<" not in msgid:
+        return msgstr
+    source = {m.group(1): collapsed(plain_text(m.group(2))) for m in _PAIR.finditer(msgid)}
+
+    def copy(match: re.Match[str]) -> str:
+        held = collapsed(plain_text(match.group(2)))
+        return " " if held and source.get(match.group(1)) == held else match.group(0)
+
+    return _PAIR.sub(copy, msgstr)
 
 
 # --------------------------------------------------------------------------------------
@@ -349,14 +396,23 @@ def _ending(text: str) -> str:
     return "".join(text[end:].split())
 
 
+# Closing quotes and brackets are not sentence punctuation: word order moves them ("the
+# “games.”" is "«игр»."; "(OSCE)." is "（欧安组织）“…”。"), and Chinese writes a title in
+# 《》 where English writes it bare ("Support Bitter Winter", 支持《Bitter Winter》).
+_ENCLOSING = frozenset({"quotation mark", "bracket"})
+
+
 def _marks(ending: str) -> frozenset[str]:
-    return frozenset(_END_MARKS[c] for c in _ELLIPSIS.sub("…", ending) if c in _END_MARKS)
+    """The sentence marks of an ending, closing quotes and brackets aside."""
+    return frozenset(_END_MARKS[c] for c in _ELLIPSIS.sub("…", ending)
+                     if c in _END_MARKS and _END_MARKS[c] not in _ENCLOSING)
 
 
 def end_punctuation(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
-    """The translation ends with the same kinds of punctuation as the source: the same
-    final mark (full-width and half-width forms are the same mark: . and 。, ? and ？) and
-    the same closing quotes and brackets, in any order (``.”`` and ``».`` agree).
+    """The translation ends with the same sentence punctuation as the source: the same
+    final mark (full-width and half-width forms are the same mark: . and 。, ? and ？),
+    whatever closing quotes and brackets stand around it on either side (``.”``, ``».``,
+    ``”。`` and ``).`` all end with a full stop; ``”`` and ``》`` end without one).
 
     Chinese and Japanese translations end with full-width marks, others with half-width
     ones (minor).
