@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,3 +220,21 @@ def test_build_says_which_pages_it_removed(make_project: MakeProject) -> None:
         "translate-flow: note: kept the catalogs of 1 deleted article (gone): their translations still feed "
         "the memory; delete their .pot and .po files to drop them",
     ]
+
+
+def test_run_says_which_pages_it_removed(make_project: MakeProject) -> None:
+    config = make_project([("cafe.html", PAGE.format(head="")), ("gone.html", PAGE.format(head=""))],
+                          targets=["ru"], extra='[translate]\nengine = "pseudo"\n')
+    code, _, err = cli(config.root, "run", "--quiet")
+    assert (code, err) == (0, "")
+    (config.articles / "gone.html").unlink()
+    code, _, err = cli(config.root, "run", "--quiet", "--no-fuzzy", "--min-complete", "50", "--report", "report.json")
+    assert code == 0
+    assert err.splitlines() == [  # machine output is fuzzy: nothing is published without it
+        "build/ru/cafe.html: removed (0% translated without fuzzy entries, below 50%)",
+        "build/ru/gone.html: removed (its article was deleted)",
+        "translate-flow: note: kept the catalogs of 1 deleted article (gone): their translations still feed "
+        "the memory; delete their .pot and .po files to drop them",
+    ]
+    report = json.loads((config.root / "report.json").read_text(encoding="utf-8"))
+    assert report["run"]["removed"] == ["build/ru/cafe.html", "build/ru/gone.html"]

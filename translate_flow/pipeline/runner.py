@@ -183,9 +183,13 @@ def _publish(
     for article in chosen:
         if article.slug not in sources or article.reference in failed:
             continue
-        published[article.slug] = list(editions(config, article, languages, rule))
         needed = [language for language in languages if article.slug in work[language.tag]]
-        if state.articles.get(article.slug, {}).get("published") != published[article.slug]:
+        recorded = state.articles.get(article.slug, {}).get("published")
+        if not needed and recorded is not None:
+            published[article.slug] = recorded  # nothing changed that could change it
+            continue
+        published[article.slug] = list(editions(config, article, languages, rule))
+        if recorded != published[article.slug]:
             refreshed.extend((article, language) for language in languages if language not in needed)
             needed = list(languages)
         if needed:
