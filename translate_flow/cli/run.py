@@ -14,7 +14,7 @@ from ..fsio import atomic_write
 from ..progress import progress_display
 from .build import show_removals
 from .options import Commands, add_engine_flags, add_project_command, add_publish_flags, translate_options
-from .output import EXIT_FINDINGS, EXIT_OK, report, warning
+from .output import EXIT_FINDINGS, EXIT_OK, relative, report, warning
 
 __all__ = ["add_parser"]
 
@@ -60,8 +60,7 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     from_memory = sum(r.from_memory for r in result.languages)
     extra = {"run": {"changed": result.changed, "unchanged": result.unchanged, "seconds": round(result.seconds, 3),
                      "from_model": from_model, "from_memory": from_memory,
-                     "removed": [page.path.relative_to(config.root).as_posix() if page.path.is_relative_to(config.root)
-                                 else str(page.path) for page in result.pages
+                     "removed": [relative(config, page.path) for page in result.pages
                                  if page.status == "removed" and page.path is not None]}}
     if args.report:
         atomic_write(args.report, reports.to_json(result.results, extra))
