@@ -24,6 +24,9 @@ BASE = '[project]\nname = "site"\nsource_language = "en"\ntarget_languages = ["r
         ('[project]\ntarget_languages = ["en"]\n', "the source language 'en' is also a target"),
         (BASE + "[build]\ndate_format = \"brief\"\n", "[build] date_format must be one of"),
         (BASE + "[build]\nurl_template = \"{page}\"\n", "[build] url_template '{page}' is not a valid template"),
+        (BASE + "[build]\nbase_url = \"news.example\"\n", "[build] base_url 'news.example' must be an absolute"),
+        (BASE + "[build]\nalternate_languages = [\"ru\"]\n", "[build] alternate_languages lists 'ru'"),
+        (BASE + "[build]\nalternate_languages = [1]\n", "[build] alternate_languages must be a list of language"),
         (BASE + "[translate]\nengine = \"magic\"\n", "[translate] engine must be one of"),
         (BASE + '[models.pairs.enru]\npath = "m"\n', '[models.pairs."enru"]: name pairs SOURCE-TARGET'),
         (BASE + '[models.pairs."en-ru"]\nsentencepiece = "s"\n', "[models.pairs.\"en-ru\"] needs 'path'"),
@@ -31,7 +34,7 @@ BASE = '[project]\nname = "site"\nsource_language = "en"\ntarget_languages = ["r
         (BASE + '[checks]\nnumbers = "fatal"\n', "[checks] severity of numbers must be one of"),
     ],
     ids=["toml", "table", "setting", "type", "no-targets", "source-is-target", "date-format",
-         "template", "engine", "pair-name", "pair-path", "check-name", "check-severity"],
+         "template", "base-url", "alternate-built", "alternate-type", "engine", "pair-name", "pair-path", "check-name", "check-severity"],
 )
 def test_a_broken_configuration_names_its_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "translate-flow.toml"
@@ -66,3 +69,11 @@ def test_checks_table_sets_each_check(tmp_path: Path) -> None:
     checks = load_config(path).checks
     assert not checks.is_enabled("doubled-words") and checks.is_enabled("numbers")
     assert dict(checks.severity) == {"numbers": "warning"}
+
+
+def test_build_urls_are_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "translate-flow.toml"
+    path.write_text(BASE + '[build]\nbase_url = "https://news.example/intl"\nalternate_languages = ["fr", "de-CH"]\n',
+                    encoding="utf-8")
+    build = load_config(path).build
+    assert (build.base_url, build.alternate_languages) == ("https://news.example/intl/", ("fr", "de-CH"))

@@ -589,6 +589,47 @@ def test_a_new_language_is_the_only_model_work(site_copy: Config) -> None:
             assert delta == [f'+ <link rel="alternate" hreflang="uk" href="../uk/{slug}.html">'], name
 
 
+def _hreflangs(config: Config, tag: str, slug: str) -> list[str]:
+    page = load((config.build_dir / tag / f"{slug}.html").read_bytes())
+    return [link.get("hreflang") or "" for link in page.iter("link") if link.get("hreflang")]
+
+
+def test_removed_pages_keep_the_run_incremental(site_copy: Config) -> None:
+    """Pages of a deleted article, and pages below the threshold, are removed once; the other
+    editions' links follow; each following run with nothing new does nothing."""
+    config = site_copy
+    first, gone = slugs(config)[:2]
+    (config.articles / f"{gone}.html").unlink()
+    report = pipeline.run(config)
+    assert (report.changed, report.unchanged, report.problems) == (0, PAIRS - len(LANGUAGES), ())
+    assert [(p.article, p.language, p.status) for p in report.pages] == [(gone, tag, "removed") for tag in LANGUAGES]
+    assert len(report.notes) == 1 and gone in report.notes[0]
+    assert catalog(config, gone, "ru").is_file()
+
+    strict = pipeline.RunOptions(use_fuzzy=False, min_complete=50)  # machine output is fuzzy: below 50%
+    fill_catalogs([catalog(config, first, "ru")], lambda msgid: msgid)
+    report = pipeline.run(config, strict)
+    statuses = {(p.article, p.language): p.status for p in report.pages}
+    assert statuses.pop((first, "ru")) == "updated" and set(statuses.values()) == {"removed"}
+    assert len(statuses) == PAIRS - len(LANGUAGES) - 1
+    assert sorted(p.name for p in config.build_dir.rglob("*.html")) == [f"{first}.html"]
+    assert _hreflangs(config, "ru", first) == ["en", "ru", "x-default"]
+
+    def nothing_to_do() -> None:
+        before = snapshot(config.root)
+        again = pipeline.run(config, strict)
+        assert (again.changed, again.pages) == (0, ())
+        assert differences(before, snapshot(config.root)) == []
+
+    nothing_to_do()
+    fill_catalogs([catalog(config, first, "kk")], lambda msgid: msgid)
+    report = pipeline.run(config, strict)
+    assert report.changed == 1  # the kk pair; the ru page is rebuilt for its links only
+    assert {(p.language, p.status) for p in report.pages} == {("kk", "created"), ("ru", "updated"), ("zh-Hans", "skipped")}
+    assert _hreflangs(config, "ru", first) == _hreflangs(config, "kk", first) == ["en", "kk", "ru", "x-default"]
+    nothing_to_do()
+
+
 def _models_of(config: Config) -> str:
     packages = config.models.packages_dir
     assert packages is not None

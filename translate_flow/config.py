@@ -49,6 +49,8 @@ class BuildSettings:
     min_complete: float = 0.0  # percent of source words published as translated
     url_template: str = "../{lang}/{slug}.html"  # hreflang link targets
     source_url: str = "{canonical}"  # the source page: the canonical link by default
+    base_url: str = ""  # where build/ is published: alternates become absolute URLs
+    alternate_languages: tuple[str, ...] = ()  # editions published elsewhere, linked from every page
     date_format: str = "long"
 
 
@@ -146,6 +148,8 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "min_complete": (int, float),
         "url_template": str,
         "source_url": str,
+        "base_url": str,
+        "alternate_languages": list,
         "date_format": str,
     },
     "models": {
@@ -204,7 +208,7 @@ def load_config(path: Path) -> Config:
     if any(t.tag == source.tag for t in targets):
         raise ConfigError(f"the source language {source.tag!r} is also a target", path=str(path))
     extract = ExtractSettings(**data.get("extract", {}))
-    build = BuildSettings(**data.get("build", {}))
+    build = _build_settings(path, source, targets, data.get("build", {}))
     if not 0.0 <= extract.similarity <= 1.0:
         raise ConfigError("[extract] similarity must be between 0 and 1", path=str(path))
     if not 0.0 <= build.min_complete <= 100.0:
@@ -292,6 +296,31 @@ def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSe
         pivot=table.get("pivot", "en"),
         pairs=pairs,
     )
+
+
+def _build_settings(
+    path: Path, source: Language, targets: tuple[Language, ...], table: Mapping[str, Any]
+) -> BuildSettings:
+    values = dict(table)
+    base = values.get("base_url", "")
+    if base:
+        if not base.startswith(("https://", "http://")):
+            raise ConfigError(f"[build] base_url {base!r} must be an absolute http(s) URL", path=str(path))
+        values["base_url"] = base if base.endswith("/") else base + "/"
+    declared: list[str] = []
+    for tag in values.get("alternate_languages", []):
+        if not isinstance(tag, str):
+            raise ConfigError("[build] alternate_languages must be a list of language tags", path=str(path))
+        try:
+            chosen = language(tag).tag
+        except LanguageError as exc:
+            raise LanguageError(exc.message, path=str(path)) from None
+        if chosen == source.tag or any(t.tag == chosen for t in targets):
+            raise ConfigError(
+                f"[build] alternate_languages lists {chosen!r}, which this project builds itself", path=str(path))
+        declared.append(chosen)
+    values["alternate_languages"] = tuple(declared)
+    return BuildSettings(**values)
 
 
 def _check_template(path: Path, name: str, template: str, fields: tuple[str, ...]) -> None:

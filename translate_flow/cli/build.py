@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import TextIO
 
 from .. import pipeline
 from ..config import Config
 from .options import Commands, add_project_command, add_publish_flags
-from .output import relative, report
+from .output import PROG, relative, report
 
-__all__ = ["add_parser"]
+__all__ = ["add_parser", "show_removals"]
 
 
 def add_parser(commands: Commands) -> None:
@@ -30,7 +31,7 @@ def add_parser(commands: Commands) -> None:
 
 
 def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Build; list the pages written unless quiet, and the pages skipped always."""
+    """Build; list the pages written unless quiet, the pages skipped or removed always."""
     result = pipeline.build(
         config, only=args.article, languages=args.lang,
         use_fuzzy=args.use_fuzzy, min_complete=args.min_complete,
@@ -43,10 +44,22 @@ def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
                 f"below the {threshold:g}% threshold",
                 file=err,
             )
+        elif page.status == "removed":
+            continue  # with the notes, below
         elif not args.quiet and page.path is not None:
             print(
                 f"{page.status:>9}  {relative(config, page.path)}  "
                 f"({page.translated}/{page.segments} segments, {page.complete:.0f}% of words)",
                 file=out,
             )
+    show_removals(config, result.pages, result.notes, err)
     return report(result.problems, result.warnings, err)
+
+
+def show_removals(config: Config, pages: Iterable[pipeline.BuiltPage], notes: Iterable[str], err: TextIO) -> None:
+    """Say on *err* which pages were removed from the build folder and why, then *notes*."""
+    for page in pages:
+        if page.status == "removed" and page.path is not None:
+            print(f"{relative(config, page.path)}: removed ({page.reason})", file=err)
+    for line in notes:
+        print(f"{PROG}: note: {line}", file=err)

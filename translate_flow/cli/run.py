@@ -12,8 +12,9 @@ from ..config import Config
 from ..errors import UsageError
 from ..fsio import atomic_write
 from ..progress import progress_display
+from .build import show_removals
 from .options import Commands, add_engine_flags, add_project_command, add_publish_flags, translate_options
-from .output import EXIT_FINDINGS, EXIT_OK, report, warning
+from .output import EXIT_FINDINGS, EXIT_OK, relative, report, warning
 
 __all__ = ["add_parser"]
 
@@ -58,7 +59,9 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     from_model = sum(r.from_model for r in result.languages)
     from_memory = sum(r.from_memory for r in result.languages)
     extra = {"run": {"changed": result.changed, "unchanged": result.unchanged, "seconds": round(result.seconds, 3),
-                     "from_model": from_model, "from_memory": from_memory}}
+                     "from_model": from_model, "from_memory": from_memory,
+                     "removed": [relative(config, page.path) for page in result.pages
+                                 if page.status == "removed" and page.path is not None]}}
     if args.report:
         atomic_write(args.report, reports.to_json(result.results, extra))
     if args.junit:
@@ -72,6 +75,7 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
             print(line, file=out)
         print(f"{result.changed} article-language pairs updated, {result.unchanged} up to date; "
               f"{from_model} segments from the model, {from_memory} from memory; {result.seconds:.1f} s", file=out)
+    show_removals(config, result.pages, result.notes, err)
     for line in reports.text_lines(f for r in result.results for f in r.findings if f.severity == "error"):
         print(line, file=err)
     code = report(result.problems, (), err)

@@ -22,7 +22,7 @@ from ..reports import CatalogResult
 from .checking import CheckReport, check
 from .engines import EngineFactory
 from .extraction import extract
-from .publishing import BuildReport, BuiltPage, build
+from .publishing import BuildReport, BuiltPage, Publishing, build_pairs, editions, sweep
 from .state import RunState, project_lock, settings_digest
 from .translation import LanguageRun, TranslateOptions, translate
 
@@ -53,6 +53,7 @@ class RunReport:
     changed: int = 0  # article and language pairs that needed work
     unchanged: int = 0  # pairs found up to date and skipped
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # said once per run: things kept on purpose
 
     @property
     def errors(self) -> int:
@@ -64,7 +65,6 @@ class RunReport:
 class _LanguageOutcome:
     run: LanguageRun | None = None
     checked: CheckReport = CheckReport()
-    built: BuildReport = BuildReport()
     problems: tuple[Problem, ...] = ()
 
 
@@ -76,9 +76,11 @@ def run(
 
     An article and language pair is skipped when its source page, template, catalog and
     built page are byte for byte what the last run left, under the same settings: a re-run
-    with nothing new does no model work and writes no file. A page that cannot be read is
-    reported and the others go on. The project is locked for the duration, and the
-    temporary files of a run that was killed while writing are removed first.
+    with nothing new does no model work and writes no file. Pages are built once every
+    language is translated, so that each links to the editions this run leaves; when the
+    editions of an article change, its other pages are rebuilt for their links. A page that
+    cannot be read is reported and the others go on. The project is locked for the
+    duration, and the temporary files of a run that was killed while writing are removed first.
     """
     started = time.perf_counter()
     languages = targets(config, options.languages)
@@ -119,22 +121,28 @@ def run(
             outcomes = [(language, job.language(language, work[language.tag])) for language in languages]
 
         results = list(kept)
-        pages: list[BuiltPage] = []
         runs: list[LanguageRun] = []
         for _, outcome in outcomes:
             if outcome.run is not None:
                 runs.append(outcome.run)
             problems.extend(outcome.problems)
             results.extend(outcome.checked.results)
-            pages.extend(outcome.built.pages)
+        rule = Publishing.of(config, options.use_fuzzy, options.min_complete)
+        built, published, refreshed = _publish(config, state, chosen, sources, failed, languages, work, rule)
+        problems.extend(built.problems)
+        if not options.articles:
+            built += sweep(config, languages)
+            if _forget_deleted(config, state):
+                state.save(config)
         # A language without a model is a problem whose path is the language's tag.
-        _remember(config, state, chosen, sources, failed, results[len(kept):], {p.path for p in problems})
+        _remember(config, state, chosen, sources, failed, results[len(kept):], {p.path for p in problems},
+                  published, refreshed)
     order = {t.tag: i for i, t in enumerate(languages)}
     results.sort(key=lambda r: (order.get(r.language, 99), r.article))
     return RunReport(
-        tuple(results), tuple(pages), tuple(runs), tuple(problems),
+        tuple(results), built.pages, tuple(runs), tuple(problems),
         changed=sum(len(v) for v in dirty.values()), unchanged=len(kept),
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started, notes=built.notes,
     )
 
 
@@ -161,8 +169,48 @@ def _plan(
     return dirty, kept
 
 
+def _publish(
+    config: Config, state: RunState, chosen: Sequence[Article], sources: dict[str, str], failed: set[str],
+    languages: Sequence[Language], work: dict[str, list[str]], rule: Publishing,
+) -> tuple[BuildReport, dict[str, list[str]], list[tuple[Article, Language]]]:
+    """Build the pairs that had work, and every page of an article whose editions changed.
+
+    Returns what the build did, each article's editions, and the pairs built only for their links.
+    """
+    plan: list[tuple[Article, Sequence[Language]]] = []
+    published: dict[str, list[str]] = {}
+    refreshed: list[tuple[Article, Language]] = []
+    for article in chosen:
+        if article.slug not in sources or article.reference in failed:
+            continue
+        needed = [language for language in languages if article.slug in work[language.tag]]
+        recorded = state.articles.get(article.slug, {}).get("published")
+        if not needed and recorded is not None:
+            published[article.slug] = recorded  # nothing changed that could change it
+            continue
+        published[article.slug] = list(editions(config, article, languages, rule))
+        if recorded != published[article.slug]:
+            refreshed.extend((article, language) for language in languages if language not in needed)
+            needed = list(languages)
+        if needed:
+            plan.append((article, needed))
+    return build_pairs(config, plan, rule), published, refreshed
+
+
+def _forget_deleted(config: Config, state: RunState) -> bool:
+    """Drop what the state remembers of articles that were deleted; whether there was any."""
+    current = {article.slug for article in articles(config)}
+    gone = [slug for slug in state.articles if slug not in current]
+    for slug in gone:
+        del state.articles[slug]
+    units = [key for key in state.units if key.rsplit("|", 1)[0] not in current]
+    for key in units:
+        del state.units[key]
+    return bool(gone or units)
+
+
 class _Job:
-    """One language's share of a run: translate, check and build its pairs that need work."""
+    """One language's share of a run: translate and check its pairs that need work."""
 
     def __init__(self, config: Config, options: RunOptions, progress: Progress | None,
                  engines: EngineFactory | None) -> None:
@@ -177,7 +225,7 @@ class _Job:
         return load_glossary(self.config)
 
     def language(self, language: Language, work: Sequence[str]) -> _LanguageOutcome:
-        """Translate, check and build the articles *work* in *language*."""
+        """Translate and check the articles *work* in *language*."""
         if not work:
             return _LanguageOutcome()
         options = self.options
@@ -188,25 +236,31 @@ class _Job:
         translated = translate(self.config, only=work, languages=[language.tag], options=chosen,
                                progress=self.progress, engines=self.engines, glossary=self.glossary)
         checked = check(self.config, only=work, languages=[language.tag], glossary=self.glossary)
-        built = build(self.config, only=work, languages=[language.tag], use_fuzzy=options.use_fuzzy,
-                      min_complete=options.min_complete)
         run = translated.languages[0] if translated.languages else None
-        return _LanguageOutcome(run, checked, built, (*translated.problems, *built.problems))
+        return _LanguageOutcome(run, checked, translated.problems)
 
 
 def _remember(
     config: Config, state: RunState, chosen: Sequence[Article], sources: dict[str, str], failed: set[str],
-    worked: Sequence[CatalogResult], troubled: set[str],
+    worked: Sequence[CatalogResult], troubled: set[str], published: dict[str, list[str]],
+    refreshed: Sequence[tuple[Article, Language]],
 ) -> None:
     """Record what is now up to date. A pair whose language lacked a model, or whose catalog
-    or page had a problem, is done again next time; pairs not worked on keep their record."""
+    or page had a problem, is done again next time; pairs not worked on keep their record,
+    with the page they have now if it was rebuilt for its links."""
     changed = not state.known
     for article in chosen:
         if article.slug not in sources or article.reference in failed:
             continue
-        record = {"source": sources[article.slug], "template": file_digest(template_path(config, article))}
+        record = {"source": sources[article.slug], "template": file_digest(template_path(config, article)),
+                  "published": published.get(article.slug, [])}
         changed |= state.articles.get(article.slug) != record
         state.articles[article.slug] = record
+    for article, language in refreshed:
+        unit = state.units.get(RunState.unit_key(article.slug, language.tag))
+        if unit is not None:
+            changed |= unit.get("page") != (page := file_digest(page_path(config, article, language)))
+            unit["page"] = page
     by_slug = {a.slug: a for a in chosen}
     for result in worked:
         owner = by_slug.get(result.article)
