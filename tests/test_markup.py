@@ -15,6 +15,7 @@ from translate_flow.markup import (
     escape_text,
     html_in,
     parse_tagged,
+    references,
     render,
     unescape_text,
     without_html,
@@ -103,6 +104,17 @@ def test_references_in_a_translation_stand_for_their_characters(written: str, sh
 def test_a_msgid_escapes_only_what_would_be_misread(page: str, msgid: str) -> None:
     assert escape_text(page) == msgid
     assert unescape_text(msgid) == page
+
+
+def test_references_say_where_each_reference_is() -> None:
+    text = "a &amp; b &T &#169;&bogus;&#xFFFF;"
+    assert list(references(text)) == [(2, 7, "&"), (13, 19, "©"), (26, 34, "")]
+    rebuilt: list[str] = []
+    position = 0
+    for start, end, shown in references(text):
+        rebuilt += [text[position:start], shown]
+        position = end
+    assert "".join(rebuilt) + text[position:] == unescape_text(text)
 
 
 def test_references_are_read_between_numbered_tags() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Union
@@ -40,6 +40,7 @@ __all__ = [
     "escape_text",
     "html_in",
     "parse_tagged",
+    "references",
     "scan",
     "tag_kinds",
     "render",
@@ -130,6 +131,17 @@ def unescape_text(text: str) -> str:
     """The page text that msgid or msgstr *text* (without numbered tags) stands for: each
     character reference replaced by its character, as :func:`html.unescape` does."""
     return _REFERENCE.sub(_decode, text) if "&" in text else text
+
+
+def references(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each character reference in msgid or msgstr *text* that stands for a character, in
+    order: its start, its end, and what :func:`unescape_text` puts in its place."""
+    if "&" not in text:
+        return
+    for match in _REFERENCE.finditer(text):
+        shown = _decode(match)
+        if shown != match.group(0):
+            yield match.start(), match.end(), shown
 
 
 def _decode(match: re.Match[str]) -> str:
