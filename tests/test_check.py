@@ -146,6 +146,74 @@ def test_tags(lang: str, msgid: str, msgstr: str, wants: Sequence[Want]) -> None
 
 
 # --------------------------------------------------------------------------------------
+# markup
+
+FREED = "Bilash was freed by the <a1>Almaty court</a1> on Monday."
+FREED_RU = "В понедельник <a1>суд Алматы</a1> освободил Билаша."
+
+MARKUP = [
+    case("ru", FREED, FREED_RU, id="numbered-tags-only"),
+    case("ru", FREED, FREED_RU.replace("Билаша", "<b>Билаша</b>"),
+         "HTML '<b>', '</b>' would show as text on the page; use the source's numbered tags "
+         "<a1>…</a1>, or write '<' as '&lt;'", id="bold"),
+    case("ru", "Bilash is free.", "Билаш на свободе.<script>alert(1)</script>",
+         "HTML '<script>alert(1)</script>' would show as text on the page; the source has no tags",
+         id="script"),
+    case("kk", FREED, "Дүйсенбі күні <a1>Алматы соты</a1> Біләшті босатты.</div>",
+         "HTML '</div>'", id="end-tag"),
+    case("zh", FREED, '<a href="https://example.org/">阿拉木图法院</a>周一释放了比拉什。',
+         "HTML '<a href=\"https://example.org/\">', '</a>'", id="link-instead-of-numbered-tag"),
+    case("ru", "Bilash is free.", "Билаш <!-- проверить --> на свободе.", "HTML '<!-- проверить -->'",
+         id="comment"),
+    case("ru", "Bilash is free.", "Билаш &lt;b&gt;на свободе&lt;/b&gt;.", id="escaped-is-text"),
+    case("ru", "Write <b> for bold.", "Пишите <b> для жирного шрифта.", id="html-the-source-holds-as-text"),
+    case("ru", FREED, FREED_RU.replace("<a1>", '<a1 href="x">'), id="numbered-tag-with-attributes"),
+    case("ru", "Since 5 < 7, x>y.", "Поскольку 5 < 7, x>y.", id="less-than-sign"),
+]
+
+
+@pytest.mark.parametrize("lang, msgid, msgstr, wants", MARKUP)
+def test_markup(lang: str, msgid: str, msgstr: str, wants: Sequence[Want]) -> None:
+    run(check.markup, lang, msgid, msgstr, wants)
+
+
+# HTML in a translation is the markup check's alone: its tag names, attributes and code are
+# no Latin words, figures, URLs or final punctuation for the other checks.
+MARKUP_ALONE = [
+    pytest.param("ru", "Bilash is free.", "Билаш на свободе.<script>alert(1)</script>",
+                 ["markup"], id="script-figure-and-words"),
+    pytest.param("ru", FREED, FREED_RU.replace("<a1>суд Алматы</a1>",
+                                               '<a1>суд</a1> <a href="https://evil.example/2019">Алматы</a>'),
+                 ["markup"], id="link-with-url-and-figure"),
+    pytest.param("ru", "Bilash is free.", "<div>Билаш на свободе.</div>", ["markup"], id="block-around-text"),
+    pytest.param("kk", "Bilash is free.", '<span style="color:red">Біләш бостандықта.</span>', ["markup"],
+                 id="style-attribute"),
+    pytest.param("zh", "Bilash is free.", "<b>比拉什</b>获释。<style>p{margin:0}</style>", ["markup"],
+                 id="style-element"),
+    pytest.param("ru", FREED, FREED_RU.replace("<a1>", '<a1 href="https://evil.example/">'),
+                 ["tags"], id="attributes-on-a-numbered-tag"),
+]
+
+
+@pytest.mark.parametrize("lang, msgid, msgstr, names", MARKUP_ALONE)
+def test_html_in_a_translation_is_reported_once(lang: str, msgid: str, msgstr: str, names: list[str]) -> None:
+    findings = check_entry(msgid, msgstr, CheckContext(EN, TARGETS[lang]))
+    assert [f.check for f in findings] == names, findings
+    assert all(f.severity == "error" for f in findings)
+
+
+@pytest.mark.parametrize(
+    "lang, msgid, msgstr",
+    [("ru", "Bilash\u00a0is free & happy.", "Билаш&nbsp;на свободе &amp; счастлив."),
+     ("kk", "Bilash is free.\u00a0", "Біләш бостандықта.&#160;"),
+     ("zh", "Tom & Jerry are free.", "汤姆&amp;杰瑞获释。")],
+    ids=["named-references", "numeric-reference-at-the-edge", "ampersand"],
+)
+def test_character_references_are_read_as_their_characters(lang: str, msgid: str, msgstr: str) -> None:
+    assert check_entry(msgid, msgstr, CheckContext(EN, TARGETS[lang])) == []
+
+
+# --------------------------------------------------------------------------------------
 # numbers
 
 COURT = "On August 16, 2019, the Court of Almaty accepted a plea bargain."
@@ -466,6 +534,7 @@ WHITESPACE = [
     case("ru", "Bilash is free. ", f"Билаш на свободе.{NBSP}",
          "the source has ' ', the translation '\\xa0'", id="no-break-space"),
     case("zh", "Bilash is free.", "比拉什获释。", id="none"),
+    case("ru", f"Bilash is free.{NBSP}", "Билаш на свободе.&nbsp;", id="reference-at-the-edge"),
     case("zh", " Bilash is free.\n", "比拉什获释。",
          "leading whitespace differs", "trailing whitespace differs", id="both-dropped"),
 ]
@@ -600,7 +669,7 @@ def test_settings_from_table() -> None:
     "table, message",
     [
         ({"doubled-word": False}, "unknown check 'doubled-word' (did you mean 'doubled-words'?); known checks: tags,"),
-        ({"spelling": True}, "unknown check 'spelling'; known checks: tags, numbers"),
+        ({"spelling": True}, "unknown check 'spelling'; known checks: tags, markup, numbers"),
         ({"numbers": 3}, "[checks] numbers must be true, false, a severity (error, warning, info) "
                          "or a table with enabled and severity, not 3"),
         ({"numbers": "fatal"}, "severity of numbers must be one of error, warning, info, not 'fatal'"),
@@ -753,7 +822,7 @@ def test_glossary_checks_need_a_glossary() -> None:
 
 def test_registry_names_are_stable_kebab_case_and_documented() -> None:
     names = [row.name for row in CHECKS]
-    assert names == ["tags", "numbers", "urls", "untranslated", "wrong-script", "repetition",
+    assert names == ["tags", "markup", "numbers", "urls", "untranslated", "wrong-script", "repetition",
                      "length-ratio", "whitespace", "end-punctuation", "doubled-words",
                      "term-missing", "forbidden-variant", "name-altered"]
     doc = check.__doc__ or ""
@@ -778,8 +847,10 @@ def test_configuration_reads_check_names_without_loading_the_checks() -> None:
     "text, plain",
     [("by <a1>Massimo Introvigne</a1>", "by Massimo Introvigne"),
      ("CESNUR<br1/>Via Confienza 19", "CESNUR Via Confienza 19"),
-     ("the &lt;em1> placeholder", "the <em1> placeholder")],
-    ids=["paired-tag", "standalone-tag", "escaped-lookalike"],
+     ("the &lt;em1> placeholder", "the <em1> placeholder"),
+     ("&lt;ok&gt; &amp; &nbsp;", "<ok> & \u00a0"),
+     ("<b>bold</b> <script>alert(1)</script>text", "bold text")],
+    ids=["paired-tag", "standalone-tag", "escaped-lookalike", "character-references", "other-html"],
 )
 def test_plain_text(text: str, plain: str) -> None:
     assert plain_text(text) == plain

@@ -13,9 +13,12 @@ from translate_flow.markup import (
     Token,
     Void,
     escape_text,
+    html_in,
     parse_tagged,
+    references,
     render,
     unescape_text,
+    without_html,
 )
 
 
@@ -52,6 +55,99 @@ def test_escape_is_reversible(text: str) -> None:
 def test_escape_only_touches_tag_lookalikes() -> None:
     assert escape_text("5 < 7 and <p>") == "5 < 7 and <p>"
     assert escape_text("the <em1> tag") == "the &lt;em1> tag"
+
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("&lt;ok&gt; &amp; &nbsp;", f"<ok> & {NBSP}"),
+        ("&#60;&#x3C;&#X3c;&#060", "<<<<"),
+        ("&copy; 2024, &copy2024", "© 2024, ©2024"),
+        ("&hellip;&mdash;&laquo;&raquo;", "…—«»"),
+        ("&notin; &notit;", "∉ ¬it;"),
+        ("AT&T, R&D, a & b, a &b", "AT&T, R&D, a & b, a &b"),
+        ("&bogus; &; &#; &#x;", "&bogus; &; &#; &#x;"),
+        ("&amp;lt; &amp;amp;", "&lt; &amp;"),
+        ("&#0; &#xD800; &#x110000;", "\ufffd \ufffd \ufffd"),
+        ("&#x80;", "€"),
+        ("a&#12;b", "a b"),
+        ("&lt;a1&gt;", "<a1>"),
+    ],
+    ids=["the-issue", "numeric", "legacy-without-semicolon", "named", "longest-name-prefix",
+         "ampersand-that-starts-nothing", "not-a-reference", "escaped-reference",
+         "invalid-code-point", "windows-1252-remap", "form-feed-page-cannot-hold",
+         "numbered-tag-written-as-text"],
+)
+def test_references_in_a_translation_stand_for_their_characters(written: str, shown: str) -> None:
+    assert unescape_text(written) == shown
+    assert parse_tagged(written, []) == [Text(shown)]
+    assert unescape_text(escape_text(shown)) == shown
+
+
+@pytest.mark.parametrize(
+    ("page", "msgid"),
+    [
+        ("AT&T & R&D", "AT&T & R&D"),
+        ("&nbsp; is a reference", "&amp;nbsp; is a reference"),
+        ("&copy2024", "&amp;copy2024"),
+        ("&lt;em1>", "&amp;lt;em1>"),
+        ("the <em1> tag", "the &lt;em1> tag"),
+        ("<b> and 5 < 7", "<b> and 5 < 7"),
+        (f"<ok> & {NBSP}", f"<ok> & {NBSP}"),
+    ],
+    ids=["ampersands-stay", "reference-lookalike", "legacy-reference-lookalike",
+         "escaped-tag-lookalike", "tag-lookalike", "other-less-than-signs-stay", "the-issue"],
+)
+def test_a_msgid_escapes_only_what_would_be_misread(page: str, msgid: str) -> None:
+    assert escape_text(page) == msgid
+    assert unescape_text(msgid) == page
+
+
+def test_references_say_where_each_reference_is() -> None:
+    text = "a &amp; b &T &#169;&bogus;&#xFFFF;"
+    assert list(references(text)) == [(2, 7, "&"), (13, 19, "©"), (26, 34, "")]
+    rebuilt: list[str] = []
+    position = 0
+    for start, end, shown in references(text):
+        rebuilt += [text[position:start], shown]
+        position = end
+    assert "".join(rebuilt) + text[position:] == unescape_text(text)
+
+
+def test_references_are_read_between_numbered_tags() -> None:
+    source = _tokens()
+    parsed = parse_tagged("&lt;ok&gt; <a1>&amp; <em2>&nbsp;</em2></a1><br3/>&#169;", source)
+    assert [t.text for t in parsed if isinstance(t, Text)] == ["<ok> ", "& ", NBSP, "©"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "rest"),
+    [
+        ("Судья <b>огласил</b> приговор.", ["<b>", "</b>"], "Судья огласил приговор."),
+        ("Судья<script>alert(1)</script>.", ["<script>alert(1)</script>"], "Судья."),
+        ("Судья<SCRIPT src=x>alert(1)", ["<SCRIPT src=x>alert(1)"], "Судья"),
+        ("x<style>p { color: red }</style>y", ["<style>p { color: red }</style>"], "xy"),
+        ('<a href="https://example.org/?a=1&b=2">суд</a>', ['<a href="https://example.org/?a=1&b=2">', "</a>"],
+         "суд"),
+        ("Судья.</p><p onclick='alert(1)'>", ["</p>", "<p onclick='alert(1)'>"], "Судья."),
+        ("<img src=x onerror=alert(1)/>", ["<img src=x onerror=alert(1)/>"], ""),
+        ("a<!-- note -->b<!DOCTYPE html><?php x ?>", ["<!-- note -->", "<!DOCTYPE html>", "<?php x ?>"],
+         "ab"),
+        ('<a1 href="x">суд</a1>', ['<a1 href="x">'], "суд</a1>"),
+        ("<a1>суд</a1><br2/>", [], "<a1>суд</a1><br2/>"),
+        ("5 < 7 and 7 > 5", [], "5 < 7 and 7 > 5"),
+        ("&lt;b&gt;", [], "&lt;b&gt;"),
+    ],
+    ids=["bold", "script", "unclosed-script", "style", "link", "block-break", "void-element",
+         "comment-doctype-instruction", "numbered-tag-with-attributes", "numbered-tags",
+         "comparison", "escaped"],
+)
+def test_html_in_finds_html_that_is_not_a_numbered_tag(text: str, found: list[str], rest: str) -> None:
+    assert html_in(text) == found
+    assert without_html(text) == rest
 
 
 def test_parse_binds_tags_to_source_elements_in_any_order() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -243,14 +244,90 @@ def test_identity_translation_round_trips(source: str) -> None:
 # --- (c) the markup layer -------------------------------------------------------------------
 
 TAG_LIKE = st.sampled_from(["<", ">", "/", "&", "amp;", "lt;", "&lt;", "&amp;lt;", "a1", "br2/", "x"])
+# Pieces of character references, whole and broken: named with and without `;`, legacy
+# names that need none (`&copy`), numeric in both bases, prefixes of longer names.
+REFERENCE_LIKE = st.sampled_from([
+    "&", "#", "x", "X", ";", "amp", "lt", "gt", "nbsp", "copy", "not", "notin", "in", "T",
+    "hellip", "60", "3C", "160", "12", "0", "D800", "110000", " ", "\n", "\t", "\r", "\f", "a1",
+    "<", ">", "é", "\u00a0",
+])
 
 
 @PROPERTY_SETTINGS
-@given(text=st.one_of(st.text(), st.lists(TAG_LIKE).map("".join)))
+@given(text=st.one_of(st.text(), st.lists(TAG_LIKE).map("".join), st.lists(REFERENCE_LIKE).map("".join)))
 def test_escape_and_unescape_are_inverse(text: str) -> None:
     escaped = markup.escape_text(text)
     assert markup.unescape_text(escaped) == text
     assert markup.TAG_RE.search(escaped) is None, "escaped text still reads as a numbered tag"
+
+
+@PROPERTY_SETTINGS
+@given(text=st.lists(REFERENCE_LIKE).map("".join))
+def test_text_without_references_is_its_own_msgid(text: str) -> None:
+    # A msgid escapes an `&` only where it would start a reference, and then always.
+    if markup.unescape_text(text) == text and markup.TAG_RE.search(text) is None:
+        assert markup.escape_text(text) == text
+    else:
+        assert markup.escape_text(text) != text
+
+
+# Text a page can hold: no control character but HTML's whitespace, no surrogate or
+# non-character; references and tag lookalikes mixed in.
+PAGE_TEXT = st.lists(
+    st.one_of(
+        st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), max_size=4),
+        REFERENCE_LIKE.filter(lambda piece: piece not in ("\r", "\f")),
+        TAG_LIKE,
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _paragraph(inner: str) -> etree._ElementTree:
+    page = parse_html(f"<html><body><p>{inner}</p></body></html>".encode("utf-8"), "page.html")
+    return page.tree
+
+
+def _paragraph_text(tree: etree._ElementTree) -> str:
+    found = tree.getroot().find(".//p")
+    assert found is not None
+    return "".join(found.itertext())
+
+
+@PROPERTY_SETTINGS
+@given(first=PAGE_TEXT, second=PAGE_TEXT)
+def test_page_text_round_trips_through_its_msgid(first: str, second: str) -> None:
+    """Page text → msgid → page text gives the text back, whitespace runs aside."""
+    tree = _paragraph(f"Word {html.escape(first)} <b>{html.escape(second)}</b> word.")
+    before = _paragraph_text(tree)
+    options = SegmentOptions("en")
+    segments = segment_page(tree, options)
+    for segment in segments:  # each msgid reads as text that is on the page
+        for kind, value in markup.scan(segment.msgid, markup.tag_kinds(segment.msgid)):
+            if kind == "text":
+                assert markup.collapse(value).strip() in markup.collapse(before)
+    table = {(s.msgctxt, s.msgid): s.msgid for s in segments}
+    result = assemble(copy.deepcopy(tree), table, AssembleOptions(language("ru"), options))
+    assert result.rejections == ()
+    assert markup.collapse(_paragraph_text(result.html_tree)) == markup.collapse(before)
+
+
+@PROPERTY_SETTINGS
+@given(text=PAGE_TEXT.filter(lambda text: text.strip(markup.HTML_SPACE) == text and "  " not in text))
+def test_an_escaped_msgstr_shows_exactly_its_text(text: str) -> None:
+    """Whatever text a translator means, escape_text writes it as a msgstr that the page
+    shows as exactly that text, and serializes as text, never markup."""
+    tree = _paragraph("Word")
+    options = SegmentOptions("en")
+    table = {(s.msgctxt, s.msgid): markup.escape_text(text) for s in segment_page(tree, options)}
+    result = assemble(tree, table, AssembleOptions(language("ru"), options))
+    assert result.rejections == ()
+    assert _paragraph_text(result.html_tree) == text
+    serialized = etree.tostring(result.html_tree, method="html", encoding="unicode")
+    reparsed = etree.fromstring(serialized, etree.HTMLParser())
+    paragraph = reparsed.find(".//p")
+    assert paragraph is not None and len(paragraph) == 0
+    assert "".join(paragraph.itertext()) == text
 
 
 @PROPERTY_SETTINGS

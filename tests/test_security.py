@@ -62,6 +62,14 @@ ACCEPTED = {
     "title-attribute-breaks-out": Case(TITLE_ATTRIBUTE, "' onmouseover='alert(1)' x=\""),
     "meta-description-breaks-out": Case(DESCRIPTION, '"><script>alert(1)</script><meta http-equiv="refresh" content="0;url=javascript:alert(1)">'),
     "title-element-breaks-out": Case(TITLE, "</title><script>alert(1)</script>"),
+    # Character references stand for characters, and characters are text.
+    "references-spell-script": Case(PLAIN, "&lt;script&gt;alert(1)&lt;/script&gt; Судья огласил приговор."),
+    "numeric-references-spell-img": Case(PLAIN, "&#60;img src=x onerror=alert(1)&#x3E;Судья огласил приговор."),
+    "reference-spells-numbered-tag": Case(
+        LINKED, "В понедельник <a1>суд</a1> оштрафовал <strong2>Нурлана</strong2> &lt;a1&gt;."
+    ),
+    "references-in-attribute": Case(ALT, "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+    "references-page-cannot-hold": Case(PLAIN, "Судья&#12;огласил &#0;приговор&#xFFFF;."),
 }
 
 REJECTED = {
@@ -189,7 +197,9 @@ def test_hostile_translation_becomes_text(
         assert escaped in built.text or escaped.replace('"', "&quot;") in built.text
     else:
         element = _one(built.page, TEXT_OF[case.msgid])
-        visible = markup.TAG_RE.sub("", shown)  # numbered tags became the source's elements
+        # Numbered tags became the source's elements; the text between them is shown.
+        events = markup.scan(case.msgstr, markup.tag_kinds(case.msgid))
+        visible = "".join(value for kind, value in events if kind == "text")
         assert _text(element) == visible
         for node in element.iter():
             for piece in (node.text, node.tail if node is not element else None):
@@ -197,6 +207,26 @@ def test_hostile_translation_becomes_text(
                     assert html.escape(piece, quote=False) in built.text
     assert built.text.count("<script") == 1, "only the source's own script"
     assert "&lt;script&gt;" in built.text or "<script" not in case.msgstr
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "serialized"),
+    [
+        ("&lt;ok&gt; &amp; &nbsp;Судья.", ("&lt;ok&gt; &amp; &nbsp;Судья.", "&lt;ok&gt; &amp; \u00a0Судья.")),
+        ("Судья &#171;огласил&#187; &copy;", ("Судья «огласил» ©",)),
+        ("&amp;lt;b&amp;gt;", ("&amp;lt;b&amp;gt;",)),
+    ],
+    ids=["the-issue", "numeric-and-named", "escaped-reference"],
+)
+def test_references_in_a_msgstr_are_shown_as_their_characters(
+    msgstr: str, serialized: tuple[str, ...], project: Config, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    built = _build_with(Case(PLAIN, msgstr), project, monkeypatch, capsys)
+    assert (built.code, built.err) == (0, "")
+    paragraph = _one(built.page, TEXT_OF[PLAIN])
+    assert len(paragraph) == 0 and _text(paragraph) == html.unescape(msgstr)
+    assert any(f">{form}</p>" in built.text for form in serialized), built.text
 
 
 @pytest.mark.parametrize("case", list(REJECTED.values()), ids=list(REJECTED))

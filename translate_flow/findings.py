@@ -33,6 +33,7 @@ _MINOR: Mapping[Severity, Severity] = {"error": "warning", "warning": "info", "i
 # Every check's stable name and default severity, in the order the checks run.
 DEFAULT_SEVERITY: Mapping[str, Severity] = MappingProxyType({
     "tags": "error",
+    "markup": "error",
     "numbers": "error",
     "urls": "error",
     "untranslated": "warning",

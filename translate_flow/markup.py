@@ -3,14 +3,22 @@
 A run of inline content is a flat sequence of tokens: text, the opening and closing of an
 inline element, and standalone elements (``<br>``, ``<img>``, protected ``<code>``). In a
 msgid each element becomes a short numbered tag (``<a1>…</a1>``, ``<br2/>``); attributes
-never appear. Text that happens to look like such a tag is escaped as ``&lt;`` so the
-mapping stays reversible.
+never appear.
+
+Text in a msgid or msgstr follows one rule, the rule of text in HTML: a character reference
+(``&lt;``, ``&amp;``, ``&nbsp;``, ``&#160;``) stands for its character, as
+:func:`html.unescape` reads it; any other ``&`` and any ``<`` that does not start a numbered
+tag is the character itself. So a msgid escapes only what would otherwise be misread: an
+``&`` that starts a reference (``&amp;``) and a ``<`` that starts a tag lookalike (``&lt;``).
+Anything else that looks like HTML in a translation (``<b>``, ``<script>``) is text, shown
+as written, never markup; :func:`html_in` finds it for the checks.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Union
@@ -30,12 +38,15 @@ __all__ = [
     "Void",
     "check_tags",
     "escape_text",
+    "html_in",
     "parse_tagged",
+    "references",
     "scan",
     "tag_kinds",
     "render",
     "tag_keys",
     "unescape_text",
+    "without_html",
 ]
 
 
@@ -78,11 +89,25 @@ Token = Union[Text, Open, Close, Void, Hidden]
 # and always ends in a digit, so `h1` style names cannot be confused with numbering.
 TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9-]*[0-9])(/?)>")
 _AMBIGUOUS_LT = re.compile(r"<(?=/?[a-z][a-z0-9-]*[0-9]/?>)")
-_ESCAPED_LT = re.compile(r"&((?:amp;)*)lt;")
+# A character reference as html.unescape finds one (a name or number, `;` optional); it
+# stands for a character only when html.unescape changes it (`&T` stays `&T`).
+_REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+# What a reference may stand for that a page cannot hold: a form feed is whitespace.
+_UNHOLDABLE_REFERENCE: Mapping[str, str] = {"\x0c": " "}
 # HTML's whitespace (the no-break space is none): what the parser and browsers collapse.
 HTML_SPACE = " \t\n\r\f"
 _WHITESPACE = re.compile(f"[{HTML_SPACE}]+")
 _NOT_IN_TAG_NAME = re.compile(r"[^a-z0-9-]")
+# HTML a translator may write instead of numbered tags: a start or end tag with any
+# attributes, a comment, a doctype or processing instruction. A script or style element
+# counts with its content, which is code, not words, up to its end tag or the end.
+_ATTRIBUTE = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?"""
+_HTML = re.compile(
+    r"<(script|style)(?![a-z0-9-])[^>]*>.*?(?:</\1\s*>|$)"
+    r"|</?[a-z][a-z0-9:_.-]*(?:" + _ATTRIBUTE + r")*\s*/?>"
+    r"|<!--.*?(?:-->|$)|<![a-z\[][^>]*>|<\?[^>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class TagMismatch(ValueError):
@@ -90,21 +115,60 @@ class TagMismatch(ValueError):
 
 
 def escape_text(text: str) -> str:
-    """Return *text* with anything that reads as a numbered tag escaped (reversibly)."""
-    if "<" not in text and "lt;" not in text:
-        return text  # the common case, without two regular expressions
-    text = _ESCAPED_LT.sub(lambda m: "&amp;" + m.group(1) + "lt;", text)
-    return _AMBIGUOUS_LT.sub("&lt;", text)
+    """Return page *text* written as msgid text: each ``&`` that would start a character
+    reference as ``&amp;``, each ``<`` that would start a numbered tag as ``&lt;``.
+
+    :func:`unescape_text` gives *text* back, whatever it holds.
+    """
+    if "&" in text:
+        text = _REFERENCE.sub(_escape_reference, text)
+    if "<" in text:
+        text = _AMBIGUOUS_LT.sub("&lt;", text)
+    return text
 
 
 def unescape_text(text: str) -> str:
-    """Invert :func:`escape_text`."""
+    """The page text that msgid or msgstr *text* (without numbered tags) stands for: each
+    character reference replaced by its character, as :func:`html.unescape` does."""
+    return _REFERENCE.sub(_decode, text) if "&" in text else text
 
-    def undo(match: re.Match[str]) -> str:
-        amps = match.group(1)
-        return "<" if not amps else "&" + amps[len("amp;") :] + "lt;"
 
-    return _ESCAPED_LT.sub(undo, text) if "lt;" in text else text
+def references(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each character reference in msgid or msgstr *text* that stands for a character, in
+    order: its start, its end, and what :func:`unescape_text` puts in its place."""
+    if "&" not in text:
+        return
+    for match in _REFERENCE.finditer(text):
+        shown = _decode(match)
+        if shown != match.group(0):
+            yield match.start(), match.end(), shown
+
+
+def _decode(match: re.Match[str]) -> str:
+    character = html.unescape(match.group(0))
+    return _UNHOLDABLE_REFERENCE.get(character, character)
+
+
+def _escape_reference(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found if html.unescape(found) == found else "&amp;" + found[1:]
+
+
+def html_in(text: str) -> list[str]:
+    """The pieces of HTML in msgid or msgstr *text* other than numbered tags (``<b>``,
+    ``</div>``, ``<a href="…">``, ``<script>…</script>``), in order. They are text on the
+    page, shown as written."""
+    if "<" not in text:
+        return []
+    return [m.group(0) for m in _HTML.finditer(text) if not TAG_RE.fullmatch(m.group(0))]
+
+
+def without_html(text: str) -> str:
+    """*text* without the pieces :func:`html_in` finds: what remains is what a translator
+    meant as words, for the checks that read words and figures."""
+    if "<" not in text:
+        return text
+    return _HTML.sub(lambda m: m.group(0) if TAG_RE.fullmatch(m.group(0)) else "", text)
 
 
 def collapse(text: str) -> str:

@@ -12,6 +12,8 @@ The checks, in the order they run:
 name                 default   finds
 ===================  ========  ===============================================================
 tags                 error     numbered tags not the source's set, or not properly nested
+markup               error     HTML other than the numbered tags (``<b>``, ``</div>``,
+                               ``<a href=…>``, ``<script>``), which the page shows as text
 numbers              error     a figure missing, added or changed (thousand separators,
                                decimal commas, currency position and scale words such as
                                "3 млн" or "300万" understood); a warning for a figure spelled
@@ -72,6 +74,7 @@ from .standard import (
     end_punctuation,
     length_band,
     length_ratio,
+    markup,
     numbers,
     repetition,
     tags,
@@ -100,6 +103,7 @@ __all__ = [
     "forbidden_variant",
     "length_band",
     "length_ratio",
+    "markup",
     "name_altered",
     "numbers",
     "plain_text",

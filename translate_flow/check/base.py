@@ -12,7 +12,7 @@ from typing import Protocol
 from ..findings import Severity
 from ..glossary import Term
 from ..languages import Language
-from ..markup import TAG_RE, unescape_text
+from ..markup import TAG_RE, unescape_text, without_html
 from ..terms import AlteredName, ForbiddenUse
 from ..textrules import WORD, without_links
 
@@ -88,11 +88,13 @@ class Check:
 @lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
     """What a reader sees of tagged *text*: numbered tags removed (a standalone tag such as
-    ``<br2/>`` becomes a space, so the words on both sides stay apart) and escapes undone.
+    ``<br2/>`` becomes a space, so the words on both sides stay apart) and character
+    references read. Other HTML (``<b>``, ``<script>…</script>``) is left out too: it is the
+    markup check's, and its attributes and code are not words or figures of the text.
     Whitespace is kept as it is."""
-    if "<" not in text and "lt;" not in text:
+    if "<" not in text and "&" not in text:
         return text
-    return unescape_text(TAG_RE.sub(lambda m: " " if m.group(3) else "", text))
+    return unescape_text(TAG_RE.sub(lambda m: " " if m.group(3) else "", without_html(text)))
 
 
 def collapsed(text: str) -> str:

@@ -14,6 +14,7 @@ __all__ = ["CHECKS", "check_entry"]
 # What each check named in findings.DEFAULT_SEVERITY runs, and what it promises.
 _FUNCTIONS: Mapping[str, tuple[CheckFunction, str]] = {
     "tags": (standard.tags, "numbered tags are the source's, each once, properly nested"),
+    "markup": (standard.markup, "no HTML but the source's numbered tags"),
     "numbers": (standard.numbers, "figures have the same values as in the source"),
     "urls": (standard.urls, "URLs and e-mail addresses are the source's, unchanged"),
     "untranslated": (standard.untranslated, "the translation is not the source text"),

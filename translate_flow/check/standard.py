@@ -1,4 +1,4 @@
-"""The checks of a translation against its source alone: tags, figures, links, scripts,
+"""The checks of a translation against its source alone: tags, markup, figures, links, scripts,
 loops, length, whitespace, punctuation and doubled words. Each is a function
 ``(msgid, msgstr, context) -> list[Defect]`` that never raises."""
 
@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from ..languages import Language
-from ..markup import TagMismatch, check_tags, tag_kinds
+from ..markup import TAG_RE, TagMismatch, check_tags, html_in, tag_kinds, unescape_text
 from ..textrules import (
     CYRILLIC_WORD,
     EMAIL,
@@ -33,6 +33,7 @@ __all__ = [
     "end_punctuation",
     "length_band",
     "length_ratio",
+    "markup",
     "numbers",
     "repetition",
     "tags",
@@ -56,12 +57,50 @@ def tags(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
         kinds = tag_kinds(msgid)
         if not kinds:
             return [Defect(f"{exc}: the source has no tags; remove it")]
-        shown = ", ".join(f"<{k}/>" if kind == "void" else f"<{k}>…</{k}>"
-                          for k, kind in kinds.items())
-        return [Defect(f"{exc}: keep the source's tags {shown}, each once and properly nested")]
+        return [Defect(f"{exc}: keep the source's tags {_shown(kinds)}, each once and properly nested")]
     return []
 
 
+def _shown(kinds: Mapping[str, str]) -> str:
+    return ", ".join(f"<{k}/>" if kind == "void" else f"<{k}>…</{k}>" for k, kind in kinds.items())
+
+
+# --------------------------------------------------------------------------------------
+# markup
+
+# The name of an HTML tag a translation holds: `<a1 href="x">` names a numbered tag.
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9:_.-]*)")
+
+
+def markup(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
+    """The translation holds no HTML but the source's numbered tags: a ``<b>``, ``</div>``,
+    ``<a href="…">`` or ``<script>`` would show on the page as text, never as markup.
+
+    HTML that the source holds as text (an article about HTML) may stay, and a numbered
+    tag written with attributes (``<a1 href="…">``) is the tags check's.
+    """
+    pieces = html_in(msgstr)
+    if not pieces:
+        return []
+    kinds = tag_kinds(msgid)
+    in_source = set(html_in(msgid))
+    found = [piece for piece in pieces
+             if piece not in in_source and _numbered_name(piece) not in kinds]
+    if not found:
+        return []
+    use = (f"use the source's numbered tags {_shown(kinds)}" if kinds
+           else "the source has no tags: write the text without them")
+    return [Defect(f"HTML {quotes(found)} would show as text on the page; {use}, or write "
+                   "'<' as '&lt;' to show it as text")]
+
+
+def _numbered_name(piece: str) -> str:
+    name = _TAG_NAME.match(piece)
+    return name.group(1) if name and TAG_RE.fullmatch(f"<{name.group(1)}>") else ""
+
+
+# --------------------------------------------------------------------------------------
+# numbers
 
 
 def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
@@ -350,6 +389,8 @@ def _describe_space(space: str) -> str:
 
 def whitespace(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     """The translation starts and ends with the same whitespace as the source."""
+    # An edge is what the page shows: a `&nbsp;` in the translation is a no-break space.
+    msgid, msgstr = unescape_text(msgid), unescape_text(msgstr)
     defects = []
     for edge, source, target in (
         ("leading", _leading_space(msgid), _leading_space(msgstr)),
