@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 from .glossary import Glossary, Term
 from .languages import Language
-from .markup import TAG_RE
+from .markup import TAG_RE, references
 
 __all__ = [
     "GlossarySteering",
@@ -110,7 +110,6 @@ _JOINERS = frozenset(" \t\n\r\u00a0\u2007\u2009\u202f-\u2010\u2011«»\"“”�
 _HYPHENS = "-\u2010\u2011"
 _APOSTROPHES = "'’"
 _WORD = re.compile(r"\w+")
-_ESCAPED_LT = re.compile(r"&((?:amp;)*)lt;")
 
 
 def _alternatives(suffixes: Iterable[str]) -> str:
@@ -201,19 +200,14 @@ class _Doc:
 
     @staticmethod
     def _add(text: str, start: int, end: int, parts: list[str], offsets: list[int]) -> None:
-        # Unescapes `&lt;` as markup.unescape_text does, keeping each character's origin.
+        # Reads character references as markup.unescape_text does, keeping each character's origin.
         position = start
-        chunk = text[start:end]
-        matches = _ESCAPED_LT.finditer(chunk) if "lt;" in chunk else iter(())
-        for match in matches:
-            before = text[position : start + match.start()]
-            parts.append(before)
-            offsets.extend(range(position, start + match.start()))
-            amps = match.group(1)
-            replacement = "<" if not amps else "&" + amps[len("amp;"):] + "lt;"
-            parts.append(replacement)
-            offsets.extend([start + match.start()] * len(replacement))
-            position = start + match.end()
+        for found, after, shown in references(text[start:end]):
+            parts.append(text[position : start + found])
+            offsets.extend(range(position, start + found))
+            parts.append(shown)
+            offsets.extend([start + found] * len(shown))
+            position = start + after
         parts.append(text[position:end])
         offsets.extend(range(position, end))
 
