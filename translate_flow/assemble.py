@@ -234,13 +234,18 @@ def _blank(part: Union[Token, SentenceSlot]) -> bool:
 
 
 def _whole(slot: RunSlot) -> bool:
-    """True when the run is all its container holds, and the container is not the page's root."""
+    """True when the run's sentences are all its container holds, the root aside.
+
+    An image or a line break beside the sentences keeps the container unmarked: its
+    ``alt`` may be translated.
+    """
     container = slot.container
     return (
         slot.anchor is None
         and container.getparent() is not None
         and len(container) == len(slot.members)
         and local_name(container.tag) not in ("head", "html")
+        and all(isinstance(p, (SentenceSlot, Open, Close)) or _blank(p) for p in slot.parts)
     )
 
 
@@ -440,7 +445,7 @@ def _localize_dates(root: etree._Element, options: AssembleOptions) -> list[Kept
         text = time.text or ""
         if len(time):
             shown = "".join(str(t) for t in time.itertext())
-            kept.append(KeptTime(line, stamp, shown, "the <time> holds markup; its text is kept"))
+            kept.append(KeptTime(line, stamp, shown, "the <time> holds markup; the text is kept"))
             continue
         if not text.strip():
             continue  # nothing shown, nothing to tell

@@ -50,6 +50,9 @@ class BuildSettings:
     url_template: str = "../{lang}/{slug}.html"  # hreflang link targets
     source_url: str = "{canonical}"  # the source page: the canonical link by default
     date_format: str = "long"
+    # A page with text to translate and none translated is a copy of the source page
+    # under another language; it is written only when this says so.
+    publish_untranslated: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "url_template": str,
         "source_url": str,
         "date_format": str,
+        "publish_untranslated": bool,
     },
     "models": {
         "packages_dir": str, "index_url": str, "cache_dir": str, "timeout": (int, float),
