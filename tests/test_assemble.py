@@ -7,9 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import polib
 import pytest
 from lxml import etree
 
+from conftest import MakeProject
+from translate_flow import pipeline
 from translate_flow.assemble import XML_LANG, Assembled, AssembleOptions, KeptTime, assemble, publishable
 from translate_flow.config import BuildSettings, load_config
 from translate_flow.dates import Shown, Unlocalizable, localize, parse_stamp, shown_in
@@ -159,6 +162,27 @@ def test_a_mark_uses_xml_lang_where_the_page_does() -> None:
     root = _assemble(_page("declared.html"), "ru", lambda msgid: msgid == "The court met on Monday.")
     inner = _by_id(root.html_tree.getroot(), "inner")
     assert _languages(inner) == ("en", "en")
+
+
+@pytest.mark.parametrize(
+    ("use_fuzzy", "marked"), [(False, ["He left the city."]), (True, [])], ids=["no-fuzzy", "fuzzy"]
+)
+def test_a_fuzzy_translation_left_out_is_marked(
+    make_project: MakeProject, use_fuzzy: bool, marked: list[str]
+) -> None:
+    config = make_project([DATA / "fallbacks.html"], targets=["ru"])
+    pipeline.extract(config)
+    po = config.locales / "ru" / "LC_MESSAGES" / "fallbacks.po"
+    catalog = polib.pofile(str(po))
+    for entry in catalog:
+        entry.msgstr = pseudolocalize(entry.msgid)
+        if entry.msgid == "He left the city.":
+            entry.flags.append("fuzzy")
+    catalog.save(str(po))
+    pipeline.build(config, use_fuzzy=use_fuzzy)
+    built = config.build_dir / "ru" / "fallbacks.html"
+    root = parse_html(built.read_bytes(), built.name).tree.getroot()
+    assert ["".join(el.itertext()) for el in root.iter() if el.get("lang") == "en"] == marked
 
 
 def _xhtml() -> etree._ElementTree:
@@ -317,9 +341,9 @@ def test_shown_in_reads_the_parts_a_text_shows(text: str, expected: Shown) -> No
     assert shown_in(text) == expected
 
 
-@pytest.mark.parametrize("value", ["2015-04-16T20:02:00.250+05:30", "2015-04-16 20:02", "--04-16", "0900-01"])
+@pytest.mark.parametrize("value", ["2015-04-16T20:02:00.250+05:30", "2023-12-20T20:09:56.0000000Z", "2015-04-16 20:02", "--04-16", "0900-01"])
 def test_parse_stamp_reads_html_date_and_time_values(value: str) -> None:
-    assert parse_stamp(value).moment.year in (2015, 2000, 900)
+    assert parse_stamp(value).moment.year in (2015, 2023, 2000, 900)
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru", "zh_Hans"])

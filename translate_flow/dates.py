@@ -24,7 +24,7 @@ Kind = Literal["year", "month", "date", "yearless", "time", "datetime"]
 
 # The valid forms of HTML's datetime value that name a moment or a day, longest first.
 _DATE = r"(?P<year>\d{4,})-(?P<month>\d{2})-(?P<day>\d{2})"
-_TIME = r"(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,3})?)?"
+_TIME = r"(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
 _ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2})"
 _FORMS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("datetime", re.compile(rf"^{_DATE}[T ]{_TIME}{_ZONE}?$")),
