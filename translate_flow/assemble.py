@@ -97,10 +97,6 @@ def publishable(result: Assembled, *, publish_untranslated: bool = False) -> boo
     return publish_untranslated or not result.untranslated
 
 
-# A fallback's mark goes on an element of the page, or on a span around a sentence.
-_Fallback = Union[etree._Element, tuple[int, int]]
-
-
 def assemble(
     tree: etree._ElementTree, translations: Mapping[Key, str], options: AssembleOptions
 ) -> Assembled:
@@ -131,36 +127,10 @@ def assemble(
             slot.element.set(slot.attribute, "".join(t.text for t in parsed if isinstance(t, Text)))
             used += 1
             continue
-        tokens: list[Token] = []
-        fallbacks: list[tuple[int, int, int]] = []  # (index in slot.parts, start, end in tokens)
-        sentences = 0
-        for index, part in enumerate(slot.parts):
-            if not isinstance(part, SentenceSlot):
-                tokens.append(part)
-                continue
-            total += 1
-            sentences += 1
-            segment = part.segment
-            translation = translations.get((segment.msgctxt, segment.msgid))
-            if translation is not None:
-                try:
-                    translated = parse_tagged(_holdable(translation), part.tokens)
-                except TagMismatch as exc:
-                    rejections.append(_reject(segment.line, segment.msgctxt, segment.msgid, exc))
-                else:
-                    used += 1
-                    tokens.extend(translated)
-                    # Comments inside the sentence have no place in a translation: keep them after it.
-                    tokens.extend(t for t in part.tokens if isinstance(t, Hidden))
-                    continue
-            fallbacks.append((index, len(tokens), len(tokens) + len(part.tokens)))
-            tokens.extend(part.tokens)
-        spans: list[etree._Element] = []
-        if fallbacks:
-            tokens, spans, held = _place_marks(slot, tokens, fallbacks, len(fallbacks) == sentences)
-            marks.extend(held)
-        _rebuild(slot, tokens)
-        marks.extend(spans)
+        sentences, translated, marked = _fill_run(slot, translations, rejections)
+        total += sentences
+        used += translated
+        marks.extend(marked)
     # Times first: whether a <time> is in a skipped part depends on the source's lang.
     kept_times = _localize_dates(root, options)
     _localize_root(root, options, languages)
@@ -169,6 +139,39 @@ def assemble(
     for element in marks:
         languages.mark(element)
     return Assembled(tree, total, used, tuple(rejections), tuple(kept_times), len(marks))
+
+
+def _fill_run(
+    slot: RunSlot, translations: Mapping[Key, str], rejections: list[Rejection]
+) -> tuple[int, int, list[etree._Element]]:
+    """Lay out a run with its usable translations; (sentences, translated, elements to mark)."""
+    tokens: list[Token] = []
+    fallbacks: list[tuple[int, int, int]] = []  # (index in slot.parts, start, end in tokens)
+    sentences = 0
+    for index, part in enumerate(slot.parts):
+        if not isinstance(part, SentenceSlot):
+            tokens.append(part)
+            continue
+        sentences += 1
+        segment = part.segment
+        translation = translations.get((segment.msgctxt, segment.msgid))
+        if translation is not None:
+            try:
+                translated = parse_tagged(_holdable(translation), part.tokens)
+            except TagMismatch as exc:
+                rejections.append(_reject(segment.line, segment.msgctxt, segment.msgid, exc))
+            else:
+                tokens.extend(translated)
+                # Comments inside the sentence have no place in a translation: keep them after it.
+                tokens.extend(t for t in part.tokens if isinstance(t, Hidden))
+                continue
+        fallbacks.append((index, len(tokens), len(tokens) + len(part.tokens)))
+        tokens.extend(part.tokens)
+    marks: list[etree._Element] = []
+    if fallbacks:
+        tokens, marks = _place_marks(slot, tokens, fallbacks, len(fallbacks) == sentences)
+    _rebuild(slot, tokens)
+    return sentences, sentences - len(fallbacks), marks
 
 
 class _Unholdable(TagMismatch):
@@ -190,28 +193,25 @@ def _reject(line: int, msgctxt: str | None, msgid: str, exc: TagMismatch) -> Rej
 
 def _place_marks(
     slot: RunSlot, tokens: list[Token], fallbacks: Sequence[tuple[int, int, int]], all_fell_back: bool
-) -> tuple[list[Token], list[etree._Element], list[etree._Element]]:
-    """Say where each fallback of a run is marked: (tokens with spans, the spans, elements to mark).
+) -> tuple[list[Token], list[etree._Element]]:
+    """Say where each fallback of a run is marked: (the tokens, spans added, and what to mark).
 
     The smallest element that holds exactly the fallback text is marked: an inline element
     around the sentence, or the container when the run is all of it; else a new span.
     """
-    held: list[etree._Element] = []
     if all_fell_back and len(fallbacks) > 1 and _whole(slot):
-        return tokens, [], [slot.container]
-    spans: list[etree._Element] = []
+        return tokens, [slot.container]
+    marks: list[etree._Element] = []
     out = list(tokens)
     for index, start, end in reversed(fallbacks):
         element = _wrapper(slot.parts, index)
         if element is None and all_fell_back and _whole(slot):
             element = slot.container
-        if element is not None:
-            held.append(element)
-            continue
-        span = slot.container.makeelement(_same_namespace(slot.container, "span"), {})
-        out[start:end] = [Open(span), *out[start:end], Close(span)]
-        spans.append(span)
-    return out, spans, held
+        if element is None:
+            element = slot.container.makeelement(_same_namespace(slot.container, "span"), {})
+            out[start:end] = [Open(element), *out[start:end], Close(element)]
+        marks.append(element)
+    return out, marks
 
 
 def _wrapper(parts: Sequence[Union[Token, SentenceSlot]], index: int) -> etree._Element | None:
