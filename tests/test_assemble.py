@@ -66,6 +66,8 @@ def test_declared_source_language_becomes_the_target_in_both_attributes(target: 
     assert _languages(root) == (tag, tag)
     assert _languages(_by_id(root, "declared")) == (tag, tag)
     assert _languages(_by_id(root, "en-only")) == (tag, None), "only the attribute the source had"
+    (meta,) = root.xpath("//meta[@http-equiv='Content-Language']")
+    assert meta.get("content") == tag
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -392,6 +392,8 @@ def _localize_root(root: etree._Element, options: AssembleOptions, languages: _P
     for meta in head.iter("{*}meta"):
         if meta.get("charset") is not None:
             meta.set("charset", "UTF-8")
+        elif (meta.get("http-equiv") or "").lower() == "content-language":
+            meta.set("content", language.tag)  # a language declaration like any other
         elif (meta.get("http-equiv") or "").lower() == "content-type":
             # The media type stays: an XHTML page served as XML says so.
             media = (meta.get("content") or "").split(";", 1)[0].strip() or "text/html"

@@ -167,10 +167,13 @@ def localize(value: str, text: str, locale: str, style: str = "long") -> str:
     if shown.zone and stamp.zone is None:
         raise Unlocalizable(f"the text {text.strip()!r} shows a time zone the value {value!r} does not hold")
     cldr = Locale.parse(locale)
-    day = _date_text(stamp, shown, cldr, style) if shown.date or not shown.time else ""
-    if not shown.time:
+    try:
+        day = _date_text(stamp, shown, cldr, style) if shown.date or not shown.time else ""
+        clock = _time_text(stamp, shown, cldr) if shown.time else ""
+    except (KeyError, ValueError) as exc:  # a locale whose CLDR data lacks a pattern
+        raise Unlocalizable(f"CLDR has no pattern for this time in {locale} ({exc})") from None
+    if not clock:
         return day
-    clock = _time_text(stamp, shown, cldr)
     if not day:
         return clock
     # CLDR's glue for a date and a time, as babel's format_datetime applies it.
