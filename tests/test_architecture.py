@@ -17,7 +17,7 @@ LAYERS: dict[str, int] = {
     # foundation: no stage, no file layout
     "__init__": 0, "errors": 0,
     "fsio": 1, "languages": 1, "textrules": 1, "policy": 1, "xmlsafe": 1, "progress": 1, "findings": 1,
-    "htmldoc": 1,
+    "htmldoc": 1, "dates": 1,
     "markup": 2, "config": 2,
     # stages: plain functions over loaded data
     "alignment": 3, "pseudo": 3, "protect": 3, "segment": 3, "assemble": 3, "catalog": 3, "glossary": 3,

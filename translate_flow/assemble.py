@@ -5,6 +5,13 @@ replaced by its translation. Numbered tags in a translation are mapped back to t
 original elements, attributes and all; everything else in a translation is text, escaped
 on output, so a catalog can never inject markup. A translation whose tags differ from its
 source is rejected and the source text stays.
+
+The page tells the truth about its languages: every ``lang``/``xml:lang`` that declared the
+source language now names the target, and text that stays in the source language (no
+usable translation) is marked with it, on the smallest element holding exactly that text
+or in a ``<span>`` around a sentence. Times are told in the target language at the
+precision the source showed (:mod:`.dates`); one that cannot be is kept, with a
+:class:`KeptTime` saying why.
 """
 
 from __future__ import annotations
@@ -12,23 +19,26 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from typing import Union
 
-from babel.dates import format_date
 from lxml import etree
 
-from .languages import Language
-from .markup import Close, Hidden, Open, TagMismatch, Text, Token, Void, parse_tagged
-from .policy import SegmentOptions, in_skipped_part
+from .dates import Unlocalizable, localize
+from .errors import LanguageError
+from .languages import Language, language
+from .markup import HTML_SPACE, Close, Hidden, Open, TagMismatch, Text, Token, Void, parse_tagged
+from .policy import SegmentOptions, in_skipped_part, local_name, primary_subtag
 from .segment import AttributeSlot, RunSlot, SentenceSlot, locate
 
-__all__ = ["Assembled", "AssembleOptions", "Rejection", "assemble"]
+__all__ = ["Assembled", "AssembleOptions", "KeptTime", "Rejection", "assemble", "publishable"]
 
 Key = tuple[str | None, str]
 
 # Characters HTML (and lxml) cannot hold; a translation holding one is not used.
 _UNHOLDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# How an HTML parser names xml:lang: a plain attribute with a colon in its name.
+HTML_XML_LANG = "xml:lang"
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,16 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class KeptTime:
+    """A ``<time>`` whose text stays as in the source, and why it could not be localized."""
+
+    line: int
+    datetime: str  # the element's datetime attribute
+    text: str  # its text, as kept
+    reason: str
+
+
+@dataclass(frozen=True)
 class Assembled:
     """A localized page and what happened on the way."""
 
@@ -59,6 +79,22 @@ class Assembled:
     segments: int
     translated: int
     rejections: tuple[Rejection, ...]
+    kept_times: tuple[KeptTime, ...] = ()
+    marked: int = 0  # elements and spans marked as holding source-language text
+
+    @property
+    def untranslated(self) -> bool:
+        """True when the page has text to translate and none of it was translated."""
+        return self.segments > 0 and self.translated == 0
+
+
+def publishable(result: Assembled, *, publish_untranslated: bool = False) -> bool:
+    """True when *result* should be published.
+
+    A page with text to translate and no translated word is a copy of the source under
+    another language's address; it is published only when *publish_untranslated* says so.
+    """
+    return publish_untranslated or not result.untranslated
 
 
 def assemble(
@@ -66,9 +102,15 @@ def assemble(
 ) -> Assembled:
     """Replace every segment of *tree* (modified in place) by its translation, if usable.
 
-    Segments without a translation keep the source text.
+    Segments without a usable translation keep the source text, marked with the source
+    language. Attributes cannot be marked and keep their source text unmarked.
     """
+    root = tree.getroot()
+    languages = _PageLanguages.of(tree, options)
+    # Which elements declared the source language is read before any text moves.
+    declared = _declaring_source(root, options)
     rejections: list[Rejection] = []
+    marks: list[etree._Element] = []
     total = 0
     used = 0
     for slot in locate(tree, options.segment):
@@ -85,32 +127,51 @@ def assemble(
             slot.element.set(slot.attribute, "".join(t.text for t in parsed if isinstance(t, Text)))
             used += 1
             continue
-        tokens: list[Token] = []
-        for part in slot.parts:
-            if not isinstance(part, SentenceSlot):
-                tokens.append(part)
-                continue
-            total += 1
-            segment = part.segment
-            translation = translations.get((segment.msgctxt, segment.msgid))
-            if translation is None:
-                tokens.extend(part.tokens)
-                continue
+        sentences, translated, marked = _fill_run(slot, translations, rejections)
+        total += sentences
+        used += translated
+        marks.extend(marked)
+    # Times first: whether a <time> is in a skipped part depends on the source's lang.
+    kept_times = _localize_dates(root, options)
+    _localize_root(root, options, languages)
+    for element in declared:
+        languages.declare(element, options.language.tag)
+    for element in marks:
+        languages.mark(element)
+    return Assembled(tree, total, used, tuple(rejections), tuple(kept_times), len(marks))
+
+
+def _fill_run(
+    slot: RunSlot, translations: Mapping[Key, str], rejections: list[Rejection]
+) -> tuple[int, int, list[etree._Element]]:
+    """Lay out a run with its usable translations; (sentences, translated, elements to mark)."""
+    tokens: list[Token] = []
+    fallbacks: list[tuple[int, int, int]] = []  # (index in slot.parts, start, end in tokens)
+    sentences = 0
+    for index, part in enumerate(slot.parts):
+        if not isinstance(part, SentenceSlot):
+            tokens.append(part)
+            continue
+        sentences += 1
+        segment = part.segment
+        translation = translations.get((segment.msgctxt, segment.msgid))
+        if translation is not None:
             try:
                 translated = parse_tagged(_holdable(translation), part.tokens)
             except TagMismatch as exc:
                 rejections.append(_reject(segment.line, segment.msgctxt, segment.msgid, exc))
-                tokens.extend(part.tokens)
+            else:
+                tokens.extend(translated)
+                # Comments inside the sentence have no place in a translation: keep them after it.
+                tokens.extend(t for t in part.tokens if isinstance(t, Hidden))
                 continue
-            used += 1
-            tokens.extend(translated)
-            # Comments inside the sentence have no place in a translation: keep them after it.
-            tokens.extend(t for t in part.tokens if isinstance(t, Hidden))
-        _rebuild(slot, tokens)
-    root = tree.getroot()
-    _localize_root(root, options)
-    _localize_dates(root, options)
-    return Assembled(tree, total, used, tuple(rejections))
+        fallbacks.append((index, len(tokens), len(tokens) + len(part.tokens)))
+        tokens.extend(part.tokens)
+    marks: list[etree._Element] = []
+    if fallbacks:
+        tokens, marks = _place_marks(slot, tokens, fallbacks, len(fallbacks) == sentences)
+    _rebuild(slot, tokens)
+    return sentences, sentences - len(fallbacks), marks
 
 
 class _Unholdable(TagMismatch):
@@ -128,6 +189,139 @@ def _holdable(translation: str) -> str:
 def _reject(line: int, msgctxt: str | None, msgid: str, exc: TagMismatch) -> Rejection:
     reason = str(exc) if isinstance(exc, _Unholdable) else f"tags differ from the source: {exc}"
     return Rejection(line, msgctxt, msgid, reason)
+
+
+def _place_marks(
+    slot: RunSlot, tokens: list[Token], fallbacks: Sequence[tuple[int, int, int]], all_fell_back: bool
+) -> tuple[list[Token], list[etree._Element]]:
+    """Say where each fallback of a run is marked: (the tokens, spans added, and what to mark).
+
+    The smallest element that holds exactly the fallback text is marked: an inline element
+    around the sentence, or the container when the run is all of it; else a new span.
+    """
+    if all_fell_back and len(fallbacks) > 1 and _whole(slot):
+        return tokens, [slot.container]
+    marks: list[etree._Element] = []
+    out = list(tokens)
+    for index, start, end in reversed(fallbacks):
+        element = _wrapper(slot.parts, index)
+        if element is None and all_fell_back and _whole(slot):
+            element = slot.container
+        if element is None:
+            element = slot.container.makeelement(_same_namespace(slot.container, "span"), {})
+            out[start:end] = [Open(element), *out[start:end], Close(element)]
+        marks.append(element)
+    return out, marks
+
+
+def _wrapper(parts: Sequence[Union[Token, SentenceSlot]], index: int) -> etree._Element | None:
+    """The inline element around the sentence at *index*, with nothing but space beside it."""
+    before, after = index - 1, index + 1
+    while before >= 0 and _blank(parts[before]):
+        before -= 1
+    while after < len(parts) and _blank(parts[after]):
+        after += 1
+    if before < 0 or after >= len(parts):
+        return None
+    opening, closing = parts[before], parts[after]
+    if isinstance(opening, Open) and isinstance(closing, Close) and opening.element is closing.element:
+        return opening.element
+    return None
+
+
+def _blank(part: Union[Token, SentenceSlot]) -> bool:
+    return isinstance(part, Hidden) or (isinstance(part, Text) and not part.text.strip(HTML_SPACE))
+
+
+def _whole(slot: RunSlot) -> bool:
+    """True when the run's sentences are all its container holds, the root aside.
+
+    An image or a line break beside the sentences keeps the container unmarked: its
+    ``alt`` may be translated.
+    """
+    container = slot.container
+    return (
+        slot.anchor is None
+        and container.getparent() is not None
+        and len(container) == len(slot.members)
+        and local_name(container.tag) not in ("head", "html")
+        and all(isinstance(p, (SentenceSlot, Open, Close)) or _blank(p) for p in slot.parts)
+    )
+
+
+def _same_namespace(element: etree._Element, name: str) -> str:
+    """*name* in the namespace of *element*: a span in an XHTML tree is an XHTML span."""
+    namespace = etree.QName(element).namespace
+    return name if namespace is None else f"{{{namespace}}}{name}"
+
+
+@dataclass(frozen=True)
+class _PageLanguages:
+    """How this page declares languages, and what a mark of the source language says."""
+
+    names: tuple[str, ...]  # the attributes the page declares a language with
+    source: str  # the tag of text kept in the source language
+    direction: str | None  # a mark's `dir`, when the source's direction is not the target's
+
+    @classmethod
+    def of(cls, tree: etree._ElementTree, options: AssembleOptions) -> _PageLanguages:
+        root = tree.getroot()
+        names: list[str] = []
+        if root.xpath("boolean(//@lang)"):
+            names.append("lang")
+        found = root.xpath("(//*[@*[name()='xml:lang']])[1]")
+        if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+            names.append(XML_LANG if found[0].get(XML_LANG) is not None else HTML_XML_LANG)
+        if not names:
+            names = list(_default_names(tree))
+        source = options.segment.source_language
+        declared = root.get("lang") or root.get(XML_LANG) or root.get(HTML_XML_LANG) or ""
+        if declared.strip() and primary_subtag(declared) == primary_subtag(source):
+            source = declared.strip()
+        try:
+            direction = language(source).direction
+        except LanguageError:
+            direction = "ltr"
+        return cls(tuple(names), source, direction if direction != options.language.direction else None)
+
+    def declare(self, element: etree._Element, tag: str) -> None:
+        """Set every language attribute *element* has to *tag*."""
+        for name in ("lang", XML_LANG, HTML_XML_LANG):
+            if element.get(name) is not None:
+                element.set(name, tag)
+
+    def mark(self, element: etree._Element) -> None:
+        """Declare that *element* holds text in the source language."""
+        present = [n for n in ("lang", XML_LANG, HTML_XML_LANG) if element.get(n) is not None]
+        for name in present or self.names:
+            element.set(name, self.source)
+        if self.direction is not None:
+            element.set("dir", self.direction)
+
+
+def _default_names(tree: etree._ElementTree) -> tuple[str, ...]:
+    """The attributes for a page that declares no language: what its syntax expects."""
+    if etree.QName(tree.getroot()).namespace is None:
+        return ("lang",)
+    if "XHTML 1.1" in (tree.docinfo.public_id or ""):
+        return (XML_LANG,)  # XHTML 1.1 has no lang attribute
+    return ("lang", XML_LANG)
+
+
+def _declaring_source(root: etree._Element, options: AssembleOptions) -> list[etree._Element]:
+    """Elements under the root that declare the source language and are translated."""
+    source = primary_subtag(options.segment.source_language)
+    found = root.xpath("//*[@lang or @*[name()='xml:lang']]")
+    declared: list[etree._Element] = []
+    for element in found if isinstance(found, list) else ():
+        if not isinstance(element, etree._Element) or element is root:
+            continue
+        values = [element.get(n) for n in ("lang", XML_LANG, HTML_XML_LANG)]
+        if not any(v and v.strip() and primary_subtag(v) == source for v in values):
+            continue
+        if not in_skipped_part(element, options.segment):
+            declared.append(element)
+    return declared
 
 
 def _rebuild(slot: RunSlot, tokens: Sequence[Token]) -> None:
@@ -183,26 +377,33 @@ def _rebuild(slot: RunSlot, tokens: Sequence[Token]) -> None:
             place(token.node)
 
 
-def _localize_root(root: etree._Element, options: AssembleOptions) -> None:
+def _localize_root(root: etree._Element, options: AssembleOptions, languages: _PageLanguages) -> None:
     language = options.language
-    root.set("lang", language.tag)
-    if root.get("{http://www.w3.org/XML/1998/namespace}lang") is not None:
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", language.tag)
+    present = [n for n in ("lang", XML_LANG, HTML_XML_LANG) if root.get(n) is not None]
+    names = set(present or languages.names)
+    if XML_LANG not in languages.names or "lang" in languages.names:
+        names.add("lang")  # every HTML page names its language; XHTML 1.1 in xml:lang only
+    for name in names:
+        root.set(name, language.tag)
     root.set("dir", language.direction)
-    head = root.find("head")
+    head = next(root.iterchildren("{*}head"), None)
     if head is None:
         return
-    for meta in head.iter("meta"):
+    for meta in head.iter("{*}meta"):
         if meta.get("charset") is not None:
             meta.set("charset", "UTF-8")
+        elif (meta.get("http-equiv") or "").lower() == "content-language":
+            meta.set("content", language.tag)  # a language declaration like any other
         elif (meta.get("http-equiv") or "").lower() == "content-type":
-            meta.set("content", "text/html; charset=UTF-8")
+            # The media type stays: an XHTML page served as XML says so.
+            media = (meta.get("content") or "").split(";", 1)[0].strip() or "text/html"
+            meta.set("content", f"{media}; charset=UTF-8")
         elif (meta.get("property") or "") == "og:locale":
             meta.set("content", language.og_locale)
     if not options.alternates:
         return
     anchor: etree._Element | None = None
-    for link in list(head.iter("link")):
+    for link in list(head.iter("{*}link")):
         rel = (link.get("rel") or "").lower().split()
         if "alternate" in rel and link.get("hreflang") is not None:
             _remove_keeping_tail(link)
@@ -211,7 +412,8 @@ def _localize_root(root: etree._Element, options: AssembleOptions) -> None:
     # After the canonical link if there is one, else at the end of <head>; one per line.
     index = head.index(anchor) + 1 if anchor is not None else len(head)
     for hreflang, href in options.alternates:
-        link = head.makeelement("link", {"rel": "alternate", "hreflang": hreflang, "href": href})
+        attributes = {"rel": "alternate", "hreflang": hreflang, "href": href}
+        link = head.makeelement(_same_namespace(head, "link"), attributes)
         link.tail = "\n"
         head.insert(index, link)
         index += 1
@@ -229,28 +431,33 @@ def _remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _localize_dates(root: etree._Element, options: AssembleOptions) -> None:
-    """Rewrite the text of each ``<time datetime>`` in the target language's date format.
+def _localize_dates(root: etree._Element, options: AssembleOptions) -> list[KeptTime]:
+    """Tell the text of each ``<time datetime>`` in the target language; say which stay.
 
     A ``<time>`` in a part of the page that segmentation skips stays as it is, like the
-    rest of that part.
+    rest of that part, and needs no word. One that cannot be localized keeps its text and
+    becomes a :class:`KeptTime`.
     """
-    for time in root.iter("time"):
+    kept: list[KeptTime] = []
+    for time in root.iter("{*}time"):
         stamp = time.get("datetime")
-        if stamp is None or len(time) or in_skipped_part(time, options.segment):
+        if stamp is None or in_skipped_part(time, options.segment):
             continue
-        parsed = _parse_date(stamp.strip())
-        if parsed is None:
+        line = time.sourceline if isinstance(time.sourceline, int) else 0
+        text = time.text or ""
+        if len(time):
+            shown = "".join(str(t) for t in time.itertext())
+            kept.append(KeptTime(line, stamp, shown, "the <time> holds markup; the text is kept"))
             continue
-        time.text = format_date(parsed, format=options.date_format, locale=options.language.locale)
-
-
-def _parse_date(stamp: str) -> date | None:
-    match = _DATE.match(stamp)
-    if not match:
-        return None
-    try:
-        return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3))).date()
-    except ValueError:
-        return None
-
+        if not text.strip():
+            continue  # nothing shown, nothing to tell
+        try:
+            localized = localize(stamp, text, options.language.locale, options.date_format)
+        except Unlocalizable as exc:
+            kept.append(KeptTime(line, stamp, text, f"{exc}; the text is kept"))
+            continue
+        # The spaces around the text are the page's, not the date's.
+        lead = text[: len(text) - len(text.lstrip(HTML_SPACE))]
+        trail = text[len(text.rstrip(HTML_SPACE)) :]
+        time.text = f"{lead}{localized}{trail}"
+    return kept

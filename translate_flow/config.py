@@ -52,6 +52,9 @@ class BuildSettings:
     base_url: str = ""  # where build/ is published: alternates become absolute URLs
     alternate_languages: tuple[str, ...] = ()  # editions published elsewhere, linked from every page
     date_format: str = "long"
+    # A page with text to translate and none translated is a copy of the source page
+    # under another language; it is written only when this says so.
+    publish_untranslated: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "base_url": str,
         "alternate_languages": list,
         "date_format": str,
+        "publish_untranslated": bool,
     },
     "models": {
         "packages_dir": str, "index_url": str, "cache_dir": str, "timeout": (int, float),
