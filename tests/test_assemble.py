@@ -13,7 +13,7 @@ from lxml import etree
 
 from conftest import MakeProject
 from translate_flow import pipeline
-from translate_flow.assemble import XML_LANG, Assembled, AssembleOptions, KeptTime, assemble, publishable
+from translate_flow.assemble import XML_LANG, Assembled, AssembleOptions, KeptTime, assemble
 from translate_flow.config import BuildSettings, load_config
 from translate_flow.dates import Shown, Unlocalizable, localize, parse_stamp, shown_in
 from translate_flow.htmldoc import parse_html
@@ -212,8 +212,6 @@ def test_an_xhtml_tree_gets_namespaced_marks_and_xml_lang_only(target: str) -> N
 def test_a_page_with_nothing_translated_is_not_published_by_default() -> None:
     result = _assemble(_page("fallbacks.html"), "ru", lambda msgid: True)
     assert result.untranslated and result.translated == 0
-    assert not publishable(result)
-    assert publishable(result, publish_untranslated=True)
     assert BuildSettings().publish_untranslated is False
 
 
@@ -223,13 +221,13 @@ def test_a_page_with_nothing_translated_is_not_published_by_default() -> None:
      pytest.param(lambda msgid: False, id="all-translated")],
 )
 def test_a_page_with_a_translated_word_is_published(keep: Callable[[str], bool]) -> None:
-    assert publishable(_assemble(_page("fallbacks.html"), "ru", keep))
+    assert not _assemble(_page("fallbacks.html"), "ru", keep).untranslated
 
 
 def test_a_page_with_nothing_to_translate_is_published() -> None:
     tree = parse_html(b"<!DOCTYPE html><html><body><p>2015 - 2016</p></body></html>", "numbers.html").tree
     result = _assemble(tree, "ru")
-    assert (result.segments, result.untranslated, publishable(result)) == (0, False, True)
+    assert (result.segments, result.untranslated) == (0, False)
 
 
 def test_publish_untranslated_is_read_from_the_configuration(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import contextlib
 import io
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
@@ -238,3 +238,66 @@ def test_run_says_which_pages_it_removed(make_project: MakeProject) -> None:
     ]
     report = json.loads((config.root / "report.json").read_text(encoding="utf-8"))
     assert report["run"]["removed"] == ["build/ru/cafe.html", "build/ru/gone.html"]
+
+
+# --- pages with nothing translated ---------------------------------------------------------
+
+def _publishing_untranslated(config: Config, publish: bool) -> Config:
+    return replace(config, build=replace(config.build, publish_untranslated=publish))
+
+
+NOTHING = "nothing translated; set [build] publish_untranslated = true to publish it anyway"
+
+
+@pytest.mark.parametrize(
+    ("publish_untranslated", "fill", "written", "reason"),
+    [
+        (False, "nothing", False, NOTHING),
+        (True, "nothing", True, ""),
+        (False, "one-sentence", True, ""),
+        (False, "no-words", True, ""),
+    ],
+    ids=["untranslated-kept-back", "untranslated-published-when-asked", "partly-translated", "nothing-to-translate"],
+)
+def test_a_page_with_nothing_translated_is_not_published_by_default(
+    make_project: MakeProject, publish_untranslated: bool, fill: str, written: bool, reason: str,
+) -> None:
+    page_text = PAGE.format(head="")
+    if fill == "no-words":
+        page_text = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'></head><body><p>2015 – 2016</p></body></html>"
+    config = _publishing_untranslated(make_project([("cafe.html", page_text)], targets=["ru"]), publish_untranslated)
+    pipeline.extract(config)
+    if fill == "one-sentence":
+        translate_one_sentence(config, "cafe", "ru")
+    report = pipeline.build(config)
+    page = config.build_dir / "ru" / "cafe.html"
+    assert page.is_file() is written
+    assert [p.reason for p in report.pages] == [reason]
+
+
+def test_an_untranslated_page_an_earlier_build_left_is_removed(make_project: MakeProject) -> None:
+    config = make_project([("cafe.html", PAGE.format(head=CANONICAL))], targets=["kk", "ru"])
+    pipeline.extract(config)
+    translate(config, "cafe", ("kk",))
+    pipeline.build(config)
+    page = config.build_dir / "ru" / "cafe.html"
+    assert page.is_file()
+    strict = _publishing_untranslated(config, False)
+    report = pipeline.build(strict)
+    # The kk page is rewritten: it no longer links to the ru page.
+    assert [(p.language, p.status) for p in report.pages] == [("kk", "updated"), ("ru", "removed")]
+    assert not page.exists()
+    assert [tag for tag, _ in alternates(strict, "cafe", "kk")] == ["en", "kk", "x-default"]
+
+
+def test_a_time_kept_as_written_is_said_once_per_page(make_project: MakeProject) -> None:
+    page_text = PAGE.format(head="").replace(
+        "It serves tea.</p>", 'It serves tea.</p><p>Open for <time datetime="PT2H">two hours</time>.</p>')
+    config = make_project([("cafe.html", page_text)], targets=["kk", "ru"])
+    pipeline.extract(config)
+    report = pipeline.build(config)
+    kept = [w for w in report.warnings if "PT2H" in w]
+    assert len(kept) == 1 and kept[0].startswith("articles/cafe.html:3: <time datetime=\"PT2H\">: ")
+    assert kept[0].endswith("the text is kept")
+    assert "two hours" in (config.build_dir / "ru" / "cafe.html").read_text(encoding="utf-8")
+    assert [w for w in pipeline.run(config).warnings if "PT2H" in w] == kept  # a first run builds it too

@@ -88,15 +88,6 @@ class Assembled:
         return self.segments > 0 and self.translated == 0
 
 
-def publishable(result: Assembled, *, publish_untranslated: bool = False) -> bool:
-    """True when *result* should be published.
-
-    A page with text to translate and no translated word is a copy of the source under
-    another language's address; it is published only when *publish_untranslated* says so.
-    """
-    return publish_untranslated or not result.untranslated
-
-
 def assemble(
     tree: etree._ElementTree, translations: Mapping[Key, str], options: AssembleOptions
 ) -> Assembled:

@@ -78,7 +78,7 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
     show_removals(config, result.pages, result.notes, err)
     for line in reports.text_lines(f for r in result.results for f in r.findings if f.severity == "error"):
         print(line, file=err)
-    code = report(result.problems, (), err)
+    code = report(result.problems, result.warnings, err)
     if code == EXIT_OK and result.errors:
         return EXIT_FINDINGS
     return code

@@ -78,6 +78,9 @@ class Publishing:
 
     use_fuzzy: bool
     threshold: float  # percent of source words translated
+    # A page with words to translate and none translated is the source page under another
+    # language's address: readers get nothing, search engines a mislabelled duplicate.
+    untranslated: bool = False
 
     @classmethod
     def of(cls, config: Config, use_fuzzy: bool | None = None, min_complete: float | None = None) -> Publishing:
@@ -85,13 +88,19 @@ class Publishing:
         return cls(
             config.build.use_fuzzy if use_fuzzy is None else use_fuzzy,
             config.build.min_complete if min_complete is None else min_complete,
+            config.build.publish_untranslated,
         )
 
     def shortfall(self, complete: float) -> str:
-        """Why a page *complete* percent done is not published; "" when it is."""
+        """Why a page *complete* percent done is not published; "" when it is.
+
+        Completeness is 100 for a catalog without words, so 0 means words and none done.
+        """
+        counted = "" if self.use_fuzzy else " without fuzzy entries"
+        if complete == 0.0 and not self.untranslated:
+            return f"nothing translated{counted}; set [build] publish_untranslated = true to publish it anyway"
         if complete >= self.threshold:
             return ""
-        counted = "" if self.use_fuzzy else " without fuzzy entries"
         return f"{complete:.0f}% translated{counted}, below {self.threshold:g}%"
 
 
@@ -171,6 +180,7 @@ def _build_article(config: Config, article: Article, languages: Sequence[Languag
     building = [e for e in planned if e.building]
     pages: list[BuiltPage] = []
     problems: list[Problem] = []
+    kept_times: dict[str, None] = {}  # the same <time> is kept in every language: said once
     for edition in building:
         language, catalog = edition.language, edition.catalog
         po = catalog_path(config, article, language)
@@ -194,10 +204,12 @@ def _build_article(config: Config, article: Article, languages: Sequence[Languag
         tree = source.tree if edition is building[-1] else copy.deepcopy(source.tree)
         result = assemble(tree, translations(catalog, use_fuzzy=rule.use_fuzzy), options)
         problems.extend(_rejection_problems(article, catalog, shown(config, po), result.rejections))
+        kept_times.update(dict.fromkeys(
+            f'{article.reference}:{k.line}: <time datetime="{k.datetime}">: {k.reason}' for k in result.kept_times))
         status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
         pages.append(BuiltPage(article.slug, language.tag, out, status, edition.complete, result.segments,
                                result.translated))
-    return BuildReport(tuple(pages), tuple(problems), source.warnings)
+    return BuildReport(tuple(pages), tuple(problems), (*source.warnings, *kept_times))
 
 
 def _rejection_problems(

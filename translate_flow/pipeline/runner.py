@@ -54,6 +54,7 @@ class RunReport:
     unchanged: int = 0  # pairs found up to date and skipped
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # said once per run: things kept on purpose
+    warnings: tuple[str, ...] = ()  # pages read with a guess, times kept as written
 
     @property
     def errors(self) -> int:
@@ -142,7 +143,7 @@ def run(
     return RunReport(
         tuple(results), built.pages, tuple(runs), tuple(problems),
         changed=sum(len(v) for v in dirty.values()), unchanged=len(kept),
-        seconds=time.perf_counter() - started, notes=built.notes,
+        seconds=time.perf_counter() - started, notes=built.notes, warnings=built.warnings,
     )
 
 
