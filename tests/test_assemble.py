@@ -350,3 +350,30 @@ def test_parse_stamp_reads_html_date_and_time_values(value: str) -> None:
 def test_localize_says_why_not(locale: str) -> None:
     with pytest.raises(Unlocalizable, match="duration"):
         localize("P3D", "3 days", locale)
+
+
+# --------------------------------------------------------------------------------------
+# sentences of one paragraph in a language written without spaces
+
+JOINED = b"<!DOCTYPE html><html lang='en'><body><p>A cafe opened. It serves tea. It is <b>new</b>.</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("target", "translated", "expected"),
+    [
+        ("zh-Hans", {"A cafe opened.": "咖啡馆开业了。", "It serves tea.": "供应茶。"}, "咖啡馆开业了。供应茶。 It is new."),
+        ("zh-Hans", {"A cafe opened.": "咖啡馆开业了。", "It serves tea.": "供应茶。",
+                     "It is <b1>new</b1>.": "它是<b1>新</b1>的。"}, "咖啡馆开业了。供应茶。它是新的。"),
+        ("zh-Hans", {"It serves tea.": "供应茶。"}, "A cafe opened. 供应茶。 It is new."),
+        ("ru", {"A cafe opened.": "Открылось кафе.", "It serves tea.": "Там подают чай."},
+         "Открылось кафе. Там подают чай. It is new."),
+    ],
+    ids=["zh-two-translated", "zh-all-translated", "zh-beside-fallbacks", "ru-keeps-spaces"],
+)
+def test_sentences_in_chinese_join_without_a_space(target: str, translated: dict[str, str], expected: str) -> None:
+    tree = parse_html(JOINED, "joined.html").tree
+    options = SegmentOptions("en")
+    table = {(s.msgctxt, s.msgid): translated[s.msgid] for s in segment_page(tree, options) if s.msgid in translated}
+    result = assemble(tree, table, AssembleOptions(language(target), options))
+    paragraph = result.html_tree.getroot().find(".//p")
+    assert paragraph is not None and "".join(paragraph.itertext()) == expected

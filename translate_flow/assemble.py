@@ -29,6 +29,7 @@ from .languages import Language, language
 from .markup import HTML_SPACE, Close, Hidden, Open, TagMismatch, Text, Token, Void, parse_tagged
 from .policy import SegmentOptions, in_skipped_part, local_name, primary_subtag
 from .segment import AttributeSlot, RunSlot, SentenceSlot, locate
+from .textrules import joins_without_space
 
 __all__ = ["Assembled", "AssembleOptions", "KeptTime", "Rejection", "assemble", "publishable"]
 
@@ -139,8 +140,17 @@ def _fill_run(
     tokens: list[Token] = []
     fallbacks: list[tuple[int, int, int]] = []  # (index in slot.parts, start, end in tokens)
     sentences = 0
+    unspaced_end = False  # the last part was a translation ending in Chinese or Japanese
+    gap: Text | None = None  # whitespace after such a translation, held until the next part
     for index, part in enumerate(slot.parts):
         if not isinstance(part, SentenceSlot):
+            if unspaced_end and isinstance(part, Text) and not part.text.strip(HTML_SPACE) and gap is None:
+                gap = part
+                continue
+            if gap is not None:
+                tokens.append(gap)
+                gap = None
+            unspaced_end = False
             tokens.append(part)
             continue
         sentences += 1
@@ -152,17 +162,36 @@ def _fill_run(
             except TagMismatch as exc:
                 rejections.append(_reject(segment.line, segment.msgctxt, segment.msgid, exc))
             else:
+                # Chinese and Japanese put no space after a sentence: the source's space
+                # between two sentences goes when both are translated into such a script
+                # (a source written so keeps its spaces as they are).
+                gap = None
                 tokens.extend(translated)
                 # Comments inside the sentence have no place in a translation: keep them after it.
                 tokens.extend(t for t in part.tokens if isinstance(t, Hidden))
+                unspaced_end = _ends_unspaced(translated) and not _ends_unspaced(part.tokens)
                 continue
+        if gap is not None:
+            tokens.append(gap)
+            gap = None
+        unspaced_end = False
         fallbacks.append((index, len(tokens), len(tokens) + len(part.tokens)))
         tokens.extend(part.tokens)
+    if gap is not None:
+        tokens.append(gap)
     marks: list[etree._Element] = []
     if fallbacks:
         tokens, marks = _place_marks(slot, tokens, fallbacks, len(fallbacks) == sentences)
     _rebuild(slot, tokens)
     return sentences, sentences - len(fallbacks), marks
+
+
+def _ends_unspaced(tokens: Sequence[Token]) -> bool:
+    """True when the text of *tokens* ends in a script written without spaces."""
+    for token in reversed(tokens):
+        if isinstance(token, Text) and token.text.strip(HTML_SPACE):
+            return joins_without_space(token.text.rstrip(HTML_SPACE)[-1])
+    return False
 
 
 class _Unholdable(TagMismatch):
