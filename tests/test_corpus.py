@@ -99,7 +99,7 @@ _CONTENT_TYPE = re.compile(rb"<meta\s+http-equiv=\"Content-Type\"[^>]*>", re.I)
 
 
 @XHTML_SERIALIZATION
-@pytest.mark.parametrize("page", [p for p in PAGES if p.stem in XHTML], ids=lambda p: p.stem)
+@pytest.mark.parametrize("page", _params("xhtml", [p for p in PAGES if p.stem in XHTML]))
 def test_an_xhtml_page_stays_xhtml(tmp_path: Path, page: Path) -> None:
     built = build_page(tmp_path, page, pseudo)
     assert xml_problem(built.built) == ""
