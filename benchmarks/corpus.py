@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from corpuscheck import (  # noqa: E402  (the tests folder holds the shared checks)
+from corpuscheck import (
     Verdict,
     build_page,
     corpus_pages,

@@ -94,8 +94,8 @@ def test_pseudo_build_changes_every_text_and_keeps_the_skeleton(tmp_path: Path, 
     assert pseudo_differences(built) == []
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>", re.I)
-_CONTENT_TYPE = re.compile(rb"<meta\s+http-equiv=\"Content-Type\"[^>]*>", re.I)
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>]*>", re.IGNORECASE)
+_CONTENT_TYPE = re.compile(rb"<meta\s+http-equiv=\"Content-Type\"[^>]*>", re.IGNORECASE)
 
 
 @XHTML_SERIALIZATION
