@@ -165,11 +165,12 @@ def _extracted(catalog: Path) -> set[tuple[str, int, str, str]]:
 
 def _source_lines(root: etree._Element) -> list[int]:
     """The source line of every node ``nodes`` yields, in its order."""
-    return [
-        element.sourceline or 0
-        for element in root.iter()
-        if not (element.tag == "link" and element.get("hreflang") is not None)
-    ]
+    lines: list[int] = []
+    for element in root.iter():
+        if not (element.tag == "link" and element.get("hreflang") is not None):
+            line: int | None = getattr(element, "sourceline", None)  # lxml-stubs mistypes it
+            lines.append(line or 0)
+    return lines
 
 
 def pseudo_differences(built: Built) -> list[str]:

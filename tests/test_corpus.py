@@ -75,7 +75,7 @@ def _params(kind: str, pages: list[Path]) -> list[object]:
 
 def test_real_pages_are_present() -> None:
     assert not MISSING, MISSING
-    assert len([p for p in PAGES if p.parent == REAL_PAGES]) == 49
+    assert len([p for p in PAGES if p.parent == REAL_PAGES]) >= 49
     assert len(XHTML) >= 5, sorted(XHTML)
 
 
