@@ -50,14 +50,15 @@ class PageResult:
     identity: tuple[str, ...]  # differences of the identity build
     pseudo: tuple[str, ...]  # differences of the pseudo build
     msgfmt: tuple[str, ...]  # msgfmt -c complaints
-    xml: str  # why the pseudo build is not XML ('' when it is, or not XHTML)
+    xml: str  # why the pseudo build is not XML ('' when it is, or the source was not XHTML and XML)
     built: Path | None  # the identity build, for the validator
     failure: str = ""  # why the page could not be built at all
 
 
 def check_page(page: Path, work: Path) -> PageResult:
     """Identity and pseudo builds of *page* in projects under *work*, with their checks."""
-    xhtml = is_xhtml(page.read_bytes())
+    source = page.read_bytes()
+    xhtml = is_xhtml(source) and not xml_problem(source)  # a page declared XHTML and written as XML
     try:
         same = build_page(work / "identity", page, identity)
         changed = build_page(work / "pseudo", page, pseudo)
@@ -107,11 +108,11 @@ def print_report(results: Sequence[PageResult], verdicts: dict[Path, Verdict], s
     xhtml = [r for r in built if r.xhtml]
     checked = [verdicts[r.page] for r in built if r.page in verdicts]
     print()
-    print(f"pages: {len(results)} ({sum(r.xhtml for r in results)} XHTML), built: {len(built)}")
+    print(f"pages: {len(results)} ({sum(r.xhtml for r in results)} XHTML written as XML), built: {len(built)}")
     print(f"identity build gives the page back: {sum(not r.identity for r in built)}/{len(results)}")
     print(f"pseudo build changes every text, keeps the skeleton: {sum(not r.pseudo for r in built)}/{len(results)}")
     print(f"catalogs pass msgfmt -c: {sum(not r.msgfmt for r in built)}/{len(results)}")
-    print(f"XHTML pages still well-formed XML after build: {sum(not r.xml for r in xhtml)}/{len(xhtml)}")
+    print(f"XHTML pages (XML sources) still well-formed XML after build: {sum(not r.xml for r in xhtml)}/{len(xhtml)}")
     clean = sum(not v.new for v in checked)
     print(
         f"validator: {clean}/{len(checked)} built pages with no new error;"
