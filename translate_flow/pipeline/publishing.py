@@ -102,7 +102,7 @@ def _build_article(
         result = assemble(tree, translations(catalog, use_fuzzy=use_fuzzy), options)
         problems.extend(_rejection_problems(article, catalog, shown(config, po), result.rejections))
         out = page_path(config, article, language)
-        status = atomic_write(out, serialize(result.html_tree, doctype=source.has_doctype))
+        status = atomic_write(out, serialize(result.html_tree, source))
         pages.append(BuiltPage(article.slug, language.tag, out, status, complete, result.segments, result.translated))
     return BuildReport(tuple(pages), tuple(problems), source.warnings)
 
