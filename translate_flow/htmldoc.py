@@ -60,7 +60,8 @@ VOID_ELEMENTS = frozenset(
 )
 # libxml2's HTML serializer writes end tags for the void elements HTML 4 did not have;
 # they are dropped from its output, except in raw text and comments where they are text.
-_VOID_END_TAGS = ("</source>", "</track>", "</embed>", "</wbr>", "</keygen>")
+_NEW_VOID_ELEMENTS = ("source", "track", "embed", "wbr", "keygen")
+_VOID_END_TAG = re.compile(r"</(?:source|track|embed|wbr|keygen)>")
 _HTML_VOID_END = re.compile(
     r"<(?P<raw>script|style)\b[^>]*>.*?</(?P=raw)>|<!--.*?-->|(?P<end></(?:source|track|embed|wbr|keygen)>)",
     re.IGNORECASE | re.DOTALL,
@@ -300,8 +301,12 @@ def serialize(tree: etree._ElementTree, page: Page | None = None, *, doctype: bo
     if not doctype:
         # The parser gives every tree a doctype; a page that had none gets none back.
         text = _ADDED_DOCTYPE.sub("", text, count=1)
-    if any(end in text for end in _VOID_END_TAGS):
-        text = _HTML_VOID_END.sub(_drop_void_end_tag, text)
+    plain, dropped = _VOID_END_TAG.subn("", text)
+    if dropped:
+        # One end tag is written per element: when that is all the text holds, none was in
+        # a script or comment and all can go at once; otherwise each is looked at in context.
+        voids = sum(1 for _ in tree.getroot().iter(*_NEW_VOID_ELEMENTS))
+        text = plain if dropped == voids else _HTML_VOID_END.sub(_drop_void_end_tag, text)
     return text if text.endswith("\n") else text + "\n"
 
 
