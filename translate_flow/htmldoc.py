@@ -1,4 +1,30 @@
-"""Reading and writing HTML pages: charset detection, lenient parsing, serialization."""
+"""Reading and writing pages: charset detection, parsing as browsers do, each page written back
+in its own syntax.
+
+HTML pages are parsed by libxml2's HTML parser (the one bundled with lxml 6, libxml2 2.14,
+whose tokenizer follows HTML5) and written with HTML5 serialization: no end tags for void
+elements, the doctype exactly as written or none, attributes in their order. XHTML pages
+(an XML declaration, an XHTML doctype or an ``application/xhtml+xml`` content type) are
+parsed as XML and written back as XML after their declaration and doctype as written;
+their elements leave the XHTML namespace while the stages work on them (``p``, not
+``{http://www.w3.org/1999/xhtml}p``), the root keeping the ``xmlns`` declaration that
+puts them back in it when written.
+
+Why libxml2 and not a WHATWG tree builder, measured on the 49 real pages of the corpus
+(6.1 M characters, CPU time, best of five): libxml2 2.14 parses them in 68 ms,
+html5-parser 0.5 (gumbo) in 200 ms and html5lib 1.1 in 3,460 ms. html5-parser does not
+install with pip alone: it compiles against the system libxml2 and refuses an lxml whose
+bundled libxml2 differs, so lxml must be compiled from source too. The trees agree: on the
+48 pages that decode, 45 have the same element skeleton as html5-parser's and html5lib's
+and all have the same text; the three that differ hold a link inside a link, a stray
+``</p>`` and a prefixed custom tag, which a browser reading the written page resolves as
+it did the source. Where libxml2's tree builder is still HTML 4's, the written page can
+differ from what a browser showed: text after misnested formatting (``<b><i></b>x</i>``)
+loses the formatting browsers reopen for it; text in a table outside its cells stays there
+(browsers move it before the table); ``<main>`` or ``<h2>`` inside ``<p>`` or ``<h1>``
+stay inside. None of these occurs in the corpus. The HTML5 void elements libxml2 does not
+know (``source``, ``track``, ``wbr``, ``embed``, ``keygen``) are put right after parsing.
+"""
 
 from __future__ import annotations
 
