@@ -91,6 +91,23 @@ def test_xhtml_keeps_cdata_scripts_entities_and_foreign_namespaces() -> None:
     assert "as it is\u2026 and" in eleven
 
 
+@pytest.mark.parametrize(
+    ("script", "written"),
+    [
+        pytest.param("<style>ul > li { margin: 0 }</style>", "<style>ul > li { margin: 0 }</style>", id="style"),
+        pytest.param("<script>if (a > b) go();</script>", "<script>if (a > b) go();</script>", id="script"),
+        pytest.param('<script>s = "]]&gt;";</script>', '<script>s = "]]&gt;";</script>', id="cdata-end"),
+        pytest.param("<script><![CDATA[ s = '&gt;'; ]]></script>", "<script><![CDATA[ s = '&gt;'; ]]></script>",
+                     id="in-cdata"),
+    ],
+)
+def test_scripts_and_style_sheets_stay_readable_as_html(script: str, written: str) -> None:
+    page = f'<?xml version="1.0"?>\n<html xmlns="{XHTML_NAMESPACE}"><head>{script}</head><body><p>a</p></body></html>'
+    text = _round_trip(page.encode("utf-8"))
+    assert written in text
+    etree.fromstring(text.encode("utf-8"))
+
+
 @pytest.mark.parametrize("page", ["xhtml10-strict", "xhtml11"])
 def test_a_self_closed_anchor_means_the_same_to_both_parsers(page: str) -> None:
     written = _round_trip((XHTML / f"{page}.html").read_bytes())
@@ -143,6 +160,17 @@ def test_an_xhtml_page_that_is_not_well_formed_is_written_as_html() -> None:
     assert written.startswith('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"')
     assert "<?xml" not in written and "<!--?xml" not in written
     assert '<img src="a.png" alt="An image">' in written
+
+
+def test_extract_and_build_say_when_an_xhtml_page_is_written_as_html(make_project: MakeProject) -> None:
+    page = XHTML / "not-well-formed.html"
+    config = make_project([page], targets=["ru"])
+    extracted = pipeline.extract(config)
+    assert any("not well-formed XML" in w for w in extracted.warnings)
+    built = pipeline.build(config)
+    assert any("not well-formed XML" in w for w in built.warnings)
+    written = (config.build_dir / "ru" / "not-well-formed.html").read_text(encoding="utf-8")
+    assert written.startswith("<!DOCTYPE html PUBLIC") and "?xml" not in written
 
 
 @pytest.mark.parametrize(

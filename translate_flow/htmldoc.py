@@ -92,6 +92,10 @@ _HTML_VOID_END = re.compile(
     r"<(?P<raw>script|style)\b[^>]*>.*?</(?P=raw)>|<!--.*?-->|(?P<end></(?:source|track|embed|wbr|keygen)>)",
     re.IGNORECASE | re.DOTALL,
 )
+# Scripts and style sheets of an XHTML page served as text/html are read as raw text, so a
+# ">" escaped there would break them; outside CDATA sections and comments it is written raw.
+_XML_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
+_ESCAPED_GT = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|(?P<end>(?<!\]\])&gt;)", re.DOTALL)
 # Where "/>" ends an empty element in lxml's XML output: not in comments, CDATA or PIs.
 _XML_EMPTY_END = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|(?P<end>(?<=\S)/>)", re.DOTALL)
 
@@ -351,7 +355,14 @@ def _serialize_xhtml(tree: etree._ElementTree, page: Page) -> str:
     text: str = etree.tostring(tree, encoding="unicode")
     if page.empty_end != "/>":
         text = _XML_EMPTY_END.sub(_spaced_empty_end, text)
+    if "&gt;" in text:
+        text = _XML_RAW_TEXT.sub(_raw_greater_than, text)
     return page.preamble + (text if text.endswith("\n") else text + "\n")
+
+
+def _raw_greater_than(match: re.Match[str]) -> str:
+    body = _ESCAPED_GT.sub(lambda m: ">" if m.group("end") else m.group(0), match.group(3))
+    return match.group(1) + body + match.group(4)
 
 
 def _spaced_empty_end(match: re.Match[str]) -> str:
