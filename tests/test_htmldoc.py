@@ -59,6 +59,13 @@ def test_xhtml_pages_are_built_as_well_formed_xhtml(make_project: MakeProject, p
     else:
         assert built.startswith("<!DOCTYPE")
     assert "<!--?xml" not in built
+    body = root.find(f"{{{XHTML_NAMESPACE}}}body")
+    source_body = parse_html(page.read_bytes(), page.name).tree.getroot().find("body")
+    assert body is not None and source_body is not None
+    assert [etree.QName(e).localname for e in body.iter() if isinstance(e.tag, str)] == \
+        [etree.QName(e).localname for e in source_body.iter() if isinstance(e.tag, str)], "same elements"
+    if translate is not pseudolocalize:
+        assert " ".join("".join(body.itertext()).split()) == " ".join("".join(source_body.itertext()).split())
     for tag in ("br", "img", "col"):
         assert all(w.endswith("/>") for w in re.findall(rf"<{tag}\b[^>]*>", built)), "self-closed"
         assert f"</{tag}>" not in built
