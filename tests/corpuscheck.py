@@ -105,11 +105,19 @@ def identity(msgid: str) -> str:
     return msgid
 
 
+LANGUAGE_ATTRIBUTES = ("lang", "xml:lang", "{http://www.w3.org/XML/1998/namespace}lang")
+# Corpus pages are built from English into Russian: an element that declared the source
+# language declares the target afterwards, on purpose.
+LOCALIZED_LANGUAGES = frozenset({"en", "ru"})
+
+
 def _attributes(node: Node, *, root: bool, drop_translatable: bool) -> dict[str, str]:
     kept = _comparable_attributes(node.tag, node.attributes, root=root, drop_translatable=drop_translatable)
-    if root:  # the root's language is the build's to set, in both syntaxes
-        kept.pop("xml:lang", None)
-        kept.pop("{http://www.w3.org/XML/1998/namespace}lang", None)
+    for name in LANGUAGE_ATTRIBUTES:
+        if root:  # the root's language is the build's to set, in both syntaxes
+            kept.pop(name, None)
+        elif kept.get(name, "").split("-")[0].lower() in LOCALIZED_LANGUAGES:
+            kept[name] = "(the source or target language)"
     for name in TRANSLATABLE_ATTRIBUTES & kept.keys():
         kept[name] = norm(kept[name])  # translatable text is compared as text is
     return kept

@@ -39,21 +39,17 @@ except CorpusMissing as error:  # test_real_pages_are_present fails with this me
     PAGES, MISSING = sorted(OWN_PAGES.glob("*.html")), str(error)
 
 XHTML = frozenset(page.stem for page in PAGES if is_xhtml(page.read_bytes()))
-XHTML_SERIALIZATION = pytest.mark.xfail(strict=True, reason="XHTML serialization, issue 9 item 1")
 
 # Defects of the tool that real pages show beyond XHTML, each marked until its fix lands.
 GBK = "a page labelled gb2312 holding GBK bytes is refused; browsers decode it as GBK"
 COMMENT = "a comment inside inline text is dropped by build"
 ATTRIBUTES = "HTML serialization rewrites URL and boolean attribute values, issue 9 item 1"
-LANG = "lang and xml:lang disagree, issue 9 item 2"
 KNOWN = {
     ("extract", "qq"): GBK,
     **{(kind, stem): COMMENT for kind in ("identity", "pseudo")
        for stem in ("gitlab-blog", "herald-sun-1", "liberation-1")},
     **{(kind, stem): ATTRIBUTES for kind in ("identity", "pseudo")
        for stem in ("001", "bbc-1", "la-nacion", "mozilla-1", "salon-1", "simplyfound-1")},
-    ("validator", "mathjax"): LANG,
-    ("validator", "wikipedia-3"): LANG,
 }
 
 # Validated in the test suite (the JVM is slow): news, blog, wiki, CJK, right-to-left,
@@ -64,13 +60,12 @@ VALIDATED = (
 )  # each source page is checked to its end: the checker gives up on none of them
 
 
-def _params(kind: str, pages: list[Path], serialized: frozenset[str] = frozenset()) -> list[object]:
-    """*pages* as parameters, with the expected failures of *kind*; *serialized*: XHTML marks."""
+def _params(kind: str, pages: list[Path]) -> list[object]:
+    """*pages* as parameters, with the expected failures of *kind*."""
     params: list[object] = []
     for page in pages:
-        marks = [XHTML_SERIALIZATION] if page.stem in serialized else []
         reason = KNOWN.get((kind, page.stem)) or KNOWN.get(("extract", page.stem))
-        marks += [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         params.append(pytest.param(page, id=page.stem, marks=marks))
     return params
 
@@ -116,11 +111,7 @@ def _declarations(page: bytes) -> tuple[bytes | None, bytes | None, bytes | None
     )
 
 
-# cnn declares XHTML 1.0 but is no XML; today's build already keeps its declarations.
-XHTML_KEPT_TODAY = frozenset({"cnn"})
-
-
-@pytest.mark.parametrize("page", _params("xhtml", [p for p in PAGES if p.stem in XHTML], XHTML - XHTML_KEPT_TODAY))
+@pytest.mark.parametrize("page", _params("xhtml", [p for p in PAGES if p.stem in XHTML]))
 def test_an_xhtml_page_stays_xhtml(tmp_path: Path, page: Path) -> None:
     built = build_page(tmp_path, page, pseudo)
     prolog, doctype, content_type = _declarations(built.source)
@@ -139,7 +130,7 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
     return {page.stem: verdict for page, verdict in verdicts.items()}
 
 
-@pytest.mark.parametrize("page", _params("validator", [p for p in PAGES if p.stem in VALIDATED], XHTML))
+@pytest.mark.parametrize("page", _params("validator", [p for p in PAGES if p.stem in VALIDATED]))
 def test_a_built_page_has_no_new_validator_error(validated: dict[str, Verdict], page: Path) -> None:
     verdict = validated[page.stem]
     assert not verdict.source_gave_up, "the checker gave up on the source page: choose another"
