@@ -377,3 +377,102 @@ def test_sentences_in_chinese_join_without_a_space(target: str, translated: dict
     result = assemble(tree, table, AssembleOptions(language(target), options))
     paragraph = result.html_tree.getroot().find(".//p")
     assert paragraph is not None and "".join(paragraph.itertext()) == expected
+
+
+# --------------------------------------------------------------------------------------
+# comments inside inline text: nothing of the page is lost
+
+COMMENTS = Path(__file__).parent / "data" / "comments"
+
+
+def _comment_page(name: str) -> etree._ElementTree:
+    path = COMMENTS / name
+    return parse_html(path.read_bytes(), path.name).tree
+
+
+def _body(tree: etree._ElementTree) -> etree._Element:
+    body = tree.getroot().find("body")
+    assert body is not None
+    return body
+
+
+def _skeleton(tree: etree._ElementTree) -> list[tuple[tuple[int, ...], str]]:
+    """The body's elements and comments in document order, each with its index path."""
+    body = _body(tree)
+    found: list[tuple[tuple[int, ...], str]] = []
+    for node in body.iter():
+        path: list[int] = []
+        child = node
+        while child is not body and (parent := child.getparent()) is not None:
+            path.insert(0, parent.index(child))
+            child = parent
+        name = node.tag if isinstance(node.tag, str) else f"<!--{node.text}-->"
+        found.append((tuple(path), name))
+    return found
+
+
+def _comments_by_element(tree: etree._ElementTree) -> dict[str, list[str]]:
+    """The comments of the body by the tag of the element that holds them, in order."""
+    held: dict[str, list[str]] = {}
+    for comment in _body(tree).iter(etree.Comment):
+        parent = comment.getparent()
+        assert parent is not None
+        held.setdefault(str(parent.tag), []).append(comment.text or "")
+    return held
+
+
+def _translate(tree: etree._ElementTree, table: Callable[[str], str | None]) -> Assembled:
+    options = SegmentOptions("en")
+    translations = {}
+    for segment in segment_page(tree, options):
+        translation = table(segment.msgid)
+        if translation is not None:
+            translations[(segment.msgctxt, segment.msgid)] = translation
+    return assemble(tree, translations, AssembleOptions(language("ru"), options))
+
+
+COMMENT_PAGES = sorted(path.name for path in COMMENTS.glob("*.html"))
+
+
+@pytest.mark.parametrize("name", COMMENT_PAGES, ids=lambda name: name.removesuffix(".html"))
+def test_an_identity_build_gives_back_every_comment_where_it_was(name: str) -> None:
+    source = etree.tostring(_body(_comment_page(name)), encoding="unicode", method="html")
+    built = _translate(_comment_page(name), lambda msgid: msgid).html_tree
+    assert etree.tostring(_body(built), encoding="unicode", method="html") == source
+
+
+@pytest.mark.parametrize("name", COMMENT_PAGES, ids=lambda name: name.removesuffix(".html"))
+def test_a_translated_build_keeps_every_comment_in_its_element(name: str) -> None:
+    source = _comment_page(name)
+    result = _translate(_comment_page(name), pseudolocalize)
+    assert result.translated == result.segments
+    assert _skeleton(result.html_tree) == _skeleton(source)
+
+
+def test_a_comment_in_a_fallback_sentence_stays_where_it_was() -> None:
+    kept = "<b1>Fans stayed</b1> until the end."
+    result = _translate(_comment_page("fallback.html"), lambda msgid: None if msgid == kept else msgid.upper())
+    paragraph = etree.tostring(_by_id(result.html_tree.getroot(), "kept"), encoding="unicode", with_tail=False)
+    assert paragraph == (
+        '<p id="kept">THE MATCH WENT ON. '
+        '<span lang="en"><b>Fans <!-- crowd --> stayed</b> until the end.</span></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("translation", "expected"),
+    [
+        ("Здесь <i2>моего отца</i2> <b1>красная машина</b1>.",
+         "<span>Здесь <i>моего отца<!-- whose --></i><!-- after --> <b>красная машина<!-- colour --></b>."
+         "<!-- where --></span>"),
+        ("<b1>Красная машина</b1> <i2>моего отца</i2> здесь.",
+         "<span><b>Красная машина<!-- colour --></b> <i>моего отца<!-- whose --></i><!-- after --> здесь."
+         "<!-- where --></span>"),
+    ],
+    ids=["tags-reordered", "tags-in-order"],
+)
+def test_a_comment_stays_in_its_element_when_the_translation_moves_its_tags(translation: str, expected: str) -> None:
+    result = _translate(_comment_page("reordered.html"), lambda msgid: translation if "<b1>" in msgid else None)
+    paragraph = _by_id(result.html_tree.getroot(), "reordered")
+    assert etree.tostring(paragraph[0], encoding="unicode", with_tail=False) == expected
+    assert _comments_by_element(result.html_tree) == _comments_by_element(_comment_page("reordered.html"))

@@ -169,6 +169,31 @@ def test_no_attribute_or_markup_leaks_into_msgids(page: Path) -> None:
         assert segment.line > 0 and segment.context
 
 
+COMMENTS = Path(__file__).parent / "data" / "comments"
+COMMENT_CASES = [
+    # Inside an inline element a comment is part of the run, and no part of a msgid; in the
+    # paragraph's own text it ends the run, like a block would (templates mark blocks so).
+    ("between-sentences", ["It rained all day. The match went on.", "The crowd stayed.", "Nobody left."]),
+    ("inside-sentence", ["The <b1>match went on</b1> all day.", "The match <em1>went</em1> on", "all day."]),
+    ("inside-inline", ["Read <a1>the full report</a1> today.", "Read <a1>the report</a1> today."]),
+    ("run-edges", ["It rained.", "It rained all day.", "Home page"]),
+    ("several", ["<a1><span2>developer survey</span2></a1><a3><span4>security news</span4></a3>",
+                 "<span1> </span1> <em2>Joe Citizen</em2>", "How is it that ideas capture people?",
+                 "<span1>Subscribe to the paper</span1> <em2>From one euro a month</em2>"]),
+    ("fallback", ["The match went on.", "<b1>Fans stayed</b1> until the end."]),
+    ("reordered", ["The <b1>red car</b1> of <i2>my father</i2> is here."]),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), COMMENT_CASES, ids=[case[0] for case in COMMENT_CASES])
+def test_a_comment_inside_inline_text_is_no_part_of_a_msgid(name: str, expected: list[str]) -> None:
+    assert msgids(COMMENTS / f"{name}.html")[1:] == expected  # the <title> first
+
+
+def test_every_comment_page_has_its_case() -> None:
+    assert {path.stem for path in COMMENTS.glob("*.html")} == {case[0] for case in COMMENT_CASES}
+
+
 def test_segmentation_is_deterministic() -> None:
     first = segments_of(SAMPLE_ARTICLE)
     assert first == segments_of(SAMPLE_ARTICLE)

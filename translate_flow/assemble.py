@@ -136,20 +136,23 @@ def assemble(
 def _fill_run(
     slot: RunSlot, translations: Mapping[Key, str], rejections: list[Rejection]
 ) -> tuple[int, int, list[etree._Element]]:
-    """Lay out a run with its usable translations; (sentences, translated, elements to mark)."""
+    """Lay out a run with its usable translations; (sentences, translated, elements to mark).
+
+    Nothing of the source is lost: every comment of the run is laid out again, those
+    inside a translated sentence by :func:`_keep_hidden`.
+    """
     tokens: list[Token] = []
     fallbacks: list[tuple[int, int, int]] = []  # (index in slot.parts, start, end in tokens)
     sentences = 0
     unspaced_end = False  # the last part was a translation ending in Chinese or Japanese
-    gap: Text | None = None  # whitespace after such a translation, held until the next part
+    held: list[Token] = []  # space and comments after such a translation, until the next part
     for index, part in enumerate(slot.parts):
         if not isinstance(part, SentenceSlot):
-            if unspaced_end and isinstance(part, Text) and not part.text.strip(HTML_SPACE) and gap is None:
-                gap = part
+            if unspaced_end and _blank(part):
+                held.append(part)
                 continue
-            if gap is not None:
-                tokens.append(gap)
-                gap = None
+            tokens.extend(held)
+            held.clear()
             unspaced_end = False
             tokens.append(part)
             continue
@@ -158,32 +161,77 @@ def _fill_run(
         translation = translations.get((segment.msgctxt, segment.msgid))
         if translation is not None:
             try:
-                translated = parse_tagged(_holdable(translation), part.tokens)
+                translated = _translated(translation, part)
             except TagMismatch as exc:
                 rejections.append(_reject(segment.line, segment.msgctxt, segment.msgid, exc))
             else:
                 # Chinese and Japanese put no space after a sentence: the source's space
                 # between two sentences goes when both are translated into such a script
-                # (a source written so keeps its spaces as they are).
-                gap = None
+                # (a source written so keeps its spaces as they are). Comments stay.
+                tokens.extend(t for t in held if isinstance(t, Hidden))
+                held.clear()
                 tokens.extend(translated)
-                # Comments inside the sentence have no place in a translation: keep them after it.
-                tokens.extend(t for t in part.tokens if isinstance(t, Hidden))
                 unspaced_end = _ends_unspaced(translated) and not _ends_unspaced(part.tokens)
                 continue
-        if gap is not None:
-            tokens.append(gap)
-            gap = None
+        tokens.extend(held)
+        held.clear()
         unspaced_end = False
         fallbacks.append((index, len(tokens), len(tokens) + len(part.tokens)))
         tokens.extend(part.tokens)
-    if gap is not None:
-        tokens.append(gap)
+    tokens.extend(held)
     marks: list[etree._Element] = []
     if fallbacks:
         tokens, marks = _place_marks(slot, tokens, fallbacks, len(fallbacks) == sentences)
     _rebuild(slot, tokens)
     return sentences, sentences - len(fallbacks), marks
+
+
+def _translated(translation: str, sentence: SentenceSlot) -> list[Token]:
+    """The tokens of *translation* in place of *sentence*, its comments kept.
+
+    A translation the same as the msgid gives the source back as it was, its spaces and
+    comments where they were. Raises :class:`TagMismatch` for a translation not usable.
+    """
+    if translation == sentence.segment.msgid:
+        return list(sentence.tokens)
+    return _keep_hidden(parse_tagged(_holdable(translation), sentence.tokens), sentence.tokens)
+
+
+def _keep_hidden(translated: Sequence[Token], source: Sequence[Token]) -> list[Token]:
+    """*translated* with the comments of its *source* sentence laid out among its tags.
+
+    A comment has no place among translated words, but it keeps its place among the
+    sentence's tags, so it stays in the element that held it: right after the tag before
+    it when only space lies between them, else right before the tag after it, else at the
+    end of the sentence.
+    """
+    after: dict[Token, list[Token]] = {}
+    before: dict[Token, list[Token]] = {}
+    waiting: list[Token] = []  # comments that go before the next tag
+    previous: Token | None = None  # the last tag seen
+    spaced = False  # only space lies between the last tag and here
+    for token in source:
+        if isinstance(token, Hidden):
+            if previous is not None and spaced:
+                after.setdefault(previous, []).append(token)
+            else:
+                waiting.append(token)
+        elif isinstance(token, Text):
+            spaced = spaced and not token.text.strip(HTML_SPACE)
+        else:
+            if waiting:
+                before[token] = waiting
+                waiting = []
+            previous, spaced = token, True
+    if not (after or before or waiting):
+        return list(translated)
+    out: list[Token] = []
+    for token in translated:
+        out.extend(before.get(token, ()))
+        out.append(token)
+        out.extend(after.get(token, ()))
+    out.extend(waiting)
+    return out
 
 
 def _ends_unspaced(tokens: Sequence[Token]) -> bool:
