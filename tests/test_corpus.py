@@ -45,13 +45,10 @@ COMMENT = "a comment inside inline text is dropped by build"
 # qq is UTF-8 labelled gb2312: written in UTF-8, its content type rightly says charset=utf-8,
 # which test_an_xhtml_page_stays_xhtml takes for a change (it should compare the media type).
 CHARSET = "the content type of a page converted to UTF-8 names UTF-8, not the label it had"
-ATTRIBUTES = "HTML serialization rewrites URL and boolean attribute values, issue 9 item 1"
 KNOWN = {
     **{(kind, stem): COMMENT for kind in ("identity", "pseudo")
        for stem in ("gitlab-blog", "herald-sun-1", "liberation-1", "qq")},
     ("xhtml", "qq"): CHARSET,
-    **{(kind, stem): ATTRIBUTES for kind in ("identity", "pseudo")
-       for stem in ("001", "bbc-1", "la-nacion", "mozilla-1", "salon-1", "simplyfound-1")},
 }
 
 # Validated in the test suite (the JVM is slow): news, blog, wiki, CJK, right-to-left,

@@ -251,6 +251,46 @@ def test_serialize_without_a_page_writes_html() -> None:
     assert serialize(page.tree, doctype=False) == "<html><body><p>Text<wbr>more</p></body></html>\n"
 
 
+@pytest.mark.parametrize(
+    ("attributes", "written"),
+    [
+        pytest.param('href="a b.html"', 'href="a b.html"', id="space-in-href"),
+        pytest.param('href=" /lead"', 'href=" /lead"', id="leading-space"),
+        pytest.param('href="/caf\u00e9?q=\u00fc&amp;x=1"', 'href="/caf\u00e9?q=\u00fc&amp;x=1"', id="non-ascii"),
+        pytest.param('title="t" src="x y.png" alt="a"', 'title="t" src="x y.png" alt="a"', id="order-kept"),
+        pytest.param('src="a&quot;b c"', "src='a\"b c'", id="quote-as-the-writer-writes-it"),
+        pytest.param('href="%20done"', 'href="%20done"', id="already-escaped"),
+    ],
+)
+def test_url_attributes_are_written_as_they_were(attributes: str, written: str) -> None:
+    text = _round_trip(f"<!DOCTYPE html><p><img {attributes}></p>".encode())
+    assert f"<img {written}>" in text
+
+
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        pytest.param('<form action="send it.php"></form>', '<form action="send it.php"></form>', id="form-action"),
+        pytest.param('<a name="part one">x</a>', '<a name="part one">x</a>', id="anchor-name"),
+        pytest.param('<option selected>a</option>', "<option selected>a</option>", id="bare-boolean"),
+        pytest.param('<option selected="selected">a</option>', "<option selected>a</option>", id="same-meaning"),
+        pytest.param('<option selected="">a</option>', '<option selected="">a</option>', id="empty-boolean"),
+        pytest.param('<input disabled="false" checked="">', '<input disabled="false" checked="">', id="other-values"),
+        pytest.param('<p data-x="a b" id="\u00e9">t</p>', '<p data-x="a b" id="\u00e9">t</p>', id="untouched"),
+    ],
+)
+def test_url_and_boolean_attributes_keep_their_values(source: str, written: str) -> None:
+    page = parse_html(f"<!DOCTYPE html><body>{source}</body>".encode(), "page.html")
+    before = [element.items() for element in page.tree.getroot().iter()]
+    assert written in serialize(page.tree, page)
+    assert [element.items() for element in page.tree.getroot().iter()] == before, "the tree is as it was"
+
+
+def test_a_page_holding_the_token_shape_is_written_as_it_was() -> None:
+    source = '<!DOCTYPE html><p title="tfkept0123456789abn0x"><a href="a b">tfkept0n0x</a></p>'
+    assert '<p title="tfkept0123456789abn0x"><a href="a b">tfkept0n0x</a></p>' in _round_trip(source.encode())
+
+
 # --------------------------------------------------------------------------------------
 # Charsets: a label means what it means to browsers (the WHATWG Encoding Standard)
 

@@ -24,12 +24,16 @@ loses the formatting browsers reopen for it; text in a table outside its cells s
 (browsers move it before the table); ``<main>`` or ``<h2>`` inside ``<p>`` or ``<h1>``
 stay inside. None of these occurs in the corpus. The HTML5 void elements libxml2 does not
 know (``source``, ``track``, ``wbr``, ``embed``, ``keygen``) are put right after parsing.
+Attribute values are written as they were: the URL attributes libxml2's writer would
+percent-escape and the boolean attributes it would write without their value pass it
+under token names.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import secrets
 from dataclasses import dataclass
 from html.entities import name2codepoint
 from typing import Literal
@@ -92,6 +96,16 @@ _HTML_VOID_END = re.compile(
     r"<(?P<raw>script|style)\b[^>]*>.*?</(?P=raw)>|<!--.*?-->|(?P<end></(?:source|track|embed|wbr|keygen)>)",
     re.IGNORECASE | re.DOTALL,
 )
+# What libxml2's HTML writer rewrites: a URL attribute holding a character outside printable
+# ASCII (percent-escaped), a boolean attribute with a value other than its name (written
+# without it; the parser gives a bare one its name as value, so that one is written bare).
+_URL_ATTRIBUTES = frozenset({"href", "src", "action"})  # and "name" on <a>
+_BOOLEAN_ATTRIBUTES = frozenset(
+    {"checked", "compact", "declare", "defer", "disabled", "ismap", "multiple", "nohref",
+     "noresize", "noshade", "nowrap", "readonly", "selected"}
+)
+_REWRITTEN_NAMES = _URL_ATTRIBUTES | _BOOLEAN_ATTRIBUTES | {"name"}
+_URL_ESCAPED = re.compile(r"[^\x21-\x7e]")
 # Scripts and style sheets of an XHTML page served as text/html are read as raw text, so a
 # ">" escaped there would break them; outside CDATA sections and comments it is written raw.
 _XML_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
@@ -408,10 +422,17 @@ def serialize(tree: etree._ElementTree, page: Page | None = None, *, doctype: bo
         return _serialize_xhtml(tree, page)
     if page is not None:
         doctype = page.has_doctype
-    if page is not None and page.preamble:
-        text: str = etree.tostring(tree, method="html", encoding="unicode", doctype=page.preamble)
-    else:
-        text = etree.tostring(tree, method="html", encoding="unicode")
+    kept = _KeptAttributes.hide(tree.getroot())
+    try:
+        if page is not None and page.preamble:
+            text: str = etree.tostring(tree, method="html", encoding="unicode", doctype=page.preamble)
+        else:
+            text = etree.tostring(tree, method="html", encoding="unicode")
+    finally:
+        if kept is not None:
+            kept.put_back()
+    if kept is not None:
+        text = kept.restore(text)
     if not doctype:
         # The parser gives every tree a doctype; a page that had none gets none back.
         text = _ADDED_DOCTYPE.sub("", text, count=1)
@@ -422,6 +443,70 @@ def serialize(tree: etree._ElementTree, page: Page | None = None, *, doctype: bo
         voids = sum(1 for _ in tree.getroot().iter(*_NEW_VOID_ELEMENTS))
         text = plain if dropped == voids else _HTML_VOID_END.sub(_drop_void_end_tag, text)
     return text if text.endswith("\n") else text + "\n"
+
+
+@dataclass(frozen=True)
+class _KeptAttributes:
+    """Attributes the HTML writer would rewrite, renamed to tokens it writes as they are.
+
+    libxml2 percent-escapes spaces and non-ASCII characters in URL attributes (``a b.html``
+    becomes ``a%20b.html``) and writes a boolean attribute without its value
+    (``selected="selected"`` becomes ``selected``). Under a token name each is written with
+    its value escaped as any other value; the tokens then get their names back.
+    """
+
+    prefix: str
+    names: tuple[str, ...]  # the original name of token i
+    renamed: tuple[tuple[etree._Element, tuple[tuple[str, str], ...]], ...]
+
+    @classmethod
+    def hide(cls, root: etree._Element) -> _KeptAttributes | None:
+        """Rename, in place and in order, the attributes the writer would rewrite, if any."""
+        chosen: list[tuple[etree._Element, frozenset[str]]] = []
+        # One walk in Python is cheaper here than XPath, whose string functions are slow.
+        for element in root.iter(etree.Element):
+            keys = element.keys()
+            if keys and not _REWRITTEN_NAMES.isdisjoint(keys):
+                names = frozenset(
+                    str(name) for name in keys
+                    if name in _REWRITTEN_NAMES and _is_rewritten(element.tag, str(name), element.get(name))
+                )
+                if names:
+                    chosen.append((element, names))
+        if not chosen:
+            return None  # most pages
+        # Random, so that no text of the page can hold it and be taken for a token.
+        prefix = f"tfkept{secrets.token_hex(6)}n"
+        originals: list[str] = []
+        renamed: list[tuple[etree._Element, tuple[tuple[str, str], ...]]] = []
+        for element, names in chosen:
+            items = tuple((str(name), str(value)) for name, value in element.items())
+            element.attrib.clear()  # renaming in place would move the attribute to the end
+            for name, value in items:
+                if name in names:
+                    originals.append(name)
+                    name = f"{prefix}{len(originals) - 1}x"
+                element.set(name, value)
+            renamed.append((element, items))
+        return cls(prefix, tuple(originals), tuple(renamed))
+
+    def put_back(self) -> None:
+        """Give the tree its attributes back as they were."""
+        for element, items in self.renamed:
+            element.attrib.clear()
+            for name, value in items:
+                element.set(name, value)
+
+    def restore(self, text: str) -> str:
+        """*text*, as written with the tokens, with the original names."""
+        return re.sub(rf"{self.prefix}(\d+)x", lambda m: self.names[int(m.group(1))], text)
+
+
+def _is_rewritten(tag: object, name: str, value: str | None) -> bool:
+    """Whether the HTML writer would write this attribute of a *tag* otherwise than it is."""
+    if name in _URL_ATTRIBUTES or (name == "name" and tag == "a"):
+        return value is not None and _URL_ESCAPED.search(value) is not None
+    return name in _BOOLEAN_ATTRIBUTES and value != name
 
 
 def _drop_void_end_tag(match: re.Match[str]) -> str:
