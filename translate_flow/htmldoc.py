@@ -462,24 +462,21 @@ class _KeptAttributes:
     @classmethod
     def hide(cls, root: etree._Element) -> _KeptAttributes | None:
         """Rename, in place and in order, the attributes the writer would rewrite, if any."""
-        chosen: list[tuple[etree._Element, frozenset[str]]] = []
+        chosen: dict[etree._Element, set[str]] = {}
         # One walk in Python is cheaper here than XPath, whose string functions are slow.
         for element in root.iter(etree.Element):
             keys = element.keys()
             if keys and not _REWRITTEN_NAMES.isdisjoint(keys):
-                names = frozenset(
-                    str(name) for name in keys
-                    if name in _REWRITTEN_NAMES and _is_rewritten(element.tag, str(name), element.get(name))
-                )
-                if names:
-                    chosen.append((element, names))
+                for name in keys:
+                    if name in _REWRITTEN_NAMES and _is_rewritten(element.tag, str(name), element.get(name)):
+                        chosen.setdefault(element, set()).add(str(name))
         if not chosen:
             return None  # most pages
         # Random, so that no text of the page can hold it and be taken for a token.
         prefix = f"tfkept{secrets.token_hex(6)}n"
         originals: list[str] = []
         renamed: list[tuple[etree._Element, tuple[tuple[str, str], ...]]] = []
-        for element, names in chosen:
+        for element, names in chosen.items():
             items = tuple((str(name), str(value)) for name, value in element.items())
             element.attrib.clear()  # renaming in place would move the attribute to the end
             for name, value in items:
