@@ -315,12 +315,27 @@ class Verdict:
     source_gave_up: bool  # the checker stopped early on the source: errors past that point are unknown
 
 
+# The checker words one fault two ways, by what stands next to it in the text: a stray
+# quote in an attribute name after a value-less attribute, and after one with a value.
+_SAME_FAULT = (
+    (re.compile(r"^Saw “(.)” when expecting an attribute name\..*"), r"stray “\1” in an attribute name"),
+    (re.compile(r"^Quote “(.)” in attribute name\..*"), r"stray “\1” in an attribute name"),
+)
+
+
+def _fault(message: str) -> str:
+    for pattern, common in _SAME_FAULT:
+        message = pattern.sub(common, message)
+    return message
+
+
 def validate_pairs(pairs: Sequence[tuple[Path, Path]]) -> dict[Path, Verdict]:
     """For each (source, built) pair, the checker's verdict, all pages in one JVM run."""
     report = validate(path for pair in pairs for path in pair)
     verdicts: dict[Path, Verdict] = {}
     for source, built in pairs:
-        before, after = report[source.resolve()], report[built.resolve()]
+        before = {_fault(m) for m in report[source.resolve()]}
+        after = {_fault(m) for m in report[built.resolve()]}
         gave_up = any(message.startswith("fatal: ") for message in before)
         verdicts[source] = Verdict(tuple(sorted(after - before)), len(before), gave_up)
     return verdicts

@@ -40,15 +40,8 @@ except CorpusMissing as error:  # test_real_pages_are_present fails with this me
 
 XHTML = frozenset(page.stem for page in PAGES if is_xhtml(page.read_bytes()))
 
-# Defects of the tool that real pages show beyond XHTML, each marked until its fix lands.
-GBK = "a page labelled gb2312 holding GBK bytes is refused; browsers decode it as GBK"
-ATTRIBUTES = "HTML serialization rewrites URL and boolean attribute values, issue 9 item 1"
-KNOWN = {
-    ("extract", "qq"): GBK,
-    **{(kind, stem): ATTRIBUTES for kind in ("identity", "pseudo")
-       for stem in ("001", "bbc-1", "herald-sun-1", "la-nacion", "mozilla-1", "salon-1",
-                    "simplyfound-1")},
-}
+# Defects of the tool that real pages still show, each marked until its fix lands.
+KNOWN: dict[tuple[str, str], str] = {}
 
 # Validated in the test suite (the JVM is slow): news, blog, wiki, CJK, right-to-left,
 # media, SVG and MathJax pages, and the XHTML of AsciiDoc, DocBook and Publican.
@@ -100,12 +93,13 @@ _CONTENT_TYPE = re.compile(
 
 
 def _declarations(page: bytes) -> tuple[bytes | None, bytes | None, bytes | None]:
-    """The XML prolog, the doctype and the content type a page declares."""
+    """The XML prolog, the doctype and the media type a page declares (a built page is
+    UTF-8 whatever its source was, and its charset says so)."""
     prolog, doctype, meta = _PROLOG.search(page), _DOCTYPE.search(page), _CONTENT_TYPE.search(page)
     return (
         prolog.group(0).strip() if prolog else None,
         b" ".join(doctype.group(0).split()) if doctype else None,
-        (meta.group(1) or meta.group(2)).lower() if meta else None,  # "UTF-8" is "utf-8"
+        (meta.group(1) or meta.group(2)).split(b";")[0].strip().lower() if meta else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from conftest import DATA, PAGES, MakeProject, fill_catalogs
 from lxml import etree
 
 from translate_flow import pipeline
-from translate_flow.htmldoc import XHTML_NAMESPACE, parse_html, serialize
+from translate_flow.htmldoc import BROWSER_LABELS, XHTML_NAMESPACE, browser_encoding, parse_html, serialize
 from translate_flow.pseudo import pseudolocalize
 
 XHTML = DATA / "pages-xhtml"
@@ -248,3 +249,107 @@ def test_attribute_order_is_kept() -> None:
 def test_serialize_without_a_page_writes_html() -> None:
     page = parse_html(b"<p>Text<wbr>more</p>", "page.html")
     assert serialize(page.tree, doctype=False) == "<html><body><p>Text<wbr>more</p></body></html>\n"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "written"),
+    [
+        pytest.param('href="a b.html"', 'href="a b.html"', id="space-in-href"),
+        pytest.param('href=" /lead"', 'href=" /lead"', id="leading-space"),
+        pytest.param('href="/caf\u00e9?q=\u00fc&amp;x=1"', 'href="/caf\u00e9?q=\u00fc&amp;x=1"', id="non-ascii"),
+        pytest.param('title="t" src="x y.png" alt="a"', 'title="t" src="x y.png" alt="a"', id="order-kept"),
+        pytest.param('src="a&quot;b c"', "src='a\"b c'", id="quote-as-the-writer-writes-it"),
+        pytest.param('href="%20done"', 'href="%20done"', id="already-escaped"),
+    ],
+)
+def test_url_attributes_are_written_as_they_were(attributes: str, written: str) -> None:
+    text = _round_trip(f"<!DOCTYPE html><p><img {attributes}></p>".encode())
+    assert f"<img {written}>" in text
+
+
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        pytest.param('<form action="send it.php"></form>', '<form action="send it.php"></form>', id="form-action"),
+        pytest.param('<a name="part one">x</a>', '<a name="part one">x</a>', id="anchor-name"),
+        pytest.param('<option selected>a</option>', "<option selected>a</option>", id="bare-boolean"),
+        pytest.param('<option selected="selected">a</option>', "<option selected>a</option>", id="same-meaning"),
+        pytest.param('<option selected="">a</option>', '<option selected="">a</option>', id="empty-boolean"),
+        pytest.param('<input disabled="false" checked="">', '<input disabled="false" checked="">', id="other-values"),
+        pytest.param('<p data-x="a b" id="\u00e9">t</p>', '<p data-x="a b" id="\u00e9">t</p>', id="untouched"),
+    ],
+)
+def test_url_and_boolean_attributes_keep_their_values(source: str, written: str) -> None:
+    page = parse_html(f"<!DOCTYPE html><body>{source}</body>".encode(), "page.html")
+    before = [element.items() for element in page.tree.getroot().iter()]
+    assert written in serialize(page.tree, page)
+    assert [element.items() for element in page.tree.getroot().iter()] == before, "the tree is as it was"
+
+
+def test_a_page_holding_the_token_shape_is_written_as_it_was() -> None:
+    source = '<!DOCTYPE html><p title="tfkept0123456789abn0x"><a href="a b">tfkept0n0x</a></p>'
+    assert '<p title="tfkept0123456789abn0x"><a href="a b">tfkept0n0x</a></p>' in _round_trip(source.encode())
+
+
+# --------------------------------------------------------------------------------------
+# Charsets: a label means what it means to browsers (the WHATWG Encoding Standard)
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        pytest.param("gb2312", "gb18030", id="gb2312-is-gbk"),
+        pytest.param("GBK", "gb18030", id="gbk"),
+        pytest.param("x-gbk", "gb18030", id="x-gbk"),
+        pytest.param("iso-8859-1", "cp1252", id="latin1-is-windows-1252"),
+        pytest.param("us-ascii", "cp1252", id="ascii-is-windows-1252"),
+        pytest.param("iso-8859-9", "cp1254", id="latin5-is-windows-1254"),
+        pytest.param("tis-620", "cp874", id="tis-620-is-windows-874"),
+        pytest.param("big5", "big5hkscs", id="big5-is-big5-hkscs"),
+        pytest.param("shift_jis", "cp932", id="shift-jis-is-windows-31j"),
+        pytest.param("x-sjis", "cp932", id="x-sjis"),
+        pytest.param("euc-kr", "cp949", id="euc-kr-is-windows-949"),
+        pytest.param("utf-16", "utf-8", id="utf-16-without-bom"),
+        pytest.param("unicode", "utf-8", id="unicode"),
+        pytest.param(" Windows-1251 ", "cp1251", id="python-reads-it-alike"),
+    ],
+)
+def test_a_charset_label_is_read_as_browsers_read_it(label: str, codec: str) -> None:
+    assert browser_encoding(label) == codec
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        pytest.param("gb2312", "\u9555\u4e2d\u6587", id="gbk-only-character"),  # 镕 is GBK, not GB 2312
+        pytest.param("iso-8859-1", "\u20ac\u2019 caf\u00e9", id="windows-1252-in-latin1"),
+        pytest.param("shift_jis", "\u2460\u65e5\u672c", id="windows-31j-in-shift-jis"),  # ① is Microsoft's
+        pytest.param("euc-kr", "\ud55c\uad6d\ub611", id="windows-949-in-euc-kr"),
+    ],
+)
+def test_a_page_is_decoded_as_browsers_decode_it(label: str, text: str) -> None:
+    data = f"<meta charset={label}><p>{text}</p>".encode(browser_encoding(label))
+    page = parse_html(data, "page.html")
+    assert page.tree.getroot().findtext(".//p") == text and not page.warnings
+
+
+def test_bytes_a_windows_code_page_leaves_undefined_are_c1_controls() -> None:
+    page = parse_html(b"<meta charset=windows-1252><p>a\x81b\x9dc\x80</p>", "page.html")
+    assert page.tree.getroot().findtext(".//p") == "a\x81b\x9dc\u20ac"
+
+
+def test_a_utf8_page_with_an_old_label_is_read_as_utf8_with_a_warning() -> None:
+    data = '<meta charset="gb2312"><p>\u8c37\u6b4c\u65b0\u95fb</p>'.encode()
+    page = parse_html(data, "page.html")
+    assert page.tree.getroot().findtext(".//p") == "\u8c37\u6b4c\u65b0\u95fb"
+    assert page.encoding == "utf-8"
+    assert page.warnings == (
+        "page.html: declared charset 'gb2312' does not fit its bytes, which are UTF-8; "
+        "read as UTF-8 (fix its <meta charset> declaration to silence this)",
+    )
+
+
+def test_browser_labels_name_codecs_python_has() -> None:
+    for codec, labels in BROWSER_LABELS:
+        assert codecs.lookup(codec) and labels
+        assert all(label == label.lower().strip() for label in labels)

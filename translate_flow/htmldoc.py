@@ -24,12 +24,16 @@ loses the formatting browsers reopen for it; text in a table outside its cells s
 (browsers move it before the table); ``<main>`` or ``<h2>`` inside ``<p>`` or ``<h1>``
 stay inside. None of these occurs in the corpus. The HTML5 void elements libxml2 does not
 know (``source``, ``track``, ``wbr``, ``embed``, ``keygen``) are put right after parsing.
+Attribute values are written as they were: the URL attributes libxml2's writer would
+percent-escape and the boolean attributes it would write without their value pass it
+under token names.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import secrets
 from dataclasses import dataclass
 from html.entities import name2codepoint
 from typing import Literal
@@ -38,7 +42,7 @@ from lxml import etree
 
 from .errors import HtmlError
 
-__all__ = ["XHTML_NAMESPACE", "Page", "Syntax", "parse_html", "serialize"]
+__all__ = ["BROWSER_LABELS", "XHTML_NAMESPACE", "Page", "Syntax", "browser_encoding", "parse_html", "serialize"]
 
 Syntax = Literal["html", "xhtml"]
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
@@ -92,12 +96,55 @@ _HTML_VOID_END = re.compile(
     r"<(?P<raw>script|style)\b[^>]*>.*?</(?P=raw)>|<!--.*?-->|(?P<end></(?:source|track|embed|wbr|keygen)>)",
     re.IGNORECASE | re.DOTALL,
 )
+# What libxml2's HTML writer rewrites: a URL attribute holding a character outside printable
+# ASCII (percent-escaped), a boolean attribute with a value other than its name (written
+# without it; the parser gives a bare one its name as value, so that one is written bare).
+_URL_ATTRIBUTES = frozenset({"href", "src", "action"})  # and "name" on <a>
+_BOOLEAN_ATTRIBUTES = frozenset(
+    {"checked", "compact", "declare", "defer", "disabled", "ismap", "multiple", "nohref",
+     "noresize", "noshade", "nowrap", "readonly", "selected"}
+)
+_REWRITTEN_NAMES = _URL_ATTRIBUTES | _BOOLEAN_ATTRIBUTES | {"name"}
+_URL_ESCAPED = re.compile(r"[^\x21-\x7e]")
 # Scripts and style sheets of an XHTML page served as text/html are read as raw text, so a
 # ">" escaped there would break them; outside CDATA sections and comments it is written raw.
 _XML_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2>)", re.DOTALL)
 _ESCAPED_GT = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->|(?P<end>(?<!\]\])&gt;)", re.DOTALL)
 # What lxml's XML output holds verbatim: elsewhere "/>" can only end an empty element.
 _XML_VERBATIM = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+
+
+# The labels of the WHATWG Encoding Standard (https://encoding.spec.whatwg.org/#names-and-labels)
+# that Python's codecs do not know or read as another charset than browsers do, by the codec
+# that decodes them as browsers do. GBK is decoded with GB 18030, its superset, as browsers do.
+BROWSER_LABELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("gb18030", ("chinese", "csgb2312", "csiso58gb231280", "gb2312", "gb_2312", "gb_2312-80",
+                 "gbk", "iso-ir-58", "x-gbk", "gb18030")),
+    ("cp1252", ("ansi_x3.4-1968", "ascii", "cp819", "csisolatin1", "ibm819", "iso-8859-1",
+                "iso-ir-100", "iso8859-1", "iso88591", "iso_8859-1", "iso_8859-1:1987", "l1",
+                "latin1", "us-ascii", "x-cp1252")),
+    ("cp1254", ("csisolatin5", "iso-8859-9", "iso-ir-148", "iso8859-9", "iso88599", "iso_8859-9",
+                "iso_8859-9:1989", "l5", "latin5", "x-cp1254")),
+    ("cp874", ("dos-874", "iso-8859-11", "iso8859-11", "iso885911", "tis-620", "windows-874")),
+    ("big5hkscs", ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5")),
+    ("cp932", ("csshiftjis", "ms932", "ms_kanji", "shift-jis", "shift_jis", "sjis", "windows-31j",
+               "x-sjis")),
+    ("cp949", ("cseuckr", "csksc56011987", "euc-kr", "iso-ir-149", "korean", "ks_c_5601-1987",
+               "ks_c_5601-1989", "ksc5601", "ksc_5601", "windows-949")),
+    ("iso8859_8", ("csiso88598i", "iso-8859-8-i", "logical")),
+    ("iso8859_6", ("csiso88596e", "csiso88596i", "iso-8859-6-e", "iso-8859-6-i")),
+    ("koi8_u", ("koi8-ru",)),
+    ("mac_cyrillic", ("x-mac-cyrillic", "x-mac-ukrainian")),
+    ("mac_roman", ("csmacintosh", "mac", "macintosh", "x-mac-roman")),
+    ("cp866", ("866", "csibm866")),
+    *((f"cp125{n}", (f"x-cp125{n}",)) for n in (0, 1, 3, 5, 6, 7, 8)),
+    # A page without a BOM that declares UTF-16 is read as UTF-8, as the standard's prescan does.
+    ("utf-8", ("unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8",
+               "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "unicodefffe")),
+)
+_BROWSER_CODEC = {label: codec for codec, labels in BROWSER_LABELS for label in labels}
+_C1_ERRORS = "translate_flow.c1-controls"
+_C1_CODECS = frozenset({"cp874", *(f"cp125{n}" for n in range(9))})
 
 
 @dataclass(frozen=True)
@@ -117,8 +164,11 @@ class Page:
 def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
     """Decode page bytes: BOM first, then the declared charset, then UTF-8, then a fallback.
 
-    Returns the text, the encoding used and warnings. Raises :class:`HtmlError` when bytes
-    do not decode in the charset the page itself declares.
+    A declared label means what it means to browsers (the WHATWG Encoding Standard): a
+    page labelled ``gb2312`` or ``iso-8859-1`` is read as GBK or windows-1252; one whose
+    bytes are UTF-8 all the same is read as UTF-8, with a warning. Returns the text, the
+    encoding used and warnings. Raises :class:`HtmlError` when bytes do not decode in the
+    charset the page itself declares.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -130,14 +180,19 @@ def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
     warnings: list[str] = []
     if declared:
         try:
-            encoding = codecs.lookup(declared).name
+            encoding = browser_encoding(declared)
         except LookupError:
             warnings.append(f"{path}: unknown charset {declared!r} declared; reading as UTF-8")
         else:
-            if encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
-                encoding = "utf-8"  # a page without a BOM that claims UTF-16 is ASCII-compatible
+            relabelled = _saved_as_utf8(data, encoding)
+            if relabelled is not None:
+                return relabelled, "utf-8", (
+                    f"{path}: declared charset {declared!r} does not fit its bytes, which are "
+                    "UTF-8; read as UTF-8 (fix its <meta charset> declaration to silence this)",
+                )
             try:
-                return data.decode(encoding), encoding, ()
+                errors = _C1_ERRORS if encoding in _C1_CODECS else "strict"
+                return data.decode(encoding, errors), encoding, ()
             except UnicodeDecodeError as exc:
                 raise HtmlError(_undecodable(declared, exc), path=path) from None
             except (LookupError, UnicodeError):
@@ -153,9 +208,52 @@ def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
         return data.decode("cp1252", errors="replace"), FALLBACK_ENCODING, tuple(warnings)
 
 
+def _saved_as_utf8(data: bytes, encoding: str) -> str | None:
+    """The text of a page labelled with a legacy charset whose bytes are UTF-8, else None.
+
+    Pages saved again as UTF-8 often keep their old label; browsers would show them garbled,
+    but non-ASCII text that is valid UTF-8 is all but impossible by chance in a legacy
+    charset, while GB 18030 decodes nearly any bytes. So the bytes decide.
+    """
+    if encoding == "utf-8" or data.isascii():
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def browser_encoding(label: str) -> str:
+    """The Python codec that decodes a charset *label* as browsers do; raise LookupError.
+
+    Labels of the WHATWG Encoding Standard that Python reads otherwise are taken from
+    :data:`BROWSER_LABELS`; any other label means what Python's codec of that name means.
+    """
+    key = label.strip().lower()
+    if key in _BROWSER_CODEC:
+        return _BROWSER_CODEC[key]
+    encoding = codecs.lookup(key).name
+    # A page without a BOM that claims UTF-16 is ASCII-compatible: the standard reads it as UTF-8.
+    return "utf-8" if encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32") else encoding
+
+
 def _declared_charset(head: bytes) -> str | None:
     match = _META_CHARSET.search(head)
     return match.group(1).decode("ascii") if match else None
+
+
+def _c1_controls(error: UnicodeError) -> tuple[str, int]:
+    """Read a byte that a Windows code page leaves undefined as the C1 control of that number.
+
+    The Encoding Standard's indexes for windows-874 and windows-1250 to 1258 do so for
+    0x80 to 0x9F; any other undecodable byte is still an error.
+    """
+    if isinstance(error, UnicodeDecodeError) and 0x80 <= error.object[error.start] <= 0x9F:
+        return chr(error.object[error.start]), error.start + 1
+    raise error
+
+
+codecs.register_error(_C1_ERRORS, _c1_controls)
 
 
 def _undecodable(encoding: str, exc: UnicodeDecodeError) -> str:
@@ -324,10 +422,17 @@ def serialize(tree: etree._ElementTree, page: Page | None = None, *, doctype: bo
         return _serialize_xhtml(tree, page)
     if page is not None:
         doctype = page.has_doctype
-    if page is not None and page.preamble:
-        text: str = etree.tostring(tree, method="html", encoding="unicode", doctype=page.preamble)
-    else:
-        text = etree.tostring(tree, method="html", encoding="unicode")
+    kept = _KeptAttributes.hide(tree.getroot())
+    try:
+        if page is not None and page.preamble:
+            text: str = etree.tostring(tree, method="html", encoding="unicode", doctype=page.preamble)
+        else:
+            text = etree.tostring(tree, method="html", encoding="unicode")
+    finally:
+        if kept is not None:
+            kept.put_back()
+    if kept is not None:
+        text = kept.restore(text)
     if not doctype:
         # The parser gives every tree a doctype; a page that had none gets none back.
         text = _ADDED_DOCTYPE.sub("", text, count=1)
@@ -338,6 +443,67 @@ def serialize(tree: etree._ElementTree, page: Page | None = None, *, doctype: bo
         voids = sum(1 for _ in tree.getroot().iter(*_NEW_VOID_ELEMENTS))
         text = plain if dropped == voids else _HTML_VOID_END.sub(_drop_void_end_tag, text)
     return text if text.endswith("\n") else text + "\n"
+
+
+@dataclass(frozen=True)
+class _KeptAttributes:
+    """Attributes the HTML writer would rewrite, renamed to tokens it writes as they are.
+
+    libxml2 percent-escapes spaces and non-ASCII characters in URL attributes (``a b.html``
+    becomes ``a%20b.html``) and writes a boolean attribute without its value
+    (``selected="selected"`` becomes ``selected``). Under a token name each is written with
+    its value escaped as any other value; the tokens then get their names back.
+    """
+
+    prefix: str
+    names: tuple[str, ...]  # the original name of token i
+    renamed: tuple[tuple[etree._Element, tuple[tuple[str, str], ...]], ...]
+
+    @classmethod
+    def hide(cls, root: etree._Element) -> _KeptAttributes | None:
+        """Rename, in place and in order, the attributes the writer would rewrite, if any."""
+        chosen: dict[etree._Element, set[str]] = {}
+        # One walk in Python is cheaper here than XPath, whose string functions are slow.
+        for element in root.iter(etree.Element):
+            keys = element.keys()
+            if keys and not _REWRITTEN_NAMES.isdisjoint(keys):
+                for name in keys:
+                    if name in _REWRITTEN_NAMES and _is_rewritten(element.tag, str(name), element.get(name)):
+                        chosen.setdefault(element, set()).add(str(name))
+        if not chosen:
+            return None  # most pages
+        # Random, so that no text of the page can hold it and be taken for a token.
+        prefix = f"tfkept{secrets.token_hex(6)}n"
+        originals: list[str] = []
+        renamed: list[tuple[etree._Element, tuple[tuple[str, str], ...]]] = []
+        for element, names in chosen.items():
+            items = tuple((str(name), str(value)) for name, value in element.items())
+            element.attrib.clear()  # renaming in place would move the attribute to the end
+            for name, value in items:
+                if name in names:
+                    originals.append(name)
+                    name = f"{prefix}{len(originals) - 1}x"
+                element.set(name, value)
+            renamed.append((element, items))
+        return cls(prefix, tuple(originals), tuple(renamed))
+
+    def put_back(self) -> None:
+        """Give the tree its attributes back as they were."""
+        for element, items in self.renamed:
+            element.attrib.clear()
+            for name, value in items:
+                element.set(name, value)
+
+    def restore(self, text: str) -> str:
+        """*text*, as written with the tokens, with the original names."""
+        return re.sub(rf"{self.prefix}(\d+)x", lambda m: self.names[int(m.group(1))], text)
+
+
+def _is_rewritten(tag: object, name: str, value: str | None) -> bool:
+    """Whether the HTML writer would write this attribute of a *tag* otherwise than it is."""
+    if name in _URL_ATTRIBUTES or (name == "name" and tag == "a"):
+        return value is not None and _URL_ESCAPED.search(value) is not None
+    return name in _BOOLEAN_ATTRIBUTES and value != name
 
 
 def _drop_void_end_tag(match: re.Match[str]) -> str:
