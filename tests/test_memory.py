@@ -21,6 +21,7 @@ from lxml import etree
 from conftest import DATA, msgfmt_check
 from translate_flow import __version__
 from translate_flow.memory import scoring, store, tmx
+from translate_flow.project import MEMORY_INDEX
 from translate_flow.catalog import Catalog, Message, read_po, write_po
 from translate_flow.errors import InputError
 from translate_flow.languages import language
@@ -31,14 +32,12 @@ from translate_flow.memory import (
     Unit,
     export_tmx,
     import_tmx,
-    index_path,
     parse_tmx,
     read_tmx,
     retag,
     reviewed_units,
     signature,
     similarity,
-    stored_name,
 )
 
 MEMORY = DATA / "memory"
@@ -142,7 +141,7 @@ ADDRESS_RU = "CESNUR<br1/>Виа Конфиенца, 19,<br2/>10121 Турин"
 def test_exact_reuse_across_catalogs(project: Project) -> None:
     project.write("ru", "first", [reviewed(COURT, COURT_RU), reviewed("Share this article.", "Поделиться статьёй.")])
     project.write("ru", "second", [Message("Share this article.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         match = tm.exact("ru", None, "Share this article.")
         assert match == Match("Share this article.", "Поделиться статьёй.", 1.0,
@@ -156,7 +155,7 @@ def test_exact_reuse_across_catalogs(project: Project) -> None:
 def test_exact_chooses_the_first_origin(project: Project) -> None:
     project.write("ru", "b-article", [reviewed("Read more.", "Читать дальше.")])
     project.write("ru", "a-article", [reviewed("Read more.", "Подробнее.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         for _ in range(3):
             match = tm.exact("ru", None, "Read more.")
@@ -179,7 +178,7 @@ def test_exact_prefers_the_same_msgctxt(
     project.write("ru", "a", [reviewed("Home", "Меню: главная", "menu"), reviewed("Home", "Главная")])
     project.write("ru", "b", [reviewed("Home", "Домой"), reviewed("Home", "Главное меню", "menu")])
     # The same context first; then the first origin (a.po before b.po); then no context.
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         match = tm.exact("ru", msgctxt, "Home")
         assert match is not None
@@ -207,7 +206,7 @@ ENTRIES = [
 @pytest.mark.parametrize(("entry", "indexed"), ENTRIES)
 def test_only_reviewed_entries_are_indexed(project: Project, entry: Message, indexed: bool) -> None:
     project.write("ru", "article", [entry, reviewed("Unrelated.", "Другое.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         report = tm.refresh("ru", project.sources("ru"))
         assert tm.count("ru") == 1 + indexed
         assert (tm.exact("ru", None, entry.msgid) is not None) is indexed
@@ -270,7 +269,7 @@ FUZZY = [
 @pytest.mark.parametrize(("query", "expected", "score"), FUZZY)
 def test_fuzzy_threshold(project: Project, query: str, expected: str | None, score: float | None) -> None:
     project.write("ru", "article", [reviewed(s, t) for s, t in STORED])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         matches = tm.fuzzy("ru", query)
         if expected is None:
@@ -298,7 +297,7 @@ def test_fuzzy_ranks_dedupes_and_limits(project: Project) -> None:
     project.write("ru", "b", [reviewed(near, "Полиция задержала двенадцать журналистов (a)."),
                               reviewed(base, "Полиция задержала одиннадцать журналистов.")])
     project.write("ru", "c", [reviewed(near, "Другой перевод.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         matches = tm.fuzzy("ru", base, limit=5)
         assert [(m.source, m.target, m.origin, m.percent) for m in matches] == [
@@ -367,7 +366,7 @@ def test_retag(source: str, target: str, msgid: str, expected: str | None) -> No
 def test_refresh_reads_only_changed_catalogs(project: Project) -> None:
     for slug in ("alpha", "beta", "gamma"):
         project.write("ru", slug, [reviewed(f"The {slug} article.", f"Статья {slug}.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         first = tm.refresh("ru", project.sources("ru"))
         assert first.read == tuple(project.shown("ru", s) for s in ("alpha", "beta", "gamma"))
         assert first.units == 3
@@ -387,7 +386,7 @@ def test_refresh_reads_only_changed_catalogs(project: Project) -> None:
         assert tm.count("ru") == 3
 
     # A new instance on the same file reads nothing either.
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         assert tm.reset_reason is None
         assert not tm.refresh("ru", project.sources("ru")).changed
         assert sum(project.calls.values()) == 4
@@ -398,7 +397,7 @@ def test_removed_catalog_takes_its_units_along(project: Project) -> None:
     project.write("ru", "keep", [reviewed("Read more.", "Подробнее.")])
     project.write("ru", "gone", [reviewed(gone, "Полиция задержала одиннадцать журналистов у здания суда.")])
     project.write("kk", "gone", [reviewed(gone, "Полиция сот ғимаратының сыртында он бір журналисті ұстады.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         tm.refresh("kk", project.sources("kk"))
         project.remove("ru", "gone")
@@ -414,7 +413,7 @@ def test_removed_catalog_takes_its_units_along(project: Project) -> None:
         # Remove that too: the segment and its words leave the index.
         project.remove("kk", "gone")
         tm.refresh("kk", project.sources("kk"))
-        connection = sqlite3.connect(index_path(project.root))
+        connection = sqlite3.connect(project.root / MEMORY_INDEX)
         try:
             assert connection.execute("SELECT count(*) FROM segments").fetchone() == (1,)
             assert connection.execute("SELECT count(*) FROM postings").fetchone() == (3,)  # read, more, .
@@ -425,7 +424,7 @@ def test_removed_catalog_takes_its_units_along(project: Project) -> None:
 
 def test_a_loader_error_leaves_the_index_as_it_was(project: Project) -> None:
     project.write("ru", "a", [reviewed("Read more.", "Подробнее.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         path = project.write("ru", "a", [reviewed("Share.", "Поделиться.")])
         path.write_text(path.read_text(encoding="utf-8") + 'msgid "broken\n', encoding="utf-8")
@@ -452,7 +451,7 @@ CLOSE_CASES = [
 @pytest.mark.parametrize("refresh", CLOSE_CASES)
 def test_an_exception_inside_the_block_closes_the_connection(project: Project, refresh: bool) -> None:
     _two_catalogs(project)
-    path = index_path(project.root)
+    path = project.root / MEMORY_INDEX
     wal = path.with_name(path.name + "-wal")
     with pytest.raises(Failure):
         with TranslationMemory(path) as tm:
@@ -470,7 +469,7 @@ def test_an_exception_inside_the_block_closes_the_connection(project: Project, r
 
 def test_a_loader_error_inside_the_block_closes_the_connection(project: Project) -> None:
     _two_catalogs(project)
-    path = index_path(project.root)
+    path = project.root / MEMORY_INDEX
 
     def broken() -> Catalog:
         raise InputError("broken catalog", path="locales/ru/LC_MESSAGES/a.po", line=3)
@@ -485,10 +484,10 @@ def test_a_loader_error_inside_the_block_closes_the_connection(project: Project)
 
 
 def test_index_is_sqlite_in_wal_mode(project: Project) -> None:
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         assert tm.persistent and tm.reset_reason == "new"
-        assert index_path(project.root) == project.root / ".translate-flow" / "memory.sqlite"
-        connection = sqlite3.connect(index_path(project.root))
+        assert project.root / MEMORY_INDEX == project.root / ".translate-flow" / "memory.sqlite"
+        connection = sqlite3.connect(project.root / MEMORY_INDEX)
         try:
             assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (
@@ -552,7 +551,7 @@ def _pages_scribbled(path: Path) -> None:
 )
 def test_a_corrupt_index_is_rebuilt(project: Project, corrupt: Callable[[Path], None]) -> None:
     _two_catalogs(project)
-    path = index_path(project.root)
+    path = project.root / MEMORY_INDEX
     with TranslationMemory(path) as tm:
         tm.refresh("ru", project.sources("ru"))
     for suffix in ("-wal", "-shm"):
@@ -571,26 +570,26 @@ def test_a_corrupt_index_is_rebuilt(project: Project, corrupt: Callable[[Path], 
 
 def test_index_deleted_while_open_is_rebuilt(project: Project) -> None:
     _two_catalogs(project)
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         shutil.rmtree(project.root / ".translate-flow")
         report = tm.refresh("ru", project.sources("ru"))
         assert tm.reset_reason == "missing"
         assert not report.changed  # the last refresh was replayed into the new file
         _check_contents(tm)
-        assert index_path(project.root).exists()
+        assert (project.root / MEMORY_INDEX).exists()
     assert project.calls == Counter({project.shown("ru", "a"): 2, project.shown("ru", "b"): 2})
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         assert tm.reset_reason is None
         _check_contents(tm)
 
 
 def test_an_older_schema_is_rebuilt(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     _two_catalogs(project)
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
     monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         assert tm.reset_reason == "schema"
         assert tm.count() == 0
         assert tm.refresh("ru", project.sources("ru")).read == (project.shown("ru", "a"), project.shown("ru", "b"))
@@ -598,7 +597,7 @@ def test_an_older_schema_is_rebuilt(project: Project, monkeypatch: pytest.Monkey
 
 
 def test_a_foreign_database_is_replaced(project: Project) -> None:
-    path = index_path(project.root)
+    path = project.root / MEMORY_INDEX
     path.parent.mkdir(parents=True)
     connection = sqlite3.connect(path)
     connection.execute("CREATE TABLE units (x)")
@@ -698,7 +697,7 @@ def test_tmx_export_from_the_index(project: Project) -> None:
     project.write("kk", "a", [reviewed("Home", "Басты бет", "menu")])
     (project.root / "memory").mkdir()
     shutil.copy(MEMORY / "agency.tmx", project.root / "memory" / "agency.tmx")
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         for lang in ("ru", "kk"):
             tm.refresh(lang, project.sources(lang))
         tm.refresh_tmx(project.tmx_sources())
@@ -755,7 +754,7 @@ def test_imported_memories_are_sources_of_the_index(project: Project) -> None:
     (project.root / "memory").mkdir()
     shutil.copy(MEMORY / "agency.tmx", project.root / "memory" / "agency.tmx")
     project.write("ru", "a", [reviewed("Read more.", "Подробнее.")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         report = tm.refresh_tmx(project.tmx_sources())
         assert report.read == ("memory/agency.tmx",) and report.units == 8
         tm.refresh("ru", project.sources("ru"))
@@ -813,20 +812,6 @@ def test_import_without_translations_for_the_project() -> None:
     with pytest.raises(InputError, match=r"^agency\.tmx: no translations from en into es, it \(languages in the file: de-DE, ") as caught:
         import_tmx(data, "agency.tmx", source_language="en", languages=["es", "it"])
     assert (caught.value.path, caught.value.line) == ("agency.tmx", 0)
-
-
-# (file name given, stored name)
-STORED_NAMES = [
-    pytest.param("agency.tmx", "memory/agency.tmx", id="plain"),
-    pytest.param("/tmp/exports/Agency TM 2024.TMX", "memory/Agency-TM-2024.tmx", id="path-and-spaces"),
-    pytest.param("../../etc/passwd", "memory/passwd.tmx", id="no-escape"),
-    pytest.param("...tmx", "memory/memory.tmx", id="nothing-left"),
-]
-
-
-@pytest.mark.parametrize(("given", "expected"), STORED_NAMES)
-def test_stored_name(given: str, expected: str) -> None:
-    assert stored_name(given) == expected
 
 
 # --------------------------------------------------------------------------------------
@@ -888,7 +873,7 @@ def test_memory_of_a_project(tmp_path: Path) -> None:
             texts[(lang, number)] = write_po(Catalog(header=header(lang), messages=messages))
 
     started = time.perf_counter()
-    with TranslationMemory(index_path(tmp_path)) as tm:
+    with TranslationMemory(tmp_path / MEMORY_INDEX) as tm:
         for lang in LANGUAGES:
             tm.refresh(lang, {
                 f"locales/{lang}/{n}.po": (1, len(texts[(lang, n)]),
@@ -947,7 +932,7 @@ def test_memory_of_a_project(tmp_path: Path) -> None:
                 assert [(round(m.score, 9), m.source) for m in found] == [
                     (round(s, 9), t) for s, t in expected_matches
                 ]
-        size = index_path(tmp_path).stat().st_size
+        size = (tmp_path / MEMORY_INDEX).stat().st_size
 
     def describe(values: list[float]) -> str:
         values = sorted(values)
@@ -1002,7 +987,7 @@ def test_tmx_segments_round_trip(text: str) -> None:
 
 def test_a_file_broken_since_indexing_never_breaks_a_lookup(project: Project) -> None:
     _two_catalogs(project)
-    path = index_path(project.root)
+    path = project.root / MEMORY_INDEX
     with TranslationMemory(path) as tm:
         tm.refresh("ru", project.sources("ru"))
     # The index goes bad, and so does a catalog: the rebuild during a lookup cannot read
@@ -1020,7 +1005,7 @@ def test_a_file_broken_since_indexing_never_breaks_a_lookup(project: Project) ->
 
 def test_two_writers_never_index_a_file_twice(project: Project) -> None:
     _two_catalogs(project)
-    path = index_path(project.root)
+    path = project.root / MEMORY_INDEX
     with TranslationMemory(path) as first, TranslationMemory(path) as second:
         sources = project.sources("ru")
         shown = project.shown("ru", "a")
@@ -1038,7 +1023,7 @@ def test_two_writers_never_index_a_file_twice(project: Project) -> None:
 
 def test_units_without_words_are_found_only_exactly(project: Project) -> None:
     project.write("ru", "a", [reviewed("2024", "2024 год"), reviewed("<img1/> ...", "<img1/> …")])
-    with TranslationMemory(index_path(project.root)) as tm:
+    with TranslationMemory(project.root / MEMORY_INDEX) as tm:
         tm.refresh("ru", project.sources("ru"))
         assert tm.exact("ru", None, "2024") is not None
         assert tm.fuzzy("ru", "") == []

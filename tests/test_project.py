@@ -99,6 +99,20 @@ def test_tm_import_beside_a_file_named_memory_exits_2_with_one_line(make_project
     assert result.stderr.strip().count("\n") == 0 and "memory:" in result.stderr
 
 
+# (file name given, stored name)
+STORED_NAMES = [
+    pytest.param("agency.tmx", "memory/agency.tmx", id="plain"),
+    pytest.param("/tmp/exports/Agency TM 2024.TMX", "memory/Agency-TM-2024.tmx", id="path-and-spaces"),
+    pytest.param("../../etc/passwd", "memory/passwd.tmx", id="no-escape"),
+    pytest.param("...tmx", "memory/memory.tmx", id="nothing-left"),
+]
+
+
+@pytest.mark.parametrize(("given", "expected"), STORED_NAMES)
+def test_stored_name(given: str, expected: str) -> None:
+    assert project.stored_name(given) == expected
+
+
 @pytest.mark.parametrize("name", ["agency.tmx", "My Memory (2).TMX", "../../etc/evil.tmx"],
                          ids=["plain", "odd-characters", "path-in-name"])
 def test_imported_memories_stay_in_the_memory_folder(make_project: MakeProject, name: str) -> None:

@@ -33,6 +33,7 @@ from .languages import Language
 
 __all__ = [
     "HTML_SUFFIXES",
+    "MEMORY_INDEX",
     "NO_CATALOG",
     "STATE_DIR",
     "Article",
@@ -52,6 +53,7 @@ __all__ = [
     "remove_stale_temporaries",
     "shown",
     "state_path",
+    "stored_name",
     "targets",
     "template_path",
     "write_catalog",
@@ -59,6 +61,7 @@ __all__ = [
 
 STATE_DIR = ".translate-flow"  # caches, run state and the lock; never the source of truth
 MEMORY_DIR = "memory"  # imported TMX files, committed with the project
+MEMORY_INDEX = Path(STATE_DIR) / "memory.sqlite"  # the translation memory's index, under the root
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -135,7 +138,7 @@ def lock_path(config: Config) -> Path:
 
 def memory_index_path(config: Config) -> Path:
     """The translation memory's index of reviewed translations."""
-    return state_path(config, "memory.sqlite")
+    return config.root / MEMORY_INDEX
 
 
 def shown(config: Config, path: Path) -> str:
@@ -226,22 +229,28 @@ def imported_memory_files(config: Config) -> list[Path]:
     return sorted(folder.glob("*.tmx")) if folder.is_dir() else []
 
 
-def import_memory_file(config: Config, name: str, data: bytes) -> Path:
-    """Keep a TMX file's *data* in the project's memory folder; return where it went.
-
-    The name is made safe for every file system; an existing file of that name is replaced.
-    """
-    stem = Path(name).name
+def stored_name(file_name: str) -> str:
+    """Where ``tm import`` keeps a file, relative to the root: ``memory/<name>.tmx``, the
+    name made safe for every file system and kept inside the folder."""
+    stem = Path(file_name).name
     if stem.lower().endswith(".tmx"):
         stem = stem[: -len(".tmx")]
     stem = _SAFE_NAME.sub("-", stem).strip(".-") or "memory"
+    return f"{MEMORY_DIR}/{stem}.tmx"
+
+
+def import_memory_file(config: Config, name: str, data: bytes) -> Path:
+    """Keep a TMX file's *data* in the project's memory folder; return where it went.
+
+    An existing file of that name is replaced.
+    """
     folder = config.root / MEMORY_DIR
     if folder.exists() and not folder.is_dir():
         raise InputError(
             "is a file, but imported translation memories go into a folder of that name; "
             "rename or remove the file", path=shown(config, folder),
         )
-    target = folder / f"{stem}.tmx"
+    target = config.root / stored_name(name)
     atomic_write(target, data)
     return target
 

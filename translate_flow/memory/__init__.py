@@ -23,11 +23,11 @@ How the command line uses it (``translate-flow tm``)::
         write export_tmx(memory.units(languages), source_language=..., languages=...)
     translate-flow tm import FILE
         content = import_tmx(data, FILE, source_language=..., languages=...)
-        write the file's bytes to <project>/memory/<stored_name(FILE)>, report content.counts
+        keep the file in the project (translate_flow.project.import_memory_file), report content.counts
 
 and before translating, per language::
 
-    with TranslationMemory(index_path(root)) as memory:
+    with TranslationMemory(project.memory_index_path(config)) as memory:
         memory.refresh_tmx({shown: (*signature(path), lambda: parse_tmx(...)) for memory/*.tmx})
         memory.refresh(lang, {shown: (*signature(path), lambda: read_po(...)) for each .po})
         memory.exact(lang, msgctxt, msgid) or memory.fuzzy(lang, msgid, exclude_origin=shown)
@@ -41,24 +41,20 @@ from __future__ import annotations
 from .index import (
     DEFAULT_LIMIT,
     DEFAULT_THRESHOLD,
-    INDEX_PATH,
     Sources,
     TmxSources,
     TranslationMemory,
-    index_path,
     signature,
 )
 from .scoring import TAG_PENALTY, retag, similarity
 from .store import SCHEMA_VERSION
-from .tmx import IMPORT_FOLDER, TMX_VERSION, TmxContent, export_tmx, import_tmx, parse_tmx, read_tmx, stored_name
+from .tmx import TMX_VERSION, TmxContent, export_tmx, import_tmx, parse_tmx, read_tmx
 from .units import Match, Unit, reviewed_units
 from .writer import RefreshReport
 
 __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_THRESHOLD",
-    "IMPORT_FOLDER",
-    "INDEX_PATH",
     "SCHEMA_VERSION",
     "TAG_PENALTY",
     "TMX_VERSION",
@@ -71,12 +67,10 @@ __all__ = [
     "Unit",
     "export_tmx",
     "import_tmx",
-    "index_path",
     "parse_tmx",
     "read_tmx",
     "retag",
     "reviewed_units",
     "signature",
     "similarity",
-    "stored_name",
 ]

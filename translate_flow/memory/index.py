@@ -25,25 +25,17 @@ from .writer import Entries, Loader, RefreshReport, refresh_scope
 __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_THRESHOLD",
-    "INDEX_PATH",
     "Sources",
     "TmxSources",
     "TranslationMemory",
-    "index_path",
     "signature",
 ]
 
-INDEX_PATH = Path(".translate-flow") / "memory.sqlite"  # relative to the project root
 DEFAULT_THRESHOLD = 0.75
 DEFAULT_LIMIT = 3
 
 Sources = Mapping[str, tuple[int, int, Callable[[], Catalog]]]
 TmxSources = Mapping[str, tuple[int, int, Callable[[], Iterable[Unit]]]]
-
-
-def index_path(project_root: str | os.PathLike[str]) -> Path:
-    """Where a project's memory index lives: ``<root>/.translate-flow/memory.sqlite``."""
-    return Path(project_root) / INDEX_PATH
 
 
 def signature(path: str | os.PathLike[str]) -> tuple[int, int]:

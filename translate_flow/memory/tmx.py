@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
 from lxml import etree
@@ -29,18 +28,15 @@ from ..xmlsafe import XML_LANG, line_of, local_name, parse_xml
 from .units import Unit
 
 __all__ = [
-    "IMPORT_FOLDER",
     "TMX_VERSION",
     "TmxContent",
     "export_tmx",
     "import_tmx",
     "parse_tmx",
     "read_tmx",
-    "stored_name",
 ]
 
 TMX_VERSION = "1.4"
-IMPORT_FOLDER = "memory"  # <project>/memory/*.tmx: imported memories, committed with the project
 
 
 @dataclass(frozen=True)
@@ -61,7 +57,6 @@ _BPT_TYPES = {
 }
 _PH_TYPES = {"br": "lb", "wbr": "x-wbr", "img": "image", "time": "date"}
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _tag_parts(key: str) -> tuple[str, str]:
@@ -362,12 +357,3 @@ def import_tmx(data: bytes, origin: str, *, source_language: str, languages: Seq
             path=origin,
         )
     return content
-
-
-def stored_name(file_name: str) -> str:
-    """Where ``tm import`` keeps a file in the project: ``memory/<name>.tmx``."""
-    stem = Path(file_name).name
-    if stem.lower().endswith(".tmx"):
-        stem = stem[: -len(".tmx")]
-    stem = _SAFE_NAME.sub("-", stem).strip(".-") or "memory"
-    return f"{IMPORT_FOLDER}/{stem}.tmx"

@@ -19,7 +19,6 @@ Where files live, and reading and writing them, is :mod:`translate_flow.project`
 from __future__ import annotations
 
 from ..errors import Problem
-from ..fsio import atomic_write
 from ..project import STATE_DIR, Article, WriteResult, articles
 from .checking import CheckReport, check
 from .engines import EngineFactory, Loader, ModelEngines
@@ -50,7 +49,6 @@ __all__ = [
     "TranslateReport",
     "WriteResult",
     "articles",
-    "atomic_write",
     "build",
     "check",
     "decode_options",

@@ -164,7 +164,7 @@ def _plan(
             unit = state.units.get(RunState.unit_key(article.slug, language.tag))
             if fresh and unit and unit.get("catalog") == file_digest(catalog_path(config, article, language)) \
                     and unit.get("page") == file_digest(page_path(config, article, language)):
-                kept.append(RunState.result(unit["result"]))
+                kept.append(CatalogResult.from_dict(unit["result"]))
             else:
                 dirty[language.tag].append(article)
     return dirty, kept

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +21,6 @@ from ..config import Config
 from ..errors import ProjectLocked
 from ..fsio import atomic_write
 from ..project import file_digest, imported_memory_files, lock_path, state_path
-from ..reports import CatalogResult
 
 __all__ = ["STATE_VERSION", "RunState", "project_lock", "settings_digest"]
 
@@ -86,8 +85,3 @@ class RunState:
     def unit_key(article: str, language: str) -> str:
         """The key of an article and language pair."""
         return f"{article}|{language}"
-
-    @staticmethod
-    def result(data: Mapping[str, Any]) -> CatalogResult:
-        """A catalog's result as the state stored it."""
-        return CatalogResult.from_dict(data)
