@@ -9,6 +9,9 @@ CSV (``*.csv``)
     ``insensitive``, empty for the automatic rule), ``pattern_<lang>`` (how the term is
     matched in that language, see :func:`pattern_problem`) and ``pos`` (part of speech).
     A source or target cell may hold synonyms after the preferred form: ``A|B``.
+    Bilingual term lists with one pair a row (``sourceLang``, ``targetLang``,
+    ``sourceString``, ``targetString``, optionally ``pos`` and ``description``, as TICO-19
+    publishes them) are read too.
 
 TBX-Basic (``*.tbx``)
     TBX v2 (``<martif type="TBX-Basic">``: ``termEntry`` / ``langSet`` / ``tig``) and TBX v3
@@ -19,7 +22,9 @@ TBX-Basic (``*.tbx``)
     written as ``kind: name``, ``case: sensitive`` and ``pattern: ...``.
 
 :func:`check_glossary` reports problems as findings with file and line; the readers raise
-:class:`InputError` only for what they cannot read at all.
+:class:`InputError` only for what they cannot read at all. Entries that cannot be used (no
+source term, no rendering in any language, nothing at all) are left out with a ``skipped``
+warning, so one odd entry never costs the rest of a termbase.
 """
 
 from __future__ import annotations
@@ -47,12 +52,14 @@ __all__ = [
     "PARTS_OF_SPEECH",
     "Glossary",
     "GlossaryFinding",
+    "Imported",
     "Term",
     "check_glossary",
     "export_csv",
     "export_glossary",
     "export_tbx",
     "import_glossary",
+    "import_termbase",
     "load_glossary_file",
     "parse_csv",
     "parse_tbx",
@@ -87,7 +94,7 @@ _RESERVED_COLUMNS = ("kind", "note", "case", "pos")
 _LANGUAGE_PREFIXES = ("forbidden_", "pattern_")
 
 # TBX administrativeStatus values (and older normativeAuthorization ones) by what they mean.
-_FORBIDDEN_STATUS = ("deprecated", "superseded", "forbidden")
+_FORBIDDEN_STATUS = ("deprecated", "superseded", "forbidden", "obsolete")
 _STATUS_PREFERRED = "preferredTerm-admn-sts"
 _STATUS_ADMITTED = "admittedTerm-admn-sts"
 _STATUS_DEPRECATED = "deprecatedTerm-admn-sts"
@@ -287,6 +294,7 @@ def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     columns: dict[str, int] = {}
+    pairs: dict[str, int] | None = None
     line = 1
     try:
         for row in reader:
@@ -295,7 +303,9 @@ def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
                 continue
             if header is None:
                 header = [cell.strip() for cell in row]
-                columns = _csv_header(header, name, start, source_language, out)
+                pairs = _pair_columns(header)
+                if pairs is None:
+                    columns = _csv_header(header, name, start, source_language, out)
                 continue
             if len(row) > len(header):
                 out.report(name, start, "error", "malformed",
@@ -305,8 +315,11 @@ def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
                 out.report(name, start, "warning", "malformed",
                            f"the row has {len(row)} cells, the header has {len(header)}")
                 row = row + [""] * (len(header) - len(row))
-            term = _csv_row(row, header, columns, name, start, out)
-            if term is not None:
+            if pairs is not None:
+                term = _pair_row(row, pairs, name, start, source_language, out)
+            else:
+                term = _csv_row(row, header, columns, name, start, out)
+            if term is not None and _usable(term, out):
                 out.terms.append(term)
     except csv.Error as exc:  # reported where the broken row starts
         out.report(name, line, "error", "malformed", f"broken CSV ({exc})")
@@ -350,7 +363,7 @@ def _csv_row(row: list[str], header: list[str], columns: Mapping[str, int], name
     cells = {title: row[index].strip() for title, index in columns.items()}
     sources = _split(cells[""])
     if not sources:
-        out.report(name, line, "error", "malformed", "the row has no source term")
+        _skip(out, name, line, "the row has no source term")
         return None
     written = (cells.get("kind", "") or "term").lower()
     kind = _KIND_OF.get(written)
@@ -400,10 +413,60 @@ def _csv_row(row: list[str], header: list[str], columns: Mapping[str, int], name
 
 
 def _part_of_speech(value: str) -> str | None:
+    written = value.replace(" ", "").lower()  # "proper noun" is properNoun
     for known in PARTS_OF_SPEECH:
-        if value.lower() == known.lower():
+        if written == known.lower():
             return known
     return "" if not value else None
+
+
+def _skip(out: _Loaded, name: str, line: int, message: str) -> None:
+    out.report(name, line, "warning", "skipped", f"{message}; skipped")
+
+
+def _usable(term: Term, out: _Loaded) -> bool:
+    """Whether *term* can serve a translation; if not, it is reported as skipped."""
+    if term.kind == "dnt" or term.targets or term.forbidden:
+        return True
+    _skip(out, term.file, term.line, f"{term.source!r} has no term in another language")
+    return False
+
+
+# Bilingual lists with one term pair a row, by the lower-cased column title.
+_PAIR_COLUMNS = {
+    "sourcelang": "source_language", "targetlang": "target_language",
+    "sourcestring": "source", "targetstring": "target", "pos": "pos", "description": "note",
+}
+
+
+def _pair_columns(header: Sequence[str]) -> dict[str, int] | None:
+    """The columns of a pair-a-row list (TICO-19's layout), or None for a glossary CSV."""
+    columns = {_PAIR_COLUMNS[title.lower()]: index for index, title in enumerate(header)
+               if title.lower() in _PAIR_COLUMNS}
+    needed = ("target_language", "source", "target")
+    return columns if all(role in columns for role in needed) else None
+
+
+def _pair_row(row: list[str], columns: Mapping[str, int], name: str, line: int,
+              source_language: str, out: _Loaded) -> Term | None:
+    cells = {role: row[index].strip() for role, index in columns.items()}
+    written = cells.get("source_language", "")
+    if written and source_language and not _same_language(written, source_language):
+        _skip(out, name, line, f"the row's source language is {written}, not {source_language}")
+        return None
+    target = _known(cells["target_language"])
+    if target is None:
+        _skip(out, name, line, f"{cells['target_language']!r} is not a language code")
+        return None
+    if not cells["source"]:
+        _skip(out, name, line, "the row has no source term")
+        return None
+    pos = _part_of_speech(cells.get("pos", "")) or ""
+    return Term(
+        source=cells["source"], kind="name" if pos == "properNoun" else "term",
+        targets={target.tag: cells["target"]} if cells["target"] else {},
+        note=cells.get("note", ""), origin=f"{name}:{line}", part_of_speech=pos,
+    )
 
 
 def parse_csv(text: str, origin: str, source_language: str = "en") -> list[Term]:
@@ -443,7 +506,7 @@ def _load_tbx(data: bytes, name: str, source_language: str) -> _Loaded:
     for entry in root.iter():
         if local_name(entry) in ("termEntry", "conceptEntry"):
             term = _tbx_entry(entry, name, source_language or default_language, out)
-            if term is not None:
+            if term is not None and _usable(term, out):
                 out.terms.append(term)
     return out
 
@@ -467,18 +530,24 @@ def _tbx_terms(lang_set: etree._Element) -> list[_TbxTerm]:
             if local == "term":
                 text = _text(element)
                 line = line_of(element, line)
-            elif local == "termNote" and element.get("type") in ("administrativeStatus",
-                                                                 "normativeAuthorization"):
+            elif _data_category(element) in ("administrativeStatus", "normativeAuthorization"):
                 value = _text(element).lower()
                 explicit = True
                 if any(word in value for word in _FORBIDDEN_STATUS):
                     status = "forbidden"
                 elif value.startswith("preferred"):
                     status = "preferred"
-            elif local == "termNote" and element.get("type") == "partOfSpeech":
+            elif _data_category(element) == "partOfSpeech":
                 pos = _text(element)
         found.append(_TbxTerm(text, status, explicit, pos, line))
     return found
+
+
+def _data_category(element: etree._Element) -> str:
+    """The data category an element carries: ``<termNote type="X">`` in the DCA style,
+    ``<min:X>`` or ``<basic:X>`` in the DCT style."""
+    local = local_name(element)
+    return element.get("type") or "" if local in ("termNote", "descrip") else local
 
 
 def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loaded) -> Term | None:
@@ -486,6 +555,9 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
     markers, notes = _tbx_notes(entry)
     written = markers.get("kind", "")
     kind = _KIND_OF.get(written)
+    if not written and any(_text(d).lower() == "no" for d in _children(entry, "descrip")
+                           if (d.get("type") or "").lower() == "translation needed"):
+        kind = "dnt"  # Weblate's and Translate Toolkit's way of saying do-not-translate
     if written and kind is None:
         out.report(name, line, "error", "unknown-kind", f"unknown kind {written!r}; use term, name or dnt")
         return None
@@ -543,8 +615,9 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
         if not other_pos:
             other_pos = next((_part_of_speech(t.pos) or "" for t in usable if t.pos), "")
     if not source or not source[0]:
-        out.report(name, line, "error", "malformed",
-                   f"the entry has no {source_language or 'source'} term")
+        found = ", ".join(dict.fromkeys([*targets, *forbidden]))
+        _skip(out, name, line, f"the entry has no {source_language or 'source'} term"
+              + (f", only {found}" if found else ""))
         return None
     pos = source_pos or other_pos
     if kind is None:
@@ -625,11 +698,30 @@ def load_glossary_file(path: Path, source_language: str = "en",
     return Glossary(tuple(loaded.terms)), loaded.findings
 
 
-def import_glossary(path: Path, source_language: str = "en", shown: str | None = None) -> Glossary:
-    """Read one CSV or TBX file; raise :class:`InputError` (file:line) if it cannot be read."""
+@dataclass(frozen=True)
+class Imported:
+    """What importing a termbase gave: the entries taken and what was found on the way."""
+
+    glossary: Glossary
+    findings: tuple[GlossaryFinding, ...] = ()
+
+    @property
+    def skipped(self) -> int:
+        """How many entries were left out because they could not be used."""
+        return sum(1 for finding in self.findings if finding.check == "skipped")
+
+
+def import_termbase(path: Path, source_language: str = "en", shown: str | None = None) -> Imported:
+    """Read one CSV or TBX file, leaving out (and reporting) the entries it cannot use;
+    raise :class:`InputError` (file:line) if the file cannot be read at all."""
     glossary, findings = load_glossary_file(path, source_language, shown)
     _raise_blocking(findings)
-    return glossary
+    return Imported(glossary, tuple(findings))
+
+
+def import_glossary(path: Path, source_language: str = "en", shown: str | None = None) -> Glossary:
+    """Read one CSV or TBX file; raise :class:`InputError` (file:line) if it cannot be read."""
+    return import_termbase(path, source_language, shown).glossary
 
 
 def read_glossary(folder: Path, source_language: str = "en", shown: str | None = None) -> Glossary:
@@ -743,8 +835,15 @@ def _difference(first: Term, second: Term) -> str:
 
 
 def _export_languages(glossary: Glossary, source_language: str, languages: Sequence[str] | None) -> list[str]:
-    codes = list(languages) if languages is not None else glossary.languages()
-    return [code for code in codes if code != source_language]
+    """Every code the entries use, as written (so nothing is lost), in the order of
+    *languages*; then each of *languages* that none of them serves, for an empty column."""
+    used = [code for code in glossary.languages() if code != source_language]
+    codes: list[str] = []
+    for wanted in languages or ():
+        target = _known(wanted)
+        serving = [code for code in used if code == wanted or target and _pick({code: 0}, target) == 0]
+        codes += serving or [wanted]
+    return [code for code in dict.fromkeys([*codes, *used]) if code != source_language]
 
 
 def export_csv(glossary: Glossary, source_language: str = "en",
@@ -817,7 +916,7 @@ def export_tbx(glossary: Glossary, version: Literal[2, 3] = 3, source_language: 
                 preferred = [term.targets[code]] if code in term.targets else []
                 admitted = list(term.synonyms.get(code, ()))
             banned = list(term.forbidden.get(code, ()))
-            if not (preferred or admitted or banned):
+            if not (preferred or admitted or banned or code in term.patterns):
                 continue
             lang_set = etree.SubElement(entry, ns + names[1], {XML_LANG: code})
             if code in term.patterns:

@@ -9,7 +9,7 @@ from typing import TextIO
 from ..config import Config
 from ..errors import UsageError
 from ..fsio import atomic_write
-from ..glossary import KINDS, check_glossary, export_glossary, import_glossary, read_glossary
+from ..glossary import KINDS, check_glossary, export_glossary, import_termbase, read_glossary
 from ..terms import lookup as find_terms
 from .options import Commands, add_action, add_actions, add_command
 from .output import EXIT_FINDINGS, EXIT_OK, relative
@@ -53,14 +53,22 @@ def check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
 
 
 def import_(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Add a CSV or TBX file to the glossary folder as CSV; --force replaces one of that name."""
+    """Add a CSV or TBX file to the glossary folder as CSV; --force replaces one of that name.
+
+    Entries it cannot use are left out, each with a warning on *err*; the rest are taken.
+    """
     source = config.source.tag
-    imported = import_glossary(args.file, source, str(args.file))
     target = config.glossary / f"{args.file.stem}.csv"
     if target.exists() and not args.force:
         raise UsageError(f"{relative(config, target)} exists; pass --force to replace it")
-    atomic_write(target, export_glossary(imported, "csv", source))
-    print(f"imported {len(imported.terms)} entries into {relative(config, target)}", file=out)
+    imported = import_termbase(args.file, source, str(args.file))
+    for finding in imported.findings:
+        print(str(finding), file=err)
+    entries = imported.glossary.terms
+    atomic_write(target, export_glossary(imported.glossary, "csv", source))
+    languages = ", ".join(imported.glossary.languages()) or "none"
+    print(f"imported {len(entries)} entries into {relative(config, target)} (languages: {languages}); "
+          f"skipped {imported.skipped}", file=out)
     return EXIT_OK
 
 
@@ -73,7 +81,9 @@ def export(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
     fmt = "csv" if suffix == ".csv" else f"tbx{args.tbx}"
     text = export_glossary(glossary, fmt, config.source.tag, [t.tag for t in config.targets])
     atomic_write(args.file, text)
-    print(f"exported {len(glossary.terms)} entries to {args.file} ({fmt})", file=out)
+    languages = [config.source.tag, *glossary.languages()]
+    print(f"exported {len(glossary.terms)} entries to {args.file} ({fmt}; "
+          f"{', '.join(dict.fromkeys(languages))})", file=out)
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""``translate-flow init``: a new project with an example article and glossary."""
+"""``translate-flow init``: a new project with an example article and an empty glossary."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from .output import EXIT_OK
 
 __all__ = ["add_parser"]
 
-EXAMPLE_GLOSSARY = """en,{columns},kind,note
-Bitter Winter,{dnt},dnt,A magazine title: never translated.
-"""
+# A new glossary holds no entry: its header row shows the columns an entry fills in.
+GLOSSARY_COLUMNS = "{source},{targets},kind,{forbidden},case,note\n"
 EXAMPLE_ARTICLE = """<!DOCTYPE html>
 <html lang="{source}">
 <head><meta charset="utf-8"><title>Welcome</title></head>
@@ -29,24 +28,33 @@ EXAMPLE_ARTICLE = """<!DOCTYPE html>
 def add_parser(commands: Commands) -> None:
     """Add ``init`` to *commands*; it needs no project, it makes one."""
     parser = add_command(
-        commands, "init", "Create a project here: configuration, folders, an example glossary.",
+        commands, "init", "Create a project here: configuration, folders, an empty glossary.",
         "example:\n  translate-flow init --source en --target kk --target ru --target zh-Hans", init,
         description="Create a translate-flow project in a folder.",
     )
     parser.add_argument("folder", nargs="?", type=Path, default=Path("."), help="where (default: here)")
     parser.add_argument("--source", default="en", help="the articles' language (default en)")
     parser.add_argument("--target", action="append", default=[], metavar="TAG",
-                        help="a language to translate into (repeatable)")
+                        help="a language to translate into (repeatable; at least one)")
 
 
 def init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Write the configuration, an example article and glossary; refuse an existing project."""
+    """Write the configuration, an example article and an empty glossary; refuse an existing
+    project and a project without target languages."""
     folder: Path = args.folder
-    source = language(args.source)
-    targets = [language(t) for t in (args.target or ["ru"])]
     config_path = folder / CONFIG_NAME
     if config_path.exists():
         raise UsageError(f"{config_path} exists already; this folder is a project")
+    source = language(args.source)
+    if not args.target:
+        raise UsageError("name the languages to translate into, e.g. "
+                         "`translate-flow init --target kk --target ru`")
+    targets = [language(t) for t in args.target]
+    for index, target in enumerate(targets):
+        if target.tag == source.tag:
+            raise UsageError(f"--target {target.tag} is the source language")
+        if target.tag in (earlier.tag for earlier in targets[:index]):
+            raise UsageError(f"--target {target.tag} is given twice")
     listed = ", ".join(f'"{t.tag}"' for t in targets)
     atomic_write(config_path, (
         f'[project]\nname = "{folder.resolve().name}"\nversion = "1.0"\n'
@@ -55,13 +63,16 @@ def init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "[translate]\n# engine: auto (a configured model, else an Argos package), argos, ct2 or pseudo\n"
         'engine = "auto"\nbeam_size = 4\n\n[build]\nuse_fuzzy = true\nmin_complete = 0\n'
     ))
-    atomic_write(folder / "glossary" / "glossary.csv", EXAMPLE_GLOSSARY.format(
-        columns=",".join(t.tag for t in targets), dnt=",".join("Bitter Winter" for _ in targets)))
+    atomic_write(folder / "glossary" / "glossary.csv", GLOSSARY_COLUMNS.format(
+        source=source.tag, targets=",".join(t.tag for t in targets),
+        forbidden=",".join(f"forbidden_{t.tag}" for t in targets)))
     atomic_write(folder / "articles" / "welcome.html", EXAMPLE_ARTICLE.format(source=source.tag))
     (folder / "locales").mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         atomic_write(ignore, "build/\n.translate-flow/\n")
     print(f"created a translate-flow project in {folder}: {CONFIG_NAME}, articles/, glossary/, locales/", file=out)
+    print("glossary/glossary.csv is empty: one entry a row under its header "
+          "(kind: term, name or dnt), or `translate-flow glossary import FILE.tbx`", file=out)
     print("next: translate-flow models install --for-project, then translate-flow run", file=out)
     return EXIT_OK
