@@ -451,6 +451,11 @@ def _pair_row(row: list[str], columns: Mapping[str, int], name: str, line: int,
               source_language: str, out: _Loaded) -> Term | None:
     cells = {role: row[index].strip() for role, index in columns.items()}
     written = cells.get("source_language", "")
+    if written and _same_language(cells["target_language"], source_language):
+        # A list into the project's source language serves the other way round.
+        cells |= {"source_language": cells["target_language"], "target_language": written,
+                  "source": cells["target"], "target": cells["source"]}
+        written = cells["source_language"]
     if written and source_language and not _same_language(written, source_language):
         _skip(out, name, line, f"the row's source language is {written}, not {source_language}")
         return None
@@ -577,7 +582,8 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
         code = lang_set.get(XML_LANG) or lang_set.get("lang") or ""
         if _known(code) is None:
             out.report(name, line_of(lang_set, line), "error", "unknown-language",
-                       f"xml:lang {code!r} is not a language code")
+                       f"xml:lang {code!r} is not a language code" if code else
+                       f"<{local_name(lang_set)}> has no xml:lang")
             continue
         lang_markers, _ = _tbx_notes(lang_set)
         if "pattern" in lang_markers:
@@ -615,9 +621,15 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
         if not other_pos:
             other_pos = next((_part_of_speech(t.pos) or "" for t in usable if t.pos), "")
     if not source or not source[0]:
-        found = ", ".join(dict.fromkeys([*targets, *forbidden]))
-        _skip(out, name, line, f"the entry has no {source_language or 'source'} term"
-              + (f", only {found}" if found else ""))
+        wanted = source_language or "source"
+        banned = next((forbidden[code] for code in forbidden if _same_language(code, source_language)), ())
+        found = ", ".join(code for code in dict.fromkeys([*targets, *forbidden])
+                          if not _same_language(code, source_language))
+        if banned:
+            message = f"the entry's only {wanted} terms are forbidden ({', '.join(banned)})"
+        else:
+            message = f"the entry has no {wanted} term" + (f", only {found}" if found else "")
+        _skip(out, name, line, message)
         return None
     pos = source_pos or other_pos
     if kind is None:
@@ -638,7 +650,8 @@ def _tbx_notes(element: etree._Element) -> tuple[dict[str, str], list[str]]:
     markers: dict[str, str] = {}
     notes: list[str] = []
     for note in _children(element, "note"):
-        text = _all_text(note).strip()
+        # Line breaks are kept; the indentation a pretty-printed file gives each line is not.
+        text = "\n".join(line.strip() for line in _all_text(note).strip().splitlines())
         match = _MARKER.match(text)
         if match:
             markers[match.group(1)] = match.group(2).strip()
