@@ -317,6 +317,8 @@ def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
                 row = row + [""] * (len(header) - len(row))
             if pairs is not None:
                 term = _pair_row(row, pairs, name, start, source_language, out)
+                if term is not None and _merge_pair(term, out.terms):
+                    continue
             else:
                 term = _csv_row(row, header, columns, name, start, out)
             if term is not None and _usable(term, out):
@@ -437,6 +439,25 @@ _PAIR_COLUMNS = {
     "sourcelang": "source_language", "targetlang": "target_language",
     "sourcestring": "source", "targetstring": "target", "pos": "pos", "description": "note",
 }
+
+
+def _merge_pair(term: Term, terms: list[Term]) -> bool:
+    """Add *term*'s rendering to an earlier row of the same source term, as a synonym
+    when that language has one already; whether it was merged."""
+    for index, earlier in enumerate(terms):
+        if earlier.source != term.source:
+            continue
+        synonyms = dict(earlier.synonyms)
+        targets = dict(earlier.targets)
+        for code, rendering in term.targets.items():
+            if code not in targets:
+                targets[code] = rendering
+            elif rendering not in (targets[code], *synonyms.get(code, ())):
+                synonyms[code] = (*synonyms.get(code, ()), rendering)
+        note = earlier.note if term.note in ("", earlier.note) else f"{earlier.note}\n{term.note}".strip()
+        terms[index] = replace(earlier, targets=targets, synonyms=synonyms, note=note)
+        return True
+    return False
 
 
 def _pair_columns(header: Sequence[str]) -> dict[str, int] | None:
@@ -597,9 +618,10 @@ def _tbx_entry(entry: etree._Element, name: str, source_language: str, out: _Loa
             if not term.text:
                 out.report(name, term.line, "warning", "malformed", f"an empty <term> element ({code})")
             pos = _part_of_speech(term.pos)
-            if pos is None:
-                out.report(name, term.line, "error", "bad-value",
-                           f"part of speech {term.pos!r} is not one of {', '.join(PARTS_OF_SPEECH)}")
+            if pos is None:  # other TBX dialects have other picklists: left out, not fatal
+                out.report(name, term.line, "warning", "bad-value",
+                           f"part of speech {term.pos!r} is not one of {', '.join(PARTS_OF_SPEECH)}; "
+                           "left out")
         usable = [t for t in terms if t.text and t.status != "forbidden"]
         # The preferred term leads; without one, the first admitted term does.
         usable.sort(key=lambda t: 0 if t.status == "preferred" else 1)
