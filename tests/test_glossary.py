@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import DATA, REPO
+from conftest import DATA, REPO, MakeProject
+from translate_flow.cli import main
 from translate_flow.errors import InputError
 from translate_flow.glossary import (
     TBX3_NAMESPACE,
@@ -601,3 +603,73 @@ def test_a_pair_list_gathers_the_rows_of_one_term() -> None:
                       "en,ru,noun,CDC,ЦКЗ\nen,kk,noun,CDC,АҚШ АБЖБО\n", "g.csv")
     assert terms == [Term("CDC", "name", {"ru": "ЦКЗ", "kk": "АҚШ АБЖБО"},
                           synonyms={"ru": ("Центры по контролю заболеваний",)}, part_of_speech="properNoun")]
+
+
+# --------------------------------------------------------------------------------------
+# the commands
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> Callable[..., tuple[int, str, str]]:
+    """Run the command line in *tmp_path*; return (exit code, stdout, stderr)."""
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        monkeypatch.chdir(tmp_path)
+        capsys.readouterr()
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+@pytest.mark.parametrize(("name", "option"), [("g.tbx", "3"), ("g.tbx", "2"), ("g.csv", "3")],
+                         ids=["tbx3", "tbx2", "csv"])
+def test_export_then_import_into_the_project_adds_no_conflict(
+        run: Callable[..., tuple[int, str, str]], make_project: MakeProject, tmp_path: Path,
+        name: str, option: str) -> None:
+    config = make_project()
+    shutil.copytree(REPO / "glossary", config.root / "glossary")
+    code, out, _ = run("glossary", "export", str(tmp_path / name), "--tbx", option)
+    assert code == 0 and "exported 21 entries" in out and "en, kk, ru, zh)" in out
+    exported = import_glossary(tmp_path / name)
+    assert exported == read_glossary(config.glossary)
+    assert all(t.targets.get("zh") for t in exported.terms)
+    code, out, err = run("glossary", "import", str(tmp_path / name), "--force")
+    assert (code, err) == (0, "")
+    assert out == "imported 21 entries into glossary/g.csv (languages: kk, ru, zh); skipped 0\n"
+    code, out, _ = run("glossary", "check")
+    assert code == 0 and "conflict" not in out and out.count("[duplicate]") == 21
+
+
+def test_import_skips_what_it_cannot_use_and_says_so(
+        run: Callable[..., tuple[int, str, str]], make_project: MakeProject) -> None:
+    make_project()
+    source = TERMBASES / "tbx-basic-v3-dca.tbx"
+    code, out, err = run("glossary", "import", str(source))
+    assert code == 0
+    assert out == ("imported 39 entries into glossary/tbx-basic-v3-dca.csv (languages: es, en); "
+                   "skipped 6\n")
+    warnings = err.splitlines()
+    assert len(warnings) == 6 and all(": warning: " in line for line in warnings)
+    assert warnings[0] == f"{source}:1611: warning: the entry has no en term, only zu; skipped [skipped]"
+
+
+def test_init_needs_target_languages(run: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    code, out, err = run("init")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "translate-flow init --target kk --target ru" in err
+    assert not (tmp_path / "translate-flow.toml").exists()
+    code, _, err = run("init", "--target", "ru", "--target", "ru")
+    assert code == 2 and "--target ru is given twice" in err
+
+
+def test_init_starts_an_empty_glossary(run: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    code, out, err = run("init", "--target", "kk", "--target", "zh-Hans")
+    assert (code, err) == (0, "") and "glossary/glossary.csv is empty" in out
+    text = (tmp_path / "glossary" / "glossary.csv").read_text(encoding="utf-8")
+    assert text == "en,kk,zh-Hans,kind,forbidden_kk,forbidden_zh-Hans,case,note\n"
+    assert read_glossary(tmp_path / "glossary") == Glossary()
+    code, out, err = run("glossary", "check")
+    assert (code, out) == (0, "")
