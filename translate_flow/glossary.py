@@ -295,6 +295,7 @@ def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
     header: list[str] | None = None
     columns: dict[str, int] = {}
     pairs: dict[str, int] | None = None
+    merged: dict[str, int] = {}  # source term -> its entry, for pair lists
     line = 1
     try:
         for row in reader:
@@ -317,11 +318,12 @@ def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
                 row = row + [""] * (len(header) - len(row))
             if pairs is not None:
                 term = _pair_row(row, pairs, name, start, source_language, out)
-                if term is not None and _merge_pair(term, out.terms):
+                if term is not None and _merge_pair(term, out.terms, merged):
                     continue
             else:
                 term = _csv_row(row, header, columns, name, start, out)
             if term is not None and _usable(term, out):
+                merged.setdefault(term.source, len(out.terms))
                 out.terms.append(term)
     except csv.Error as exc:  # reported where the broken row starts
         out.report(name, line, "error", "malformed", f"broken CSV ({exc})")
@@ -441,23 +443,22 @@ _PAIR_COLUMNS = {
 }
 
 
-def _merge_pair(term: Term, terms: list[Term]) -> bool:
-    """Add *term*'s rendering to an earlier row of the same source term, as a synonym
-    when that language has one already; whether it was merged."""
-    for index, earlier in enumerate(terms):
-        if earlier.source != term.source:
-            continue
-        synonyms = dict(earlier.synonyms)
-        targets = dict(earlier.targets)
-        for code, rendering in term.targets.items():
-            if code not in targets:
-                targets[code] = rendering
-            elif rendering not in (targets[code], *synonyms.get(code, ())):
-                synonyms[code] = (*synonyms.get(code, ()), rendering)
-        note = earlier.note if term.note in ("", earlier.note) else f"{earlier.note}\n{term.note}".strip()
-        terms[index] = replace(earlier, targets=targets, synonyms=synonyms, note=note)
-        return True
-    return False
+def _merge_pair(term: Term, terms: list[Term], seen: Mapping[str, int]) -> bool:
+    """Add *term*'s rendering to the entry of an earlier row of the same source term (*seen*:
+    source -> index in *terms*), as a synonym where that language has one; whether it did."""
+    index = seen.get(term.source)
+    if index is None:
+        return False
+    earlier = terms[index]
+    targets, synonyms = dict(earlier.targets), dict(earlier.synonyms)
+    for code, rendering in term.targets.items():
+        if code not in targets:
+            targets[code] = rendering
+        elif rendering not in (targets[code], *synonyms.get(code, ())):
+            synonyms[code] = (*synonyms.get(code, ()), rendering)
+    note = earlier.note if term.note in ("", earlier.note) else f"{earlier.note}\n{term.note}".strip()
+    terms[index] = replace(earlier, targets=targets, synonyms=synonyms, note=note)
+    return True
 
 
 def _pair_columns(header: Sequence[str]) -> dict[str, int] | None:
