@@ -19,7 +19,8 @@ TBX-Basic (``*.tbx``)
     Per term, ``administrativeStatus`` says preferred (the rendering), admitted (a synonym)
     or deprecated, superseded or forbidden (a forbidden variant); ``partOfSpeech`` is kept.
     What TBX-Basic has no element for (kind, case rule, match pattern) travels in notes
-    written as ``kind: name``, ``case: sensitive`` and ``pattern: ...``.
+    written as ``kind: name``, ``case: sensitive`` and ``pattern: ...``; a note of the
+    glossary's own that reads like one of them is written ``note: ...``.
 
 :func:`check_glossary` reports problems as findings with file and line; the readers raise
 :class:`InputError` only for what they cannot read at all. Entries that cannot be used (no
@@ -109,7 +110,9 @@ _TBX3_SCHEMAS = (
     "TBXcoreStructV03_TBX-Basic_integrated.rng",
     "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch",
 )
-_MARKER = re.compile(r"^(kind|case|pattern):[ \t]*(\S.*)$")
+# What TBX-Basic has no element for travels in notes; "note: " guards a note of the
+# glossary's own that would read as one of the others.
+_MARKER = re.compile(r"^(kind|case|pattern|note):[ \t]*(\S.*)$")
 
 _V = TypeVar("_V")
 
@@ -676,7 +679,9 @@ def _tbx_notes(element: etree._Element) -> tuple[dict[str, str], list[str]]:
         # Line breaks are kept; the indentation a pretty-printed file gives each line is not.
         text = "\n".join(line.strip() for line in _all_text(note).strip().splitlines())
         match = _MARKER.match(text)
-        if match:
+        if match and match.group(1) == "note":
+            notes.append(match.group(2))
+        elif match:
             markers[match.group(1)] = match.group(2).strip()
         elif text:
             notes.append(text)
@@ -943,7 +948,8 @@ def export_tbx(glossary: Glossary, version: Literal[2, 3] = 3, source_language: 
         if term.case != "auto":
             etree.SubElement(entry, ns + "note").text = f"case: {term.case}"
         if term.note:
-            etree.SubElement(entry, ns + "note").text = term.note
+            guarded = f"note: {term.note}" if _MARKER.match(term.note) else term.note
+            etree.SubElement(entry, ns + "note").text = guarded
         for code in codes:
             if code == source_language:
                 preferred: list[str] = [term.source]
