@@ -149,9 +149,9 @@ def catalog_header(template: Catalog, language: Language, existing: Catalog | No
     fields["Last-Translator"] = "Automatically generated"
     fields["Language-Team"] = f"{language.name} <LL@li.org>"
     for name, value in kept.items():
-        if name in TRANSLATOR_FIELDS or name not in fields:
-            if value or name not in fields:
-                fields[name] = value
+        # An empty Plural-Forms is one nobody has set: msgfmt needs one.
+        if (name in TRANSLATOR_FIELDS or name not in fields) and (value or name != "Plural-Forms"):
+            fields[name] = value
     if kept:
         order = [name for name in kept if name in fields]
         order += [name for name in HEADER_ORDER if name in fields and name not in kept]

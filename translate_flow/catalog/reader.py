@@ -75,13 +75,17 @@ class _Reader:
         self.current: tuple[str, str] | None = None  # (where, which field) strings continue
         self.number = 0
 
-    def error(self, problem: str) -> CatalogError:
-        return CatalogError(f"broken catalog ({problem}); {_REPAIR}", path=self.path, line=self.number)
+    def error(self, problem: str, line: int = 0) -> CatalogError:
+        """The error at *line*, by default the line being read."""
+        return CatalogError(f"broken catalog ({problem}); {_REPAIR}", path=self.path, line=line or self.number)
 
     def read(self, text: str) -> list[_Entry]:
-        for self.number, raw in enumerate(text.splitlines(), 1):
-            line = raw.strip()
-            if not line:
+        # Only a line feed ends a line (with the carriage return before it, if any): other
+        # characters Python takes for line ends are text, in comments as in strings.
+        for self.number, raw in enumerate(text.split("\n"), 1):
+            raw = raw.removesuffix("\r")
+            line = raw.lstrip(" \t")  # a comment keeps its trailing spaces, as gettext keeps them
+            if not line.rstrip(" \t"):
                 continue
             if line.startswith("#~"):
                 rest = line[2:]
@@ -95,15 +99,15 @@ class _Reader:
                 self.comment(line)
             else:
                 self.keyword_or_string(line, obsolete=False, previous=False, raw=raw)
-        if self.entry.strings or self.entry.forms:
+        if self.entry.strings or self.entry.forms or self.entry.previous:
             self.finish()
         return self.entries
 
     def finish(self) -> None:
         if "msgid" not in self.entry.strings:
-            raise self.error("an entry has no msgid")
+            raise self.error("an entry has no msgid", self.entry.line)
         if not self.entry.has_translation:
-            raise self.error("an entry has no msgstr")
+            raise self.error("an entry has no msgstr", self.entry.line)
         self.entries.append(self.entry)
 
     def start_if_done(self) -> None:
@@ -125,7 +129,7 @@ class _Reader:
         elif kind == ":":
             for where in text.split():
                 name, colon, number = where.rpartition(":")
-                if colon and number.isdigit():
+                if colon and number.isascii() and number.isdigit():
                     entry.references.append((name, int(number)))
                 else:
                     entry.references.append((where, 0))
@@ -146,6 +150,8 @@ class _Reader:
         if keyword is None:
             if self.current is None or self.current[0] != where:
                 raise self.error("a string continues nothing")
+            if not previous and obsolete != self.entry.obsolete:
+                raise self.error("an entry partly obsolete (#~)")
             self.extend(value)
             return
         name = keyword.group(1)
@@ -161,12 +167,17 @@ class _Reader:
                 entry.obsolete = obsolete
                 if not entry.line:
                     entry.line = self.number
+            elif obsolete != entry.obsolete:
+                raise self.error("an entry partly obsolete (#~)")
             if name.startswith("msgstr") and "msgid" not in entry.strings:
                 raise self.error(f"{name} before msgid")
             if name == "msgctxt" and "msgid" in entry.strings:
                 raise self.error("msgctxt after msgid")
-            if name == "msgid_plural" and "msgid" not in entry.strings:
-                raise self.error("msgid_plural before msgid")
+            if name == "msgid_plural" and ("msgid" not in entry.strings or entry.has_translation):
+                raise self.error("msgid_plural out of place")
+            plural = "msgid_plural" in entry.strings
+            if name == "msgstr" and plural or keyword.group(2) is not None and not plural:
+                raise self.error(f"{name} where {'msgstr[n]' if plural else 'msgstr'} was wanted")
         if keyword.group(2) is not None:
             form = int(keyword.group(2))
             if form in entry.forms:

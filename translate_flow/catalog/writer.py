@@ -18,6 +18,7 @@ from .syntax import WRAP_WIDTH, escape
 __all__ = ["write_po"]
 
 _CACHED_FIELDS = 16384
+_UNLIMITED = 2**31 - 1  # gettext's width for an entry that is not to be wrapped
 _LINES = re.compile("[^\n]*\n|[^\n]+")  # each up to and with its line feed; no other line end counts
 
 
@@ -46,6 +47,7 @@ def _entry_text(message: Message) -> str:
     flags = message.flags if message.msgstr or message.msgstr_plural else tuple(f for f in message.flags if f != "fuzzy")
     if flags:
         lines.append("#, " + ", ".join(flags))
+    wrap = "no-wrap" not in message.flags
     previous = "#~| " if message.obsolete else "#| "
     # gettext's syntax has no previous msgctxt without a previous msgid.
     for keyword, value in (
@@ -54,17 +56,17 @@ def _entry_text(message: Message) -> str:
         ("msgid_plural", message.previous_msgid_plural),
     ):
         if value is not None:
-            lines.append(_field(previous, keyword, value))
+            lines.append(_field(previous, keyword, value, wrap))
     prefix = "#~ " if message.obsolete else ""
     if message.msgctxt is not None:
-        lines.append(_field(prefix, "msgctxt", message.msgctxt))
-    lines.append(_field(prefix, "msgid", message.msgid))
+        lines.append(_field(prefix, "msgctxt", message.msgctxt, wrap))
+    lines.append(_field(prefix, "msgid", message.msgid, wrap))
     if message.msgid_plural is None:
-        lines.append(_field(prefix, "msgstr", message.msgstr))
+        lines.append(_field(prefix, "msgstr", message.msgstr, wrap))
     else:
-        lines.append(_field(prefix, "msgid_plural", message.msgid_plural))
+        lines.append(_field(prefix, "msgid_plural", message.msgid_plural, wrap))
         forms = message.msgstr_plural or (message.msgstr,)
-        lines.extend(_field(prefix, f"msgstr[{n}]", form) for n, form in enumerate(forms))
+        lines.extend(_field(prefix, f"msgstr[{n}]", form, wrap) for n, form in enumerate(forms))
     lines.append("")
     return "\n".join(lines)
 
@@ -85,18 +87,19 @@ def _references(references: tuple[tuple[str, int], ...]) -> list[str]:
 
 
 @lru_cache(maxsize=_CACHED_FIELDS)
-def _field(prefix: str, keyword: str, value: str) -> str:
+def _field(prefix: str, keyword: str, value: str, wrap: bool = True) -> str:
     """A keyword and its quoted string, as gettext's ``wrap`` writes them.
 
-    Each line of the value (up to and with its ``\\n``) is wrapped on its own; when the
-    value has more than one line or does not fit after the keyword, the keyword takes
-    an empty string and the text starts on the next line. Cached: a template and its
-    catalogs, and the pages of one site, repeat most of their texts.
+    Each line of the value (up to and with its ``\\n``) is wrapped on its own (unless
+    not *wrap*: an entry flagged ``no-wrap``); when the value has more than one line or
+    does not fit after the keyword, the keyword takes an empty string and the text starts
+    on the next line. Cached: a template and its catalogs, and the pages of one site,
+    repeat most of their texts.
     """
     # Columns count from the opening quote of a continuation line; one is left for the
     # closing quote.
     after_break = len(prefix) + 1
-    width = WRAP_WIDTH - 1 - after_break
+    width = (WRAP_WIDTH if wrap else _UNLIMITED) - 1 - after_break
     portions = _LINES.findall(value) or [""]
     out: list[str] = []
     first = True
