@@ -12,11 +12,12 @@ character counts as a letter, as libunistring counts characters it has no class 
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-__all__ = ["break_opportunities", "column_width", "fill"]
+__all__ = ["break_opportunities", "column_width", "columns", "fill"]
 
 # The classes of libunistring's pair table, and the table itself (as libunistring 1.0
 # behaves): table[before][after] is D (break), I (break only across spaces) or P (no
@@ -94,20 +95,14 @@ _EXPLICIT: dict[str, str] = {
     "\uff63": "CL", "\uff64": "CL", "\uff65": "NS", "\uffe0": "PO", "\uffe1": "PR",
     "\uffe5": "PR", "\uffe6": "PR",
 }
+# The small kana and iteration marks, which may not start a line.
+_EXPLICIT.update(dict.fromkeys(
+    "ぁぃぅぇぉっゃゅょゎゕゖ゛゜ゝゞァィゥェォッャュョヮヵヶヽヾㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ", "NS"))
 # Ranges (first, last, class) checked after _EXPLICIT: spaces of general punctuation,
-# the small kana that may not start a line, the wide scripts broken between any two
-# characters, Hangul syllables (LV or LVT, told apart below) and Hebrew letters.
+# the wide scripts broken between any two characters, Hangul syllables (LV or LVT, told
+# apart below) and Hebrew letters.
 _RANGES = (
     (0x2000, 0x200A, "BA"), (0x2030, 0x2037, "PO"),
-    (0x3041, 0x3041, "NS"), (0x3043, 0x3043, "NS"), (0x3045, 0x3045, "NS"),
-    (0x3047, 0x3047, "NS"), (0x3049, 0x3049, "NS"), (0x3063, 0x3063, "NS"),
-    (0x3083, 0x3083, "NS"), (0x3085, 0x3085, "NS"), (0x3087, 0x3087, "NS"),
-    (0x308E, 0x308E, "NS"), (0x3095, 0x3096, "NS"), (0x309B, 0x309E, "NS"),
-    (0x30A1, 0x30A1, "NS"), (0x30A3, 0x30A3, "NS"), (0x30A5, 0x30A5, "NS"),
-    (0x30A7, 0x30A7, "NS"), (0x30A9, 0x30A9, "NS"), (0x30C3, 0x30C3, "NS"),
-    (0x30E3, 0x30E3, "NS"), (0x30E5, 0x30E5, "NS"), (0x30E7, 0x30E7, "NS"),
-    (0x30EE, 0x30EE, "NS"), (0x30F5, 0x30F6, "NS"), (0x30FD, 0x30FE, "NS"),
-    (0x31F0, 0x31FF, "NS"),
     (0x2E80, 0x2FFF, "ID"), (0x3003, 0x3004, "ID"), (0x3006, 0x3007, "ID"),
     (0x3012, 0x3013, "ID"), (0x3020, 0x303A, "ID"), (0x303C, 0x33FF, "ID"),
     (0x3400, 0x4DBF, "ID"), (0x4E00, 0x9FFF, "ID"), (0xA000, 0xA4CF, "ID"),
@@ -115,12 +110,10 @@ _RANGES = (
     (0xFF00, 0xFF60, "ID"), (0x1F000, 0x1FAFF, "ID"), (0x20000, 0x3FFFD, "ID"),
     (0x05D0, 0x05EA, "HL"), (0x05F0, 0x05F2, "HL"), (0xFB1D, 0xFB4F, "HL"),
     (0x1100, 0x115F, "JL"), (0x1160, 0x11A7, "JV"), (0x11A8, 0x11FF, "JT"),
+    (0xA960, 0xA97C, "JL"), (0xD7B0, 0xD7C6, "JV"), (0xD7CB, 0xD7FB, "JT"),
+    (0xFF66, 0xFF9F, "ID"), (0x16FE0, 0x18AFF, "ID"), (0x1B000, 0x1B2FF, "ID"),
 )
 _CATEGORY_CLASSES = {"Mn": "CM", "Mc": "CM", "Me": "CM", "Nd": "NU", "Zl": "BK", "Zp": "BK"}
-
-BREAK = 1  # a break is possible before this character
-NO_BREAK = 0
-
 
 @lru_cache(maxsize=4096)
 def _break_class(char: str) -> str:
@@ -141,50 +134,52 @@ def _break_class(char: str) -> str:
     return _CATEGORY_CLASSES.get(unicodedata.category(char), "AL")
 
 
-@lru_cache(maxsize=4096)
+_PAIR_CLASSES: dict[str, str] = {}  # filled as characters are met; a few hundred at most
+_RULES = {(before, after): _TABLE[_INDEX[before]][_INDEX[after]] for before in _CLASSES for after in _CLASSES}
+
+
 def _pair_class(char: str) -> str:
     """:func:`_break_class`, with the wide brackets told from the narrow ones."""
     kind = _break_class(char)
     if kind in ("OP", "CP") and unicodedata.east_asian_width(char) in ("W", "F", "H"):
-        return kind + "W"
+        kind += "W"
+    _PAIR_CLASSES[char] = kind
     return kind
 
 
 def break_opportunities(text: str) -> list[int]:
-    """For each character of *text*, :data:`BREAK` when a line may break before it.
+    """The positions of *text* before which a line may break, in order.
 
     libunistring's algorithm: the pair table between the last character that is not a
     space and this one, spaces making ``I`` entries breaks; a mark joins the character
     before it, and counts as a letter where there is none (at the start, after a space).
     """
-    result = [NO_BREAK] * len(text)
+    result: list[int] = []
+    classes, rules = _PAIR_CLASSES, _RULES
     last = "BK"  # the class of the last character that is not a space
     spaced = False  # whether spaces came since that character
     for position, char in enumerate(text):
-        kind = _pair_class(char)
-        if kind == "BK":
-            last, spaced = "BK", False
-            continue
+        kind = classes.get(char) or _pair_class(char)
         if kind == "SP":
             spaced = True
             continue
-        if kind == "ZW":
-            last, spaced = "ZW", False
+        if kind == "BK" or kind == "ZW":
+            last, spaced = kind, False
             continue
-        if kind in ("CM", "ZWJ"):
-            if last not in ("BK", "ZW") and not spaced:
+        if kind == "CM" or kind == "ZWJ":
+            if last != "BK" and last != "ZW" and not spaced:
                 continue
             kind = "AL"
             if spaced and last != "BK":  # a mark after spaces always starts a new piece
-                result[position] = BREAK
+                result.append(position)
                 last, spaced = kind, False
                 continue
         if last == "ZW":
-            result[position] = BREAK
+            result.append(position)
         elif last != "BK":
-            rule = _TABLE[_INDEX[last]][_INDEX[kind]]
+            rule = rules[last, kind]
             if rule == "D" or (rule == "I" and spaced):
-                result[position] = BREAK
+                result.append(position)
         last, spaced = kind, False
     return result
 
@@ -199,27 +194,37 @@ def column_width(char: str) -> int:
     return 1
 
 
-def fill(text: str, width: int, start: int, forbidden: Sequence[bool]) -> list[int]:
+def columns(text: str) -> list[int]:
+    """The column at which each character of *text* ends, counting from 0."""
+    if text.isascii():
+        return list(range(1, len(text) + 1))
+    return list(itertools.accumulate(map(column_width, text)))
+
+
+def fill(text: str, width: int, start: int, opportunities: Sequence[int]) -> list[int]:
     """Where to break *text* so each line fits *width* columns; the first starts at *start*.
 
-    *forbidden* marks characters before which no break may fall whatever the classes say
-    (inside an escape, before a final ``\\n``). Greedy, as libunistring: a piece that no
-    longer fits moves to the next line; a piece too long for any line stands alone.
+    *opportunities* are the positions a line may break before (:func:`break_opportunities`,
+    less those where it must not: inside an escape, before a final ``\\n``). Greedy, as
+    libunistring: a piece that no longer fits moves to the next line; a piece too long
+    for any line stands alone.
     """
-    opportunities = break_opportunities(text)
+    ends = columns(text)
+    total = ends[-1] if ends else 0
+    if start + total <= width:
+        return []
     breaks: list[int] = []
-    column = start
+    column = start  # where the piece being measured starts
     piece_start: int | None = None
-    piece_width = 0
-    for position, char in enumerate(text):
-        if opportunities[position] == BREAK and not forbidden[position]:
-            if piece_start is not None and column + piece_width > width:
+    for position in (*opportunities, len(text)):
+        before = ends[position - 1] if position else 0
+        if piece_start is not None:
+            piece_width = before - (ends[piece_start - 1] if piece_start else 0)
+            if column + piece_width > width:
                 breaks.append(piece_start)
                 column = 0
-            piece_start = position
             column += piece_width
-            piece_width = 0
-        piece_width += column_width(char)
-    if piece_start is not None and column + piece_width > width:
-        breaks.append(piece_start)
+        else:
+            column += before
+        piece_start = position
     return breaks

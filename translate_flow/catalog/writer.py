@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .linebreak import fill
+from .linebreak import break_opportunities, fill
 from .model import Catalog, Message
 from .syntax import WRAP_WIDTH, escape
 
 __all__ = ["write_po"]
 
 _CACHED_FIELDS = 16384
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
 _UNLIMITED = 2**31 - 1  # gettext's width for an entry that is not to be wrapped
 _LINES = re.compile("[^\n]*\n|[^\n]+")  # each up to and with its line feed; no other line end counts
 
@@ -104,13 +105,13 @@ def _field(prefix: str, keyword: str, value: str, wrap: bool = True) -> str:
     out: list[str] = []
     first = True
     for number, portion in enumerate(portions):
-        escaped, forbidden = _escaped(portion)
+        escaped = escape(portion)
         start = len(prefix) + len(keyword) + 2 - after_break if first else 0
-        breaks = fill(escaped, width, start, forbidden)
+        breaks = _breaks(portion, escaped, width, start)
         if first and escaped and (number + 1 < len(portions) or start > width or breaks):
             out.append(f'{prefix}{keyword} ""')
             first = False
-            breaks = fill(escaped, width, 0, forbidden)
+            breaks = _breaks(portion, escaped, width, 0)
         head = f"{prefix}{keyword} " if first else prefix
         first = False
         pieces = [escaped[a:b] for a, b in zip([0, *breaks], [*breaks, len(escaped)])]
@@ -118,22 +119,15 @@ def _field(prefix: str, keyword: str, value: str, wrap: bool = True) -> str:
     return "\n".join(out)
 
 
-def _escaped(portion: str) -> tuple[str, list[bool]]:
-    """*portion* escaped, and for each character whether a break before it is forbidden.
-
-    No break falls inside an escape, nor before the ``\\n`` that ends a line.
-    """
-    escaped = escape(portion)
-    if len(escaped) == len(portion):
-        return escaped, [False] * len(escaped)
-    forbidden = [False] * len(escaped)
-    position = 0
-    while True:
-        position = escaped.find("\\", position)
-        if position < 0:
-            break
-        forbidden[position + 1] = True
-        position += 2
-    if portion.endswith("\n"):
-        forbidden[len(escaped) - 2] = True
-    return escaped, forbidden
+def _breaks(portion: str, escaped: str, width: int, start: int) -> list[int]:
+    """Where gettext breaks the *escaped* text of *portion*; no break inside an escape,
+    nor before the ``\\n`` that ends a line."""
+    if escaped.isascii() and start + len(escaped) <= width:
+        return []  # fits: most short texts end here
+    opportunities = break_opportunities(escaped)
+    if len(escaped) != len(portion):
+        forbidden = {m.start() + 1 for m in _ESCAPE.finditer(escaped)}
+        if portion.endswith("\n"):
+            forbidden.add(len(escaped) - 2)
+        opportunities = [p for p in opportunities if p not in forbidden]
+    return fill(escaped, width, start, opportunities)
