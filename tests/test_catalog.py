@@ -340,8 +340,16 @@ _MESSAGES = st.builds(
     previous_msgid=st.none() | _TEXT, previous_msgctxt=st.none() | _TEXT,
     obsolete=st.booleans(),
 )
+# Some entries with plural forms, as catalogs of programs hold them: the first form is
+# also the msgstr.
+_PLURAL = st.tuples(_TEXT.filter(bool), st.lists(_TEXT, min_size=1, max_size=3), st.none() | _TEXT)
+_MESSAGES = st.tuples(_MESSAGES, st.none() | _PLURAL).map(
+    lambda pair: pair[0] if pair[1] is None else replace(
+        pair[0], msgid_plural=pair[1][0], msgstr_plural=tuple(pair[1][1]), msgstr=pair[1][1][0],
+        previous_msgid_plural=pair[1][2] if pair[0].previous_msgid is not None else None))
 # gettext leaves out an obsolete entry without a translation: there is nothing to keep.
-_KEPT = _MESSAGES.map(lambda m: replace(m, msgstr=m.msgstr or "x") if m.obsolete else m)
+_KEPT = _MESSAGES.map(lambda m: m if m.msgstr or not m.obsolete else replace(
+    m, msgstr="x", msgstr_plural=("x", *m.msgstr_plural[1:]) if m.msgstr_plural else ()))
 # gettext drops a fuzzy mark from an entry without a translation: it means nothing there.
 _KEPT = _KEPT.map(lambda m: m if m.msgstr else replace(m, flags=tuple(f for f in m.flags if f != "fuzzy")))
 # A previous msgctxt comes with a previous msgid in gettext's syntax.

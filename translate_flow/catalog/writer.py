@@ -44,8 +44,9 @@ def _entry_text(message: Message) -> str:
     lines.extend("#. " + line if line else "#." for line in message.auto_comments)
     if message.references:
         lines.extend(_references(message.references))
-    # gettext drops a fuzzy mark from an entry with nothing to review, and so does this.
-    flags = message.flags if message.msgstr or message.msgstr_plural else tuple(f for f in message.flags if f != "fuzzy")
+    # gettext drops a fuzzy mark from an entry with nothing to review (no msgstr, or no
+    # first plural form), and so does this.
+    flags = message.flags if message.msgstr else tuple(f for f in message.flags if f != "fuzzy")
     if flags:
         lines.append("#, " + ", ".join(flags))
     wrap = "no-wrap" not in message.flags
