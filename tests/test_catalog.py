@@ -432,6 +432,15 @@ def test_no_wrap_flag_keeps_lines_whole() -> None:
     assert msgcat(written) == written
 
 
+@pytest.mark.parametrize("flag", ["c-format", "python-format"])
+def test_no_line_breaks_inside_format_directives(flag: str) -> None:
+    text = "word " * 14 + "a 50% done and more words"  # "% d" is a directive
+    formatted = write_po(Catalog(header=UTF8, messages=(Message("x", text, flags=(flag,)),)))
+    plain = write_po(Catalog(header=UTF8, messages=(Message("x", text),)))
+    assert '50% "\n"done' in plain and '50% "\n"done' not in formatted
+    assert msgcat(formatted) == formatted and msgcat(plain) == plain
+
+
 def test_long_comments_stay_on_one_line_and_read_back_whole() -> None:
     provenance = "machine translation: argos translate-ru_en 1.9 + argos translate-en_zh 1.9 via en score=-0.42 mt=3f2a9c1b0d"
     catalog = Catalog(messages=(Message("Суд", "法院", auto_comments=("body > p[1]", provenance),
@@ -542,7 +551,7 @@ def test_read_po_keeps_every_comment() -> None:
 
 # Lines of every kind, in any order: what gettext accepts, read_po must read as gettext does.
 _SOUP_LINES = st.sampled_from([
-    "", " ", "#", "# translator", "#. extracted", "#: a.html:3 b-c.html:x", "#: q:0 r", "#, fuzzy",
+    "", " ", "#", "# translator", "#. extracted", "#: a.html:3 b-c.html:x", "#: q r:7", "#, fuzzy",
     "#,fuzzy", "#, c-format, fuzzy", "#| msgid \"old\"", "#| \"more\"", "#| msgctxt \"x\"",
     "#~ msgid \"gone\"", "#~ msgstr \"weg\"", "#~| msgid \"x\"", "#~ \"cont\"", "#foo", "##",
     "msgid \"a\"", "msgid \"b c\"", "msgstr \"b\"", "msgctxt \"c\"", "msgid\t\"tab\"", "msgid_plural \"p\"",

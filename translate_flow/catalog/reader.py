@@ -108,6 +108,8 @@ class _Reader:
             raise self.error("an entry has no msgid", self.entry.line)
         if not self.entry.has_translation:
             raise self.error("an entry has no msgstr", self.entry.line)
+        if self.entry.previous and "msgid" not in self.entry.previous:
+            raise self.error("a previous field (#|) without the previous msgid", self.entry.line)
         self.entries.append(self.entry)
 
     def start_if_done(self) -> None:
@@ -121,6 +123,8 @@ class _Reader:
 
     def comment(self, line: str) -> None:
         self.start_if_done()
+        if self.entry.strings:
+            raise self.error("a comment inside an entry, before its msgstr")
         self.current = None
         kind, text = line[1:2], line[2:]
         entry = self.entry
@@ -162,6 +166,8 @@ class _Reader:
         elif previous:
             self.start_if_done()
             entry = self.entry
+            if entry.strings:
+                raise self.error("a previous field (#|) inside an entry, before its msgstr")
         if not previous:
             if name in ("msgctxt", "msgid") and not entry.strings and not entry.forms:
                 entry.obsolete = obsolete

@@ -19,6 +19,13 @@ __all__ = ["write_po"]
 
 _CACHED_FIELDS = 16384
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
+# The directives of the format strings gettext knows best, by flag: gettext breaks no
+# line inside one.
+_DIRECTIVES = {
+    "c-format": re.compile(
+        r"%(?:[0-9]+\$)?[-+ #0']*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|ll|[hlLqjzZt])?[diouxXeEfFgGaAcspnm%]"),
+    "python-format": re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?[hlL]?[diouxXeEfFgGcrsa%]"),
+}
 _UNLIMITED = 2**31 - 1  # gettext's width for an entry that is not to be wrapped
 _LINES = re.compile("[^\n]*\n|[^\n]+")  # each up to and with its line feed; no other line end counts
 
@@ -50,6 +57,7 @@ def _entry_text(message: Message) -> str:
     if flags:
         lines.append("#, " + ", ".join(flags))
     wrap = "no-wrap" not in message.flags
+    directives = next((flag for flag in message.flags if flag in _DIRECTIVES), "")
     previous = "#~| " if message.obsolete else "#| "
     # gettext's syntax has no previous msgctxt without a previous msgid.
     for keyword, value in (
@@ -58,17 +66,17 @@ def _entry_text(message: Message) -> str:
         ("msgid_plural", message.previous_msgid_plural),
     ):
         if value is not None:
-            lines.append(_field(previous, keyword, value, wrap))
+            lines.append(_field(previous, keyword, value, wrap, directives))
     prefix = "#~ " if message.obsolete else ""
     if message.msgctxt is not None:
-        lines.append(_field(prefix, "msgctxt", message.msgctxt, wrap))
-    lines.append(_field(prefix, "msgid", message.msgid, wrap))
+        lines.append(_field(prefix, "msgctxt", message.msgctxt, wrap, directives))
+    lines.append(_field(prefix, "msgid", message.msgid, wrap, directives))
     if message.msgid_plural is None:
-        lines.append(_field(prefix, "msgstr", message.msgstr, wrap))
+        lines.append(_field(prefix, "msgstr", message.msgstr, wrap, directives))
     else:
-        lines.append(_field(prefix, "msgid_plural", message.msgid_plural, wrap))
+        lines.append(_field(prefix, "msgid_plural", message.msgid_plural, wrap, directives))
         forms = message.msgstr_plural or (message.msgstr,)
-        lines.extend(_field(prefix, f"msgstr[{n}]", form, wrap) for n, form in enumerate(forms))
+        lines.extend(_field(prefix, f"msgstr[{n}]", form, wrap, directives) for n, form in enumerate(forms))
     lines.append("")
     return "\n".join(lines)
 
@@ -89,11 +97,12 @@ def _references(references: tuple[tuple[str, int], ...]) -> list[str]:
 
 
 @lru_cache(maxsize=_CACHED_FIELDS)
-def _field(prefix: str, keyword: str, value: str, wrap: bool = True) -> str:
+def _field(prefix: str, keyword: str, value: str, wrap: bool = True, directives: str = "") -> str:
     """A keyword and its quoted string, as gettext's ``wrap`` writes them.
 
     Each line of the value (up to and with its ``\\n``) is wrapped on its own (unless
-    not *wrap*: an entry flagged ``no-wrap``); when the value has more than one line or
+    not *wrap*: an entry flagged ``no-wrap``), never inside a format directive of the
+    kind *directives* names (``c-format``, ``python-format``); when the value has more than one line or
     does not fit after the keyword, the keyword takes an empty string and the text starts
     on the next line. Cached: a template and its catalogs, and the pages of one site,
     repeat most of their texts.
@@ -108,11 +117,11 @@ def _field(prefix: str, keyword: str, value: str, wrap: bool = True) -> str:
     for number, portion in enumerate(portions):
         escaped = escape(portion)
         start = len(prefix) + len(keyword) + 2 - after_break if first else 0
-        breaks = _breaks(portion, escaped, width, start)
+        breaks = _breaks(portion, escaped, width, start, directives)
         if first and escaped and (number + 1 < len(portions) or start > width or breaks):
             out.append(f'{prefix}{keyword} ""')
             first = False
-            breaks = _breaks(portion, escaped, width, 0)
+            breaks = _breaks(portion, escaped, width, 0, directives)
         head = f"{prefix}{keyword} " if first else prefix
         first = False
         pieces = [escaped[a:b] for a, b in zip([0, *breaks], [*breaks, len(escaped)])]
@@ -120,15 +129,18 @@ def _field(prefix: str, keyword: str, value: str, wrap: bool = True) -> str:
     return "\n".join(out)
 
 
-def _breaks(portion: str, escaped: str, width: int, start: int) -> list[int]:
-    """Where gettext breaks the *escaped* text of *portion*; no break inside an escape,
-    nor before the ``\\n`` that ends a line."""
+def _breaks(portion: str, escaped: str, width: int, start: int, directives: str) -> list[int]:
+    """Where gettext breaks the *escaped* text of *portion*; no break inside an escape or
+    a format directive, nor before the ``\\n`` that ends a line."""
     if escaped.isascii() and start + len(escaped) <= width:
         return []  # fits: most short texts end here
     opportunities = break_opportunities(escaped)
+    forbidden: set[int] = set()
     if len(escaped) != len(portion):
-        forbidden = {m.start() + 1 for m in _ESCAPE.finditer(escaped)}
+        forbidden.update(m.start() + 1 for m in _ESCAPE.finditer(escaped))
         if portion.endswith("\n"):
             forbidden.add(len(escaped) - 2)
-        opportunities = [p for p in opportunities if p not in forbidden]
-    return fill(escaped, width, start, opportunities)
+    if directives and "%" in escaped:
+        for match in _DIRECTIVES[directives].finditer(escaped):
+            forbidden.update(range(match.start() + 1, match.end()))
+    return fill(escaped, width, start, [p for p in opportunities if p not in forbidden] if forbidden else opportunities)
