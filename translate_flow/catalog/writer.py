@@ -141,6 +141,9 @@ def _breaks(portion: str, escaped: str, width: int, start: int, directives: str)
         if portion.endswith("\n"):
             forbidden.add(len(escaped) - 2)
     if directives and "%" in escaped:
-        for match in _DIRECTIVES[directives].finditer(escaped):
+        # As gettext's parsers: directive after directive, up to the first invalid one.
+        directive, position = _DIRECTIVES[directives], escaped.find("%")
+        while position >= 0 and (match := directive.match(escaped, position)) is not None:
             forbidden.update(range(match.start() + 1, match.end()))
+            position = escaped.find("%", match.end())
     return fill(escaped, width, start, [p for p in opportunities if p not in forbidden] if forbidden else opportunities)
