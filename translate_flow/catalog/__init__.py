@@ -3,9 +3,11 @@
 As in Babel, the model is kept apart from what reads, writes and changes it:
 
 - :mod:`.model`: plain frozen data (:class:`Message`, :class:`Catalog`) and counts;
-- :mod:`.reader`: :func:`read_po`, ``.po`` text to the model, exactly as polib reads it;
-- :mod:`.writer`: :func:`write_po`, the model to ``.po`` text, exactly as polib writes it;
-- :mod:`.syntax`: what the reader and writer share (escapes, width, header order);
+- :mod:`.reader`: :func:`read_po`, ``.po`` text as gettext's tools, polib and the
+  translation editors write it, to the model;
+- :mod:`.writer`: :func:`write_po`, the model to ``.po`` text, exactly as ``msgcat`` writes it;
+- :mod:`.linebreak`: where gettext breaks a long string (libunistring's line breaking);
+- :mod:`.syntax`: what the reader and writer share (escapes, width);
 - :mod:`.merge`: :func:`make_template`, :func:`update` and the tool's proposals and
   findings, all pure functions that never change a reviewed entry.
 """

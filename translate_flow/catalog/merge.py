@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_SIMILARITY",
     "Proposal",
     "SourceText",
+    "TRANSLATOR_FIELDS",
     "catalog_header",
     "machine_comment",
     "machine_hash",
@@ -112,8 +113,8 @@ def make_template(
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
-        ("X-Source-Language", source_language),
         ("X-Generator", generator),
+        ("X-Source-Language", source_language),
     )
     return Catalog(
         header=header,
@@ -127,32 +128,44 @@ def _add_unique(items: tuple[_T, ...], item: _T) -> tuple[_T, ...]:
     return items if item in items else (*items, item)
 
 
+# Header fields a translator or their tools maintain: once a catalog has them, they are
+# its own, whatever the template says. Fields the template does not have at all (an
+# editor's `X-Poedit-*`, a platform's `X-Crowdin-*`) are kept too.
+TRANSLATOR_FIELDS = ("PO-Revision-Date", "Last-Translator", "Language-Team", "Plural-Forms", "X-Generator")
+
+
 def catalog_header(template: Catalog, language: Language, existing: Catalog | None) -> Catalog:
     """The header of a translation catalog: the template's, made specific to *language*.
 
-    Fields a translator or their editor maintains (Last-Translator, Language-Team,
-    PO-Revision-Date, Plural-Forms once set) are kept from the existing catalog.
+    Fields a translator or their editor maintains (:data:`TRANSLATOR_FIELDS`, and any
+    field the template does not set) are kept from the existing catalog, in its order.
     """
     kept = dict(existing.header) if existing else {}
     fields = dict(template.header)
     fields["Language"] = language.locale
-    fields["Plural-Forms"] = kept.get("Plural-Forms") or language.plural_forms
+    fields["Plural-Forms"] = language.plural_forms
     # As msginit does for catalogs no person has touched yet.
     fields["PO-Revision-Date"] = fields.get("POT-Creation-Date", PLACEHOLDER_DATE)
     fields["Last-Translator"] = "Automatically generated"
-    for name in ("PO-Revision-Date", "Last-Translator", "Language-Team"):
-        if name in kept:
-            fields[name] = kept[name]
-    if "Language-Team" not in kept:
-        fields["Language-Team"] = f"{language.name} <LL@li.org>"
-    header = [(name, fields.pop(name)) for name in HEADER_ORDER if name in fields]
-    header.extend(sorted(fields.items()))
+    fields["Language-Team"] = f"{language.name} <LL@li.org>"
+    for name, value in kept.items():
+        # An empty Plural-Forms is one nobody has set: msgfmt needs one.
+        if (name in TRANSLATOR_FIELDS or name not in fields) and (value or name != "Plural-Forms"):
+            fields[name] = value
+    if kept:
+        order = [name for name in kept if name in fields]
+        order += [name for name in HEADER_ORDER if name in fields and name not in kept]
+        order += sorted(name for name in fields if name not in order)
+    else:
+        order = [name for name in HEADER_ORDER if name in fields]
+        order += sorted(name for name in fields if name not in HEADER_ORDER)
     comment = (
         existing.header_comment
         if existing and existing.header_comment
         else template.header_comment.split("\n")[0].replace("Template for", f"{language.name} translation of")
     )
-    return Catalog(header=tuple(header), header_comment=comment)
+    flags = tuple(f for f in existing.header_flags if f != "fuzzy") if existing else ()
+    return Catalog(header=tuple((name, fields[name]) for name in order), header_comment=comment, header_flags=flags)
 
 
 def now_stamp(moment: datetime | None = None) -> str:

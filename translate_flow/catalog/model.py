@@ -61,6 +61,12 @@ class Message:
     previous_msgctxt: str | None = None
     obsolete: bool = False
     line: int = 0  # where the entry starts in the file it was read from; 0 if not read
+    # Plural forms, as catalogs made by other tools hold them; the tool's own entries have
+    # none. An entry with a msgid_plural keeps its forms in msgstr_plural, the first of
+    # them also in msgstr, so what is translated reads the same either way.
+    msgid_plural: str | None = None
+    msgstr_plural: tuple[str, ...] = ()
+    previous_msgid_plural: str | None = None
 
     @property
     def key(self) -> Key:

@@ -1,315 +1,263 @@
 """Reading ``.po`` and ``.pot`` text into the catalog model.
 
-:func:`read_po` reads the lines catalogs are made of itself, and gives everything else
-(plural forms, odd headers, broken lines) to polib, after a syntax check stricter than
-polib's: either way the result, or the error and its line, is what polib gives.
+:func:`read_po` reads every form GNU gettext's tools, polib and the translation editors
+built on them (Poedit, Lokalize, Weblate) write: comments of every kind, flags in any
+order, previous fields under ``#|``, obsolete entries under ``#~`` (with their own
+``#~|``), plural forms, CRLF line ends, a byte order mark, no final newline. A line it
+cannot read is an error at that line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Literal
-
-import polib
+from dataclasses import dataclass, field
 
 from ..errors import CatalogError
-from .model import Catalog, Message
-from .syntax import WRAP_WIDTH, header_fields, unescape
+from .model import TOOL_COMMENT_PREFIXES, Catalog, Message
+from .syntax import unescape
 
 __all__ = ["read_po"]
 
-_POLIB_SYNTAX = re.compile(r"line (\d+)")
 _REPAIR = "fix the entry there or restore the file"
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_STRINGS = re.compile(rf"\s*({_STRING}(?:\s*{_STRING})*)\s*$")
+_ONE_STRING = re.compile(_STRING)
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"])")
+# A word broken after its hyphen by a wrapping tool: the parts join without a space.
+_HYPHEN_BREAK = re.compile(r"\w-$")
+
+
+@dataclass
+class _Entry:
+    """An entry being read: its fields as the lines so far have filled them."""
+
+    line: int
+    translator_comments: list[str] = field(default_factory=list)
+    auto_comments: list[str] = field(default_factory=list)
+    references: list[tuple[str, int]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous: dict[str, str] = field(default_factory=dict)
+    strings: dict[str, str] = field(default_factory=dict)
+    forms: dict[int, str] = field(default_factory=dict)
+    obsolete: bool = False
+
+    @property
+    def has_translation(self) -> bool:
+        return "msgstr" in self.strings or bool(self.forms)
 
 
 def read_po(text: str, path: str) -> Catalog:
     """Parse ``.po`` / ``.pot`` text; raise :class:`CatalogError` at *path* and the line."""
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         return Catalog()
-    fast = _read_common(text)
-    if fast is not None:
-        return fast
-    _check_syntax(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError, UnicodeError) as exc:
-        raise _polib_error(str(exc), path) from None
-    messages = [_message(entry, entry.obsolete, entry.linenum or 0) for entry in po]
-    header_entries = [(k, v) for k, v in po.ordered_metadata()]
+    entries = _Reader(path).read(text)
+    header = next((e for e in entries if not e.obsolete and e.strings.get("msgid") == "" and "msgctxt" not in e.strings), None)
+    if header is None:
+        return Catalog(messages=tuple(_message(e) for e in entries))
+    entries.remove(header)
     return Catalog(
-        header=tuple(header_entries),
-        messages=tuple(messages),
-        header_comment=po.header,
-        header_flags=tuple(po.metadata_is_fuzzy and ["fuzzy"] or []),
+        header=_header_fields(header.strings.get("msgstr", "")),
+        messages=tuple(_message(e) for e in entries),
+        header_comment="\n".join(header.translator_comments),
+        header_flags=tuple(header.flags),
     )
 
 
-# Every line of a .po file is blank, a comment, a keyword with a string, or a string
-# continuing the one before. polib forgives more than msgfmt does; this does not.
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_LINE = re.compile(
-    rf"^\s*(?:$|#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$|{_STRING}\s*$)"
-)
+class _Reader:
+    """Reads lines into entries: comments gather until a keyword, a keyword's string may
+    continue on the lines that follow, and an entry ends at what cannot belong to it."""
 
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.entries: list[_Entry] = []
+        self.entry = _Entry(0)
+        self.current: tuple[str, str] | None = None  # (where, which field) strings continue
+        self.number = 0
 
-def _check_syntax(text: str, path: str) -> None:
-    for number, line in enumerate(text.splitlines(), 1):
-        if not _LINE.match(line):
-            shown = line if len(line) <= 40 else line[:37] + "..."
-            raise CatalogError(
-                f"broken catalog (cannot read {shown!r}); {_REPAIR}", path=path, line=number
-            )
+    def error(self, problem: str, line: int = 0) -> CatalogError:
+        """The error at *line*, by default the line being read."""
+        return CatalogError(f"broken catalog ({problem}); {_REPAIR}", path=self.path, line=line or self.number)
 
-
-def _polib_error(problem: str, path: str) -> CatalogError:
-    """The error polib's *problem* means, at the line polib names in it (if any)."""
-    match = _POLIB_SYNTAX.search(problem)
-    line = int(match.group(1)) if match else 0
-    return CatalogError(
-        f"broken catalog ({problem.split(' (')[0].lower()}); {_REPAIR}", path=path, line=line
-    )
-
-
-# --- reading fast -------------------------------------------------------------------------
-#
-# polib reads a catalog line by line through a state machine, with objects and regular
-# expressions at every step. _read_common reads the same way for the lines catalogs are
-# made of (comments, keywords, strings; what this tool and translation editors write) and
-# gives exactly what _check_syntax and polib give; at anything else (plural forms, a line
-# either of them would refuse, an odd header) it gives up and leaves the text to them, so
-# errors and oddities are still theirs, with their line numbers.
-
-
-# polib's codes for the states of its reader, which are also the kinds of line that move
-# it: st(art), he(ader comment), gc (extracted comment), oc (reference), fl(ags),
-# ct (msgctxt), pc/pm (previous msgctxt/msgid), pp (previous plural), tc (translator
-# comment), ms (msgstr), mp (msgid_plural), mx (msgstr[n]), mi (msgid), mc (a string
-# continuing the one before).
-_Code = Literal["st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx", "mi", "mc"]
-
-_KEYWORD_SYMBOLS: dict[str, _Code] = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms"}
-_KEYWORD_LINES = tuple(f'{keyword} "' for keyword in _KEYWORD_SYMBOLS)
-_PREVIOUS_SYMBOLS: dict[str, _Code] = {"msgid": "pm", "msgctxt": "pc"}
-_COMMENT_SYMBOLS: dict[str, _Code] = {"#:": "oc", "#,": "fl", "#.": "gc"}
-_ALL_STATES: tuple[_Code, ...] = (
-    "st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx", "mi",
-)
-
-
-def _moves(
-    symbols: Sequence[_Code], states: Sequence[_Code], to: _Code | None = None
-) -> dict[tuple[_Code, _Code], _Code]:
-    """A line of each of *symbols* in each of *states* moves to *to* (by default its own state)."""
-    return {(symbol, state): to or symbol for symbol in symbols for state in states}
-
-
-# polib's transitions, (symbol, state) -> next state, less plural forms.
-_TRANSITIONS: dict[tuple[_Code, _Code], _Code] = {
-    **_moves(("tc",), ("st", "he"), "he"),
-    **_moves(("tc",), ("gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mp", "mx", "mi")),
-    **_moves(("gc", "oc", "fl", "pc", "pm"), _ALL_STATES),
-    **_moves(("ct",), ("st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx")),
-    **_moves(("mi",), ("st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx")),
-    **_moves(("ms",), ("mi", "mp", "tc")),
-    **_moves(("mc",), ("ct", "mi", "mp", "ms", "mx", "pm", "pp", "pc")),
-}
-_STRING_ONLY = re.compile(_STRING)
-_UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
-
-
-class _Entry:
-    """An entry being read: polib's fields, as polib fills them."""
-
-    __slots__ = (
-        "comment", "flags", "line", "msgctxt", "msgid", "msgstr", "obsolete", "occurrences",
-        "previous_msgctxt", "previous_msgid", "tcomment",
-    )
-
-    def __init__(self, line: int) -> None:
-        self.msgid = ""
-        self.msgstr = ""
-        self.msgctxt: str | None = None
-        self.obsolete = False
-        self.comment = ""
-        self.tcomment = ""
-        self.occurrences: list[tuple[str, str]] = []
-        self.flags: list[str] = []
-        self.previous_msgid: str | None = None
-        self.previous_msgctxt: str | None = None
-        self.line = line
-
-    def extend(self, state: _Code, value: str) -> bool:
-        """Add a continuation line's string to the field being read; False if none is."""
-        if state == "mi":
-            self.msgid += value
-        elif state == "ms":
-            self.msgstr += value
-        elif state == "ct" and self.msgctxt is not None:
-            self.msgctxt += value
-        elif state == "pm" and self.previous_msgid is not None:
-            self.previous_msgid += value
-        elif state == "pc" and self.previous_msgctxt is not None:
-            self.previous_msgctxt += value
-        else:
-            return False  # polib refuses it, or (plural forms) reads it in ways not done here
-        return True
-
-
-def _is_string(text: str) -> bool:
-    """True when *text* (stripped at its end) is one quoted string, as _LINE wants it."""
-    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
-        return False
-    inner = text[1:-1]
-    return ('"' not in inner and "\\" not in inner) or _STRING_ONLY.fullmatch(text) is not None
-
-
-def _read_common(text: str) -> Catalog | None:
-    """Read *text* as :func:`read_po` does with polib, or None where that takes polib."""
-    entries: list[_Entry] = []
-    entry = _Entry(0)
-    state: _Code = "st"
-    header = ""
-    last = ""  # the first word of the last line that was not blank: polib's `tokens[0]`
-    for number, raw in enumerate(text.splitlines(), 1):
-        # Each branch checks the line as _check_syntax does, then finds polib's symbol
-        # for it and the string or comment it holds (`line`).
-        first = raw[:1]
-        obsolete = False
-        if first == '"':  # a string continuing the one before: the most common line
-            line = raw.rstrip()
-            if not _is_string(line) or not entry.extend(state, unescape(line[1:-1])):
-                return None
-            last = '"'
-            continue
-        elif first == "m" and raw.startswith(_KEYWORD_LINES):
-            quote = raw.index('"')
-            line = raw[quote:].rstrip()
-            if not _is_string(line):
-                return None
-            last = raw[: quote - 1]
-            symbol: _Code | None = _KEYWORD_SYMBOLS[last]
-        elif first == "#":
-            line = raw.strip()
-            tokens = line.split(None, 2)
-            last = tokens[0]
-            if last == "#~|":
+    def read(self, text: str) -> list[_Entry]:
+        # Only a line feed ends a line (with the carriage return before it, if any): other
+        # characters Python takes for line ends are text, in comments as in strings.
+        for self.number, raw in enumerate(text.split("\n"), 1):
+            raw = raw.removesuffix("\r")
+            line = raw.lstrip(" \t")  # a comment keeps its trailing spaces, as gettext keeps them
+            if not line.rstrip(" \t"):
                 continue
-            obsolete = last == "#~" and len(tokens) > 1
-            if obsolete:
-                line = line[3:].strip()
-                tokens = tokens[1:]
-                last = tokens[0]
-            symbol = None
-            checked = False  # whether polib looks for an unescaped quote in the string
-            if len(tokens) > 1 and last in _KEYWORD_SYMBOLS:
-                symbol, checked = _KEYWORD_SYMBOLS[last], True
-                line = line[len(last) :].lstrip()
-            elif last in _COMMENT_SYMBOLS:
-                if len(tokens) <= 1:
-                    continue  # an empty reference, flags or extracted comment line
-                symbol = _COMMENT_SYMBOLS[last]
-            elif line[:1] == '"':
-                symbol, checked = "mc", True
-            elif last == "#" or last.startswith("##"):
-                symbol = "tc"
-            elif last == "#|" and len(tokens) > 1:
-                line = line[2:].lstrip()
-                if tokens[1].startswith('"'):
-                    symbol = "mc"
-                elif len(tokens) > 2 and tokens[1] in _PREVIOUS_SYMBOLS:
-                    symbol = _PREVIOUS_SYMBOLS[tokens[1]]
-                    line = line[len(tokens[1]) :].lstrip()
-            if checked and '"' in line[1:-1] and _UNESCAPED_QUOTE.search(line[1:-1]):
-                return None  # polib refuses it
-        elif raw.strip():
-            return None  # leading space, plural forms, a broken line: polib's to judge
+            if line.startswith("#~"):
+                rest = line[2:]
+                if rest.startswith("|"):
+                    self.keyword_or_string(rest[1:].strip(), obsolete=True, previous=True, raw=raw)
+                elif rest.strip():
+                    self.keyword_or_string(rest.strip(), obsolete=True, previous=False, raw=raw)
+            elif line.startswith("#|"):
+                self.keyword_or_string(line[2:].strip(), obsolete=False, previous=True, raw=raw)
+            elif line.startswith("#"):
+                self.comment(line)
+            else:
+                self.keyword_or_string(line, obsolete=False, previous=False, raw=raw)
+        if self.entry.strings or self.entry.forms or self.entry.previous:
+            self.finish()
+        return self.entries
+
+    def finish(self) -> None:
+        if "msgid" not in self.entry.strings:
+            raise self.error("an entry has no msgid", self.entry.line)
+        if not self.entry.has_translation:
+            raise self.error("an entry has no msgstr", self.entry.line)
+        if self.entry.previous and "msgid" not in self.entry.previous:
+            raise self.error("a previous field (#|) without the previous msgid", self.entry.line)
+        self.entries.append(self.entry)
+
+    def start_if_done(self) -> None:
+        """Start a new entry when the one being read already has its translation."""
+        if self.entry.has_translation:
+            self.finish()
+            self.entry = _Entry(self.number)
+            self.current = None
+        elif not (self.entry.strings or self.entry.previous or self.entry.line):
+            self.entry.line = self.number
+
+    def comment(self, line: str) -> None:
+        self.start_if_done()
+        if self.entry.strings:
+            raise self.error("a comment inside an entry, before its msgstr")
+        self.current = None
+        kind, text = line[1:2], line[2:]
+        entry = self.entry
+        if kind == ".":
+            entry.auto_comments.append(text.removeprefix(" "))
+        elif kind == ":":
+            for where in text.split():
+                name, colon, number = where.rpartition(":")
+                if colon and number.isascii() and number.isdigit():
+                    entry.references.append((name, int(number)))
+                else:
+                    entry.references.append((where, 0))
+        elif kind == ",":
+            entry.flags.extend(f for f in (part.strip() for part in text.split(",")) if f)
         else:
-            continue
-        following = _TRANSITIONS.get((symbol, state)) if symbol else None
-        if following is None:
-            return None  # a line polib refuses, or one it reads in ways not done here
-        if symbol == "tc" and following == "he":
-            header += ("\n" if header else "") + line[2:]
-            state = following
-            continue
-        if state in ("ms", "mx") and symbol not in ("ms", "mc"):
-            entries.append(entry)  # a new entry starts
-            entry = _Entry(number)
-        if symbol == "mc":
-            if not entry.extend(state, unescape(line[1:-1])):
-                return None
-            continue  # a continuation keeps the state
-        if symbol == "tc":
-            comment = line.lstrip("#")
-            entry.tcomment += ("\n" if entry.tcomment else "") + comment.removeprefix(" ")
-        elif symbol == "gc":
-            entry.comment += ("\n" if entry.comment else "") + line[3:]
-        elif symbol == "oc":
-            for occurrence in line[3:].split():
-                where, colon, place = occurrence.rpartition(":")
-                if not colon or not place.isdigit():
-                    where, place = occurrence, ""
-                entry.occurrences.append((where, place))
-        elif symbol == "fl":
-            entry.flags += [flag.strip() for flag in line[3:].split(",")]
-        elif symbol == "pm":
-            entry.previous_msgid = unescape(line[1:-1])
-        elif symbol == "pc":
-            entry.previous_msgctxt = unescape(line[1:-1])
-        elif symbol == "ct":
-            entry.msgctxt = unescape(line[1:-1])
-        elif symbol == "mi":
-            entry.obsolete = obsolete
-            entry.msgid = unescape(line[1:-1])
-        else:  # ms
-            entry.msgstr = unescape(line[1:-1])
-        state = following
-    if last and not last.startswith("#"):
-        entries.append(entry)  # as polib: not after a trailing comment
-    headers = [e for e in entries if not e.obsolete and e.msgid == ""]
-    if len(headers) > 1:
-        return None  # polib picks one its own way
+            entry.translator_comments.append(line[1:].removeprefix(" "))
+
+    def keyword_or_string(self, line: str, *, obsolete: bool, previous: bool, raw: str) -> None:
+        keyword = _KEYWORD.match(line)
+        rest = line[keyword.end() :] if keyword else line
+        strings = _STRINGS.fullmatch(rest)
+        if strings is None:
+            shown = raw if len(raw) <= 40 else raw[:37] + "..."
+            raise self.error(f"cannot read {shown!r}")
+        value = "".join(unescape(s[1:-1]) for s in _ONE_STRING.findall(strings.group(1)))
+        where = "previous" if previous else "strings"
+        if keyword is None:
+            if self.current is None or self.current[0] != where:
+                raise self.error("a string continues nothing")
+            if not previous and obsolete != self.entry.obsolete:
+                raise self.error("an entry partly obsolete (#~)")
+            self.extend(value)
+            return
+        name = keyword.group(1)
+        entry = self.entry
+        if not previous and name in ("msgctxt", "msgid") and entry.has_translation:
+            self.start_if_done()
+            entry = self.entry
+        elif previous:
+            self.start_if_done()
+            entry = self.entry
+            if entry.strings:
+                raise self.error("a previous field (#|) inside an entry, before its msgstr")
+        if not previous:
+            if name in ("msgctxt", "msgid") and not entry.strings and not entry.forms:
+                entry.obsolete = obsolete
+                if not entry.line:
+                    entry.line = self.number
+            elif obsolete != entry.obsolete:
+                raise self.error("an entry partly obsolete (#~)")
+            if name.startswith("msgstr") and "msgid" not in entry.strings:
+                raise self.error(f"{name} before msgid")
+            if name == "msgctxt" and "msgid" in entry.strings:
+                raise self.error("msgctxt after msgid")
+            if name == "msgid_plural" and ("msgid" not in entry.strings or entry.has_translation):
+                raise self.error("msgid_plural out of place")
+            plural = "msgid_plural" in entry.strings
+            if name == "msgstr" and plural or keyword.group(2) is not None and not plural:
+                raise self.error(f"{name} where {'msgstr[n]' if plural else 'msgstr'} was wanted")
+        if keyword.group(2) is not None:
+            form = int(keyword.group(2))
+            if form in entry.forms:
+                raise self.error(f"{name} twice")
+            entry.forms[form] = value
+            self.current = ("strings", f"[{form}]")
+            return
+        table = entry.previous if previous else entry.strings
+        if name in table:
+            raise self.error(f"{name} twice")
+        table[name] = value
+        self.current = (where, name)
+
+    def extend(self, value: str) -> None:
+        assert self.current is not None
+        where, name = self.current
+        if name.startswith("["):
+            self.entry.forms[int(name[1:-1])] += value
+        else:
+            table = self.entry.previous if where == "previous" else self.entry.strings
+            table[name] += value
+
+
+def _header_fields(msgstr: str) -> tuple[tuple[str, str], ...]:
+    """The header's fields in their order; a line without a colon continues the one before."""
     fields: dict[str, str] = {}
-    flags: list[str] = []
-    if headers:
-        entries.remove(headers[0])
-        flags = headers[0].flags
-        key = None
-        for field_line in headers[0].msgstr.splitlines():
-            name, colon, value = field_line.partition(":")
-            if colon:
-                key = name
-                fields[key] = value.strip()
-            elif key is not None:
-                fields[key] += "\n" + field_line.strip()
-    return Catalog(
-        header=tuple(header_fields(fields)),
-        messages=tuple(_message(e, e.obsolete, e.line) for e in entries),
-        header_comment=header,
-        header_flags=("fuzzy",) if flags else (),
-    )
+    key = None
+    for line in msgstr.splitlines():
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            key = name.strip()
+            fields[key] = value.strip()
+        elif key is not None:
+            fields[key] += "\n" + line.strip()
+    return tuple(fields.items())
 
 
-def _message(entry: _Entry | polib.POEntry, obsolete: bool, line: int) -> Message:
-    """A :class:`Message` from an entry as polib or the fast reader fills it."""
-    references = []
-    for source, number in entry.occurrences:
-        try:
-            references.append((source, int(number)))
-        except (TypeError, ValueError):
-            references.append((source, 0))
+def _joined_tool_comments(comments: list[str]) -> tuple[str, ...]:
+    """The extracted comments, with the tool's own put back together where wrapped.
+
+    polib (and the editors that use it) wrap an extracted comment longer than the line
+    into several ``#.`` lines. The tool writes its comments after the page's, each
+    starting with its prefix: a line after one of them without a prefix continues it.
+    """
+    joined: list[str] = []
+    in_tool = False
+    for comment in comments:
+        if comment.startswith(TOOL_COMMENT_PREFIXES):
+            in_tool = True
+        elif in_tool and comment:
+            before = joined[-1]
+            joined[-1] = before + comment if _HYPHEN_BREAK.search(before) else f"{before} {comment}"
+            continue
+        joined.append(comment)
+    return tuple(joined)
+
+
+def _message(entry: _Entry) -> Message:
+    """A :class:`Message` from an entry as the lines filled it."""
+    forms = tuple(entry.forms[n] for n in sorted(entry.forms))
+    plural = entry.strings.get("msgid_plural")
     return Message(
-        msgid=entry.msgid,
-        msgstr=entry.msgstr,
-        msgctxt=entry.msgctxt,
+        msgid=entry.strings["msgid"],
+        msgstr=entry.strings.get("msgstr", forms[0] if forms else ""),
+        msgctxt=entry.strings.get("msgctxt"),
         flags=tuple(entry.flags),
-        references=tuple(references),
-        auto_comments=tuple(entry.comment.split("\n")) if entry.comment else (),
-        translator_comments=tuple(entry.tcomment.split("\n")) if entry.tcomment else (),
-        previous_msgid=entry.previous_msgid,
-        previous_msgctxt=entry.previous_msgctxt,
-        obsolete=obsolete,
-        line=line,
+        references=tuple(entry.references),
+        auto_comments=_joined_tool_comments(entry.auto_comments),
+        translator_comments=tuple(entry.translator_comments),
+        previous_msgid=entry.previous.get("msgid"),
+        previous_msgctxt=entry.previous.get("msgctxt"),
+        obsolete=entry.obsolete,
+        line=entry.line,
+        msgid_plural=plural,
+        msgstr_plural=forms if plural is not None or forms else (),
+        previous_msgid_plural=entry.previous.get("msgid_plural"),
     )
-

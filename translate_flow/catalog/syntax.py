@@ -1,34 +1,33 @@
 """What the ``.po`` text format fixes for the reader and the writer alike.
 
-The escapes of a quoted string, the width lines wrap at, and the order of the header
-fields: each is written once here, so what :mod:`.writer` writes :mod:`.reader` reads back.
+The escapes of a quoted string and the width lines wrap at, as GNU gettext writes and
+reads them: each is written once here, so what :mod:`.writer` writes :mod:`.reader`
+reads back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 
-from .model import HEADER_ORDER
+__all__ = ["ESCAPES", "WRAP_WIDTH", "escape", "unescape"]
 
-__all__ = ["ESCAPES", "WRAP_WIDTH", "escape", "header_fields", "natural_sort", "unescape"]
+WRAP_WIDTH = 79  # gettext's page width: no line it writes is longer, unless one word is
 
-WRAP_WIDTH = 79  # polib's default, which the catalogs have always been written with
-
-# (character, its escape in a quoted string), in the order polib escapes them: the
-# backslash first, so the backslashes of the other escapes are not escaped again.
+# (character, its escape in a quoted string), as GNU gettext escapes them: the backslash
+# first, so the backslashes of the other escapes are not escaped again.
 ESCAPES = (
-    ("\\", "\\\\"), ("\t", "\\t"), ("\r", "\\r"), ("\n", "\\n"),
-    ("\v", "\\v"), ("\b", "\\b"), ("\f", "\\f"), ('"', '\\"'),
+    ("\\", "\\\\"), ("\a", "\\a"), ("\b", "\\b"), ("\t", "\\t"), ("\n", "\\n"),
+    ("\v", "\\v"), ("\f", "\\f"), ("\r", "\\r"), ('"', '\\"'),
 )
 _NEEDS_ESCAPE = re.compile("[" + re.escape("".join(raw for raw, _ in ESCAPES)) + "]")
-_UNESCAPES = {escaped[1]: raw for raw, escaped in ESCAPES}
-_ESCAPED = re.compile(r"\\([" + re.escape("".join(_UNESCAPES)) + "])")
-_DIGITS = re.compile("([0-9]+)")
+# What a reader takes: the escapes above, and those of C that gettext reads but never
+# writes (\' and \?, octal and hexadecimal codes).
+_UNESCAPES = {escaped[1]: raw for raw, escaped in ESCAPES} | {"'": "'", "?": "?"}
+_ESCAPED = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))", re.DOTALL)
 
 
 def escape(text: str) -> str:
-    """Escape text for a quoted .po string, as polib does."""
+    """Escape text for a quoted .po string, as gettext does."""
     if not _NEEDS_ESCAPE.search(text):
         return text
     for raw, escaped in ESCAPES:
@@ -36,22 +35,15 @@ def escape(text: str) -> str:
     return text
 
 
+def _unescape_one(match: re.Match[str]) -> str:
+    octal, hexadecimal, char = match.groups()
+    if octal is not None:
+        return chr(int(octal, 8))
+    if hexadecimal is not None:
+        return chr(int(hexadecimal, 16))
+    return _UNESCAPES.get(char, "\\" + char)  # an unknown escape stays as it was written
+
+
 def unescape(text: str) -> str:
-    """The text of a quoted .po string (without its quotes), as polib reads it."""
-    return _ESCAPED.sub(lambda m: _UNESCAPES[m.group(1)], text) if "\\" in text else text
-
-
-def natural_sort(names: Iterable[str]) -> list[str]:
-    """Sort names as polib does: runs of digits by value, the rest ignoring case."""
-
-    def key(name: str) -> list[int | str]:
-        return [int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(name)]
-
-    return sorted(names, key=key)
-
-
-def header_fields(fields: Mapping[str, str]) -> list[tuple[str, str]]:
-    """The header *fields* in polib's order: gettext's own fields, then the others sorted."""
-    known = [(name, fields[name]) for name in HEADER_ORDER if name in fields]
-    others = [(name, fields[name]) for name in natural_sort(n for n in fields if n not in HEADER_ORDER)]
-    return known + others
+    """The text of a quoted .po string (without its quotes), as gettext reads it."""
+    return _ESCAPED.sub(_unescape_one, text) if "\\" in text else text

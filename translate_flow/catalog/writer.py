@@ -1,149 +1,149 @@
-"""Writing the catalog model as ``.po`` text, exactly as polib writes it.
+"""Writing the catalog model as ``.po`` text, in GNU gettext's own layout.
 
-Catalogs keep their layout byte for byte whichever tool wrote them last; building polib's
-objects and wrapping with :mod:`textwrap` took several times as long as writing the text
-directly, which is what :func:`write_po` does.
+The text is what ``msgcat`` writes for the same catalog: the same comment lines, the
+same references per line, strings wrapped at the same places. So a catalog this tool
+wrote goes through ``msgcat``, ``msgmerge`` and the editors built on them unchanged, and
+one they wrote comes back from this tool as they left it.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
-import textwrap
 from functools import lru_cache
 
+from .linebreak import break_opportunities, fill
 from .model import Catalog, Message
-from .syntax import WRAP_WIDTH, escape, header_fields
+from .syntax import WRAP_WIDTH, escape
 
 __all__ = ["write_po"]
 
 _CACHED_FIELDS = 16384
-# What textwrap turns into spaces before it wraps (tabs first expanded), and its chunks
-# where there is no hyphen: runs of spaces and words.
-_MUNGED = re.compile("[\t\n\x0b\x0c\r]")
-_WHITESPACE_TO_SPACE = str.maketrans(dict.fromkeys("\t\n\x0b\x0c\r", " "))
-_SPACES_OR_WORD = re.compile("[ ]+|[^ ]+")
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+# The directives of the format strings gettext knows best, by flag: gettext breaks no
+# line inside one.
+_DIRECTIVES = {
+    "c-format": re.compile(
+        r"%(?:[0-9]+\$)?[-+ #0']*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|ll|[hlLqjzZt])?[diouxXeEfFgGaAcspnm%]"),
+    "python-format": re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?[hlL]?[diouxXeEfFgGcrsa%]"),
+}
+_UNLIMITED = 2**31 - 1  # gettext's width for an entry that is not to be wrapped
+_LINES = re.compile("[^\n]*\n|[^\n]+")  # each up to and with its line feed; no other line end counts
 
 
 def write_po(catalog: Catalog) -> str:
-    """Render a catalog as ``.po`` text (the same catalog always gives the same text).
-
-    The text is exactly what polib writes, wrapped at
-    :data:`~translate_flow.catalog.syntax.WRAP_WIDTH` columns.
-    """
-    # As polib: a repeated field keeps its first place and its last value.
-    fields = header_fields(dict(catalog.header))
+    """Render a catalog as ``.po`` text (the same catalog always gives the same text)."""
     header_entry = Message(
         msgid="",
-        msgstr="".join(f"{name}: {value}\n" for name, value in fields),
-        flags=("fuzzy",) if "fuzzy" in catalog.header_flags else (),
+        msgstr="".join(f"{name}: {value}\n" for name, value in catalog.header),
+        flags=catalog.header_flags,
+        translator_comments=tuple(catalog.header_comment.split("\n")) if catalog.header_comment else (),
     )
     entries = [header_entry]
     entries.extend(m for m in catalog.messages if not m.obsolete)
     entries.extend(m for m in catalog.messages if m.obsolete)
-    comment = "".join(
-        "#\n" if not line else f"#{line}\n" if line[0] in ",:" else f"# {line}\n"
-        for line in catalog.header_comment.split("\n")
-    )
-    return comment + "\n".join(_entry_text(m) for m in entries)
+    return "\n".join(_entry_text(m) for m in entries)
 
 
 def _entry_text(message: Message) -> str:
-    """One entry as polib writes it, ending in a newline."""
+    """One entry as gettext writes it, ending in a newline."""
     lines: list[str] = []
-    if message.translator_comments:
-        _add_comments(lines, "# ", message.translator_comments)
-    if not message.obsolete:
-        if message.auto_comments:
-            _add_comments(lines, "#. ", message.auto_comments)
-        if message.references:
-            files = " ".join([f"{path}:{line}" for path, line in message.references])
-            if len(files) + 3 > WRAP_WIDTH:
-                # polib keeps hyphenated file names whole by hiding their hyphens from
-                # textwrap (as "*", which it turns back into "-" after, whatever it was).
-                wrapped = _wrap(files.replace("-", "*"), WRAP_WIDTH - 3, True)
-                lines.extend(["#: " + line.replace("*", "-") for line in wrapped])
-            else:
-                lines.append("#: " + files)
-    if message.flags:
-        lines.append("#, " + ", ".join(message.flags))
-    if message.previous_msgctxt is not None or message.previous_msgid is not None:
-        previous = "#~| " if message.obsolete else "#| "
-        if message.previous_msgctxt is not None:
-            lines.append(_field("msgctxt", len("previous_msgctxt"), previous, message.previous_msgctxt))
-        if message.previous_msgid is not None:
-            lines.append(_field("msgid", len("previous_msgid"), previous, message.previous_msgid))
+    lines.extend("# " + line if line else "#" for line in message.translator_comments)
+    lines.extend("#. " + line if line else "#." for line in message.auto_comments)
+    if message.references:
+        lines.extend(_references(message.references))
+    # gettext drops a fuzzy mark from an entry with nothing to review (no msgstr, or no
+    # first plural form), and so does this.
+    flags = message.flags if message.msgstr else tuple(f for f in message.flags if f != "fuzzy")
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    wrap = "no-wrap" not in message.flags
+    directives = next((flag for flag in message.flags if flag in _DIRECTIVES), "")
+    previous = "#~| " if message.obsolete else "#| "
+    # gettext's syntax has no previous msgctxt without a previous msgid.
+    for keyword, value in (
+        ("msgctxt", message.previous_msgctxt if message.previous_msgid is not None else None),
+        ("msgid", message.previous_msgid),
+        ("msgid_plural", message.previous_msgid_plural),
+    ):
+        if value is not None:
+            lines.append(_field(previous, keyword, value, wrap, directives))
     prefix = "#~ " if message.obsolete else ""
     if message.msgctxt is not None:
-        lines.append(_field("msgctxt", len("msgctxt"), prefix, message.msgctxt))
-    lines.append(_field("msgid", len("msgid"), prefix, message.msgid))
-    lines.append(_field("msgstr", len("msgstr"), prefix, message.msgstr))
+        lines.append(_field(prefix, "msgctxt", message.msgctxt, wrap, directives))
+    lines.append(_field(prefix, "msgid", message.msgid, wrap, directives))
+    if message.msgid_plural is None:
+        lines.append(_field(prefix, "msgstr", message.msgstr, wrap, directives))
+    else:
+        lines.append(_field(prefix, "msgid_plural", message.msgid_plural, wrap, directives))
+        forms = message.msgstr_plural or (message.msgstr,)
+        lines.extend(_field(prefix, f"msgstr[{n}]", form, wrap, directives) for n, form in enumerate(forms))
     lines.append("")
     return "\n".join(lines)
 
 
-def _add_comments(lines: list[str], prefix: str, comments: tuple[str, ...]) -> None:
-    """Comment lines, one per comment and never wrapped (as msgmerge writes them).
-
-    polib wraps long comments, which would split a provenance comment (and its output
-    hash) over two lines that read back as two comments. As polib, a single empty comment
-    writes nothing.
-    """
-    if len(comments) == 1 and not comments[0]:
-        return
-    for comment in comments:
-        lines.extend(prefix + text for text in comment.split("\n"))
+def _references(references: tuple[tuple[str, int], ...]) -> list[str]:
+    """``#:`` lines with as many references as fit in the width; line 0 means none."""
+    lines: list[str] = []
+    line, column = "#:", 2
+    for path, number in references:
+        where = f"{path}:{number}" if number else path
+        if column > 2 and column + len(where) + 1 > WRAP_WIDTH:
+            lines.append(line)
+            line, column = "#:", 2
+        line += " " + where
+        column += len(where) + 1
+    lines.append(line)
+    return lines
 
 
 @lru_cache(maxsize=_CACHED_FIELDS)
-def _field(keyword: str, counted: int, prefix: str, value: str) -> str:
-    """A keyword and its quoted string, split at line ends or wrapped as polib does.
+def _field(prefix: str, keyword: str, value: str, wrap: bool = True, directives: str = "") -> str:
+    """A keyword and its quoted string, as gettext's ``wrap`` writes them.
 
-    *counted* is the length polib counts for the keyword (for ``#| msgid`` that of
-    ``previous_msgid``, a quirk kept so the text stays the same). Cached: a template and
-    its catalogs, and the pages of one site, repeat most of their texts.
+    Each line of the value (up to and with its ``\\n``) is wrapped on its own (unless
+    not *wrap*: an entry flagged ``no-wrap``), never inside a format directive of the
+    kind *directives* names (``c-format``, ``python-format``); when the value has more than one line or
+    does not fit after the keyword, the keyword takes an empty string and the text starts
+    on the next line. Cached: a template and its catalogs, and the pages of one site,
+    repeat most of their texts.
     """
-    lines = value.splitlines(True)
-    if len(lines) > 1:
-        parts = ["", *map(escape, lines)]
-    else:
-        escaped = escape(value)
-        specials = len(escaped) - len(value)  # every escape adds one character
-        if len(value) <= WRAP_WIDTH - (counted + 3) + specials:
-            return f'{prefix}{keyword} "{escaped}"'
-        # Breaks fall only at spaces and after hyphens, never inside an escape.
-        parts = ["", *_wrap(escaped, WRAP_WIDTH - 2, False)]
-    return f'{prefix}{keyword} ""' + "".join([f'\n{prefix}"{part}"' for part in parts[1:]])
+    # Columns count from the opening quote of a continuation line; one is left for the
+    # closing quote.
+    after_break = len(prefix) + 1
+    width = (WRAP_WIDTH if wrap else _UNLIMITED) - 1 - after_break
+    portions = _LINES.findall(value) or [""]
+    out: list[str] = []
+    first = True
+    for number, portion in enumerate(portions):
+        escaped = escape(portion)
+        start = len(prefix) + len(keyword) + 2 - after_break if first else 0
+        breaks = _breaks(portion, escaped, width, start, directives)
+        if first and escaped and (number + 1 < len(portions) or start > width or breaks):
+            out.append(f'{prefix}{keyword} ""')
+            first = False
+            breaks = _breaks(portion, escaped, width, 0, directives)
+        head = f"{prefix}{keyword} " if first else prefix
+        first = False
+        pieces = [escaped[a:b] for a, b in zip([0, *breaks], [*breaks, len(escaped)])]
+        out.append(head + '"' + f'"\n{prefix}"'.join(pieces) + '"')
+    return "\n".join(out)
 
 
-def _wrap(text: str, width: int, drop_whitespace: bool) -> list[str]:
-    """``textwrap.wrap(text, width, break_long_words=False, drop_whitespace=...)``.
-
-    The same lines by the same rules, found with fewer steps: textwrap's chunks (runs of
-    space, and words, split after their hyphens), then for each line the most chunks that
-    fit, a chunk longer than a line alone, whitespace dropped at breaks if asked.
-    """
-    if _MUNGED.search(text):
-        text = text.expandtabs().translate(_WHITESPACE_TO_SPACE)
-    if "-" in text:
-        chunks = [c for c in textwrap.TextWrapper.wordsep_re.split(text) if c]
-    else:
-        chunks = _SPACES_OR_WORD.findall(text)
-    ends = list(itertools.accumulate(map(len, chunks)))
-    lines: list[str] = []
-    first, count = 0, len(chunks)
-    while first < count:
-        if drop_whitespace and lines and not chunks[first].strip():
-            first += 1
-            if first == count:
-                break
-        start = ends[first - 1] if first else 0
-        after = max(bisect.bisect_right(ends, start + width, first), first + 1)
-        last = after - 1
-        if drop_whitespace and not chunks[last].strip():
-            last -= 1
-        if last >= first:
-            lines.append(text[start : ends[last]])
-        first = after
-    return lines
+def _breaks(portion: str, escaped: str, width: int, start: int, directives: str) -> list[int]:
+    """Where gettext breaks the *escaped* text of *portion*; no break inside an escape or
+    a format directive, nor before the ``\\n`` that ends a line."""
+    if escaped.isascii() and start + len(escaped) <= width:
+        return []  # fits: most short texts end here
+    opportunities = break_opportunities(escaped)
+    forbidden: set[int] = set()
+    if len(escaped) != len(portion):
+        forbidden.update(m.start() + 1 for m in _ESCAPE.finditer(escaped))
+        if portion.endswith("\n"):
+            forbidden.add(len(escaped) - 2)
+    if directives and "%" in escaped:
+        # As gettext's parsers: directive after directive, up to the first invalid one.
+        directive, position = _DIRECTIVES[directives], escaped.find("%")
+        while position >= 0 and (match := directive.match(escaped, position)) is not None:
+            forbidden.update(range(match.start() + 1, match.end()))
+            position = escaped.find("%", match.end())
+    return fill(escaped, width, start, [p for p in opportunities if p not in forbidden] if forbidden else opportunities)
