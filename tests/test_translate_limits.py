@@ -1,0 +1,236 @@
+"""Models as the converters lay them out, and what their vocabularies and tables allow.
+
+The models are tiny and random (tests/modelfactory.py) but laid out as
+``ct2-transformers-converter`` writes OPUS-MT (Marian) and NLLB-200 (M2M-100) models, with
+their position tables: what the translator learns from the files, it learns from the
+same files a user's converted model has.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import modelfactory
+import pytest
+
+from translate_flow.config import load_config
+from translate_flow.errors import ModelError
+from translate_flow.glossary import Glossary, parse_csv
+from translate_flow.languages import language
+from translate_flow.pipeline.engines import ModelEngines
+from translate_flow.terms import GlossarySteering, TermMatcher
+from translate_flow.translate import DecodeOptions, ModelSpec, Translator
+from translate_flow.translate.layout import ModelLayout, read_layout
+from translate_flow.translate.prepare import Preparer
+
+BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=16, device="cpu", threads=1)
+KAZAKH_VARIANT = "кәсіптік"  # the Russian-only target vocabulary cannot write ә or і
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An OPUS-MT en-ru and en-trk model and an NLLB-200 model in the converters' layout."""
+    root = tmp_path_factory.mktemp("converted")
+    modelfactory.build_opus_mt_model(root / "opus-mt-en-ru", seed=1)
+    modelfactory.build_opus_mt_model(
+        root / "opus-mt-en-trk", targets=("ru", "kk"), language_tokens=(">>kaz<<", ">>rus<<"),
+        favour_tokens=(">>rus<<",), favour_bias=4.0, seed=2,
+    )
+    modelfactory.build_nllb_model(root / "nllb", positions=128, favour_tokens=("rus_Cyrl",), seed=3)
+    return root
+
+
+def opus_spec(root: Path, name: str = "opus-mt-en-ru", **changes: object) -> ModelSpec:
+    folder = root / name
+    spec = ModelSpec(name, "1", "ct2", folder, folder / "source.spm", folder / "target.spm",
+                     add_end_token=True, max_input_tokens=1024)
+    return dataclasses.replace(spec, **changes)  # type: ignore[arg-type]
+
+
+def nllb_spec(root: Path, **changes: object) -> ModelSpec:
+    folder = root / "nllb"
+    spec = ModelSpec("nllb", "1", "ct2", folder, folder / "sentencepiece.bpe.model",
+                     folder / "sentencepiece.bpe.model", source_prefix=("eng_Latn",),
+                     target_prefix=("kaz_Cyrl",), add_end_token=True, max_input_tokens=1024)
+    return dataclasses.replace(spec, **changes)  # type: ignore[arg-type]
+
+
+# --- the layout, read from the files ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "files", "positions", "languages"),
+    [("opus-mt-en-trk", {"config.json", "model.bin", "shared_vocabulary.json", "source.spm", "target.spm"},
+      512, (">>kaz<<", ">>rus<<")),
+     ("nllb", {"config.json", "model.bin", "shared_vocabulary.json", "sentencepiece.bpe.model"},
+      128, ("eng_Latn", "kaz_Cyrl", "rus_Cyrl", "zho_Hans"))],
+    ids=["opus-mt", "nllb"],
+)
+def test_the_layout_is_read_from_the_converted_files(
+    converted: Path, name: str, files: set[str], positions: int, languages: tuple[str, ...],
+) -> None:
+    assert {p.name for p in (converted / name).iterdir()} == files
+    layout = read_layout(converted / name)
+    assert (layout.input_positions, layout.output_positions) == (positions, positions)
+    assert layout.language_tokens == languages
+    assert layout.special >= {"</s>", "<s>", "<unk>", "<pad>", "<blank>", *languages}
+    assert layout.input_limit(1024) == positions - 1 and layout.input_limit(100) == 100
+
+
+def test_models_with_computed_positions_have_no_limit_of_their_own(tmp_path: Path) -> None:
+    folder = modelfactory.build_nllb_style_model(tmp_path / "nllb") / "model"
+    layout = read_layout(folder)
+    assert layout.input_positions is None and layout.input_limit(5000) == 5000
+
+
+def test_a_hugging_face_config_names_the_positions(converted: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for path in (converted / "nllb").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "config.json").write_text('{"max_position_embeddings": 512}', encoding="utf-8")
+    assert read_layout(folder).input_positions == 512
+
+
+def test_a_folder_without_a_vocabulary_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="has no vocabulary file"):
+        read_layout(tmp_path)
+
+
+# --- inputs cut to the model's own limit --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make", "positions"), [(opus_spec, 512), (nllb_spec, 128)], ids=["opus-mt", "nllb"])
+def test_inputs_longer_than_the_position_table_are_cut_to_it(converted: Path, make: object, positions: int) -> None:
+    spec = make(converted)  # type: ignore[operator]
+    translator = Translator(spec, BOUNDED)
+    long = " ".join(f"The council of city {n} approved plan {n}, and the farmers welcomed it." for n in range(60))
+    prepared = translator.inputs.prepare(0, long, ())
+    assert len(prepared.chunks) > 1
+    assert max(len(c.tokens) + len(spec.source_prefix) + 1 for c in prepared.chunks) <= positions - 1
+    result = translator.translate([long, "The council approved it."])
+    assert all(r.text and not r.notes for r in result)
+
+
+# --- configured language tokens, checked at load ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "changes", "message"),
+    [(nllb_spec, {"target_prefix": ("kk",)}, "target token 'kk' is not in the model's vocabulary; its language tokens include kaz_Cyrl"),
+     (nllb_spec, {"source_prefix": ("eng",)}, "source token 'eng' is not in the model's vocabulary; its language tokens include eng_Latn"),
+     (lambda root, **c: opus_spec(root, "opus-mt-en-trk", **c), {"source_prefix": (">>kz<<",)},
+      "source token '>>kz<<' is not in the model's vocabulary; its language tokens include >>kaz<<")],
+    ids=["nllb-target", "nllb-source", "opus-mt-prefix"],
+)
+def test_a_language_token_the_model_lacks_is_one_line_naming_it(
+    converted: Path, make: object, changes: dict[str, object], message: str,
+) -> None:
+    with pytest.raises(ModelError) as caught:
+        Translator(make(converted, **changes), BOUNDED)  # type: ignore[operator]
+    assert caught.value.message.startswith(message) and "\n" not in str(caught.value)
+
+
+# --- special tokens never reach the translation -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "token"),
+    [(nllb_spec, "rus_Cyrl"), (lambda root: opus_spec(root, "opus-mt-en-trk", source_prefix=(">>kaz<<",)), ">>rus<<")],
+    ids=["nllb", "opus-mt"],
+)
+def test_language_tokens_the_model_emits_are_removed(converted: Path, make: object, token: str) -> None:
+    spec = make(converted)  # type: ignore[operator]
+    translator = Translator(spec, BOUNDED)
+    texts = ["The government approved a new budget on Monday.", "Farmers in the region welcomed it.",
+             "The city council discussed the annual report."]
+    raw = translator.model.translate_batch(
+        [[*spec.source_prefix, *translator.source_sp.encode(t, out_type=str), "</s>"] for t in texts],
+        target_prefix=[list(spec.target_prefix)] * 3 if spec.target_prefix else None, max_decoding_length=16,
+    )
+    assert any(token in output.hypotheses[0][len(spec.target_prefix):] for output in raw)  # the model emits it
+    for result in translator.translate(texts):
+        assert token not in result.text and "<" not in result.text.replace(">>", "")
+        assert token.strip("<>") not in result.text
+
+
+# --- a failing batch costs itself a retry, never the language --------------------------------------
+
+
+def test_a_batch_the_model_fails_on_is_retried_in_pieces(converted: Path) -> None:
+    spec = opus_spec(converted)
+    translator = Translator(spec, BOUNDED)
+    # As if the model's table were unknown: the long input reaches the model and fails there.
+    translator.layout = ModelLayout(translator.layout.source_vocabulary, translator.layout.target_vocabulary)
+    translator.inputs = Preparer(spec, translator.source_sp, max_input_tokens=100_000)
+    long = " ".join(f"Plan {n} was approved by the council of the city on Monday." for n in range(50))
+    short = [f"The council approved plan {n}." for n in range(5)]
+    results = translator.translate([*short, long])
+    assert all(r.text and not r.notes for r in results[:5])
+    assert results[5].text == ""
+    assert results[5].notes[0].startswith("left untranslated: the model failed on this text (No position encodings")
+
+
+# --- the model's vocabulary is a limit, never a crash ----------------------------------------------
+
+
+def _steering(rows: str) -> GlossarySteering:
+    glossary = Glossary(tuple(parse_csv("en,ru,kind,forbidden_ru\n" + rows, "test.csv")))
+    ru = language("ru")
+    return GlossarySteering(TermMatcher(glossary, language("en"), ru), glossary, ru)
+
+
+def test_forbidden_variants_the_vocabulary_cannot_write_are_skipped_with_a_note(converted: Path) -> None:
+    translator = Translator(opus_spec(converted), BOUNDED)
+    sources = modelfactory.language_corpus("en", 40, seed=5)
+    source, word = next(
+        (s, words[0]) for s, r in zip(sources, translator.translate(sources))
+        if (words := [w for w in r.text.lower().split() if re.fullmatch(r"[а-яё]{3,}", w)])
+    )
+    steering = _steering(f"programme,программа,term,{KAZAKH_VARIANT}|{word}\n")
+    results = translator.translate([source, "The parliament approved it."], (), None, steering)
+    assert all(r.text for r in results)
+    assert word not in results[0].text.lower().split()  # what the vocabulary can write is still suppressed
+    assert translator.limits == (
+        f"the forbidden variant \u201c{KAZAKH_VARIANT}\u201d is not suppressed: the model's vocabulary cannot write it",
+    )
+
+
+def test_placeholders_take_a_form_the_model_can_write(converted: Path) -> None:
+    translator = Translator(opus_spec(converted), BOUNDED)
+    mark = translator.placeholder(12)
+    pieces = translator.source_sp.encode(mark, out_type=str)
+    assert all(p in translator.layout.source_vocabulary and p in translator.layout.target_vocabulary for p in pieces)
+    result = translator.translate(["<b1>Serikzhan Bilash</b1> spoke."], [("Serikzhan Bilash", "Серикжан Билаш")])[0]
+    assert "Серикжан Билаш" in result.text and "<b1>" in result.text
+
+
+def test_no_placeholder_form_in_the_vocabulary_is_a_limit_not_an_error(converted: Path) -> None:
+    spec = opus_spec(converted)
+    translator = Translator(spec, BOUNDED)
+    preparer = Preparer(spec, translator.source_sp, vocabulary=frozenset({"</s>"}))
+    assert preparer.limits and "alignment" in preparer.limits[0]
+
+
+# --- the input limit setting reaches every model ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("translate", "pair", "expected"),
+    [("", "", 1024), ("max_input_tokens = 300\n", "", 300), ("max_input_tokens = 300\n", "max_input_tokens = 200\n", 200),
+     ("", "max_input_tokens = 64\n", 64)],
+    ids=["default", "translate-setting", "pair-wins", "pair-only"],
+)
+def test_max_input_tokens_reaches_configured_pairs(tmp_path: Path, translate: str, pair: str, expected: int) -> None:
+    (tmp_path / "translate-flow.toml").write_text(
+        f'[project]\nname = "t"\nsource_language = "en"\ntarget_languages = ["kk"]\n\n[translate]\n{translate}\n'
+        f'[models.pairs."en-kk"]\npath = "m"\nsentencepiece = "m/s.model"\ntarget_token = "kaz_Cyrl"\n{pair}',
+        encoding="utf-8",
+    )
+    seen: list[ModelSpec] = []
+    engines = ModelEngines(load_config(tmp_path / "translate-flow.toml"), BOUNDED,
+                           load=lambda spec, options: seen.append(spec) or Translator.__new__(Translator))
+    engines.get(language("kk"))
+    assert seen[0].max_input_tokens == expected
