@@ -13,15 +13,19 @@ import re
 from pathlib import Path
 
 import modelfactory
+import polib
 import pytest
+from conftest import MakeProject
 
-from translate_flow.config import load_config
+from translate_flow import pipeline
+from translate_flow.config import Config, load_config
 from translate_flow.errors import ModelError
 from translate_flow.glossary import Glossary, parse_csv
-from translate_flow.languages import language
+from translate_flow.languages import Language, language
 from translate_flow.pipeline.engines import ModelEngines
+from translate_flow.pipeline.translation import provenance
 from translate_flow.terms import GlossarySteering, TermMatcher
-from translate_flow.translate import DecodeOptions, ModelSpec, Translator
+from translate_flow.translate import DecodeOptions, Engine, ModelSpec, Translation, Translator
 from translate_flow.translate.layout import ModelLayout, read_layout
 from translate_flow.translate.prepare import Preparer
 
@@ -65,7 +69,7 @@ def nllb_spec(root: Path, **changes: object) -> ModelSpec:
     [("opus-mt-en-trk", {"config.json", "model.bin", "shared_vocabulary.json", "source.spm", "target.spm"},
       512, (">>kaz<<", ">>rus<<")),
      ("nllb", {"config.json", "model.bin", "shared_vocabulary.json", "sentencepiece.bpe.model"},
-      128, ("eng_Latn", "kaz_Cyrl", "rus_Cyrl", "zho_Hans"))],
+      128, ("eng_Latn", "kaz_Cyrl", "rus_Cyrl", "zho_Hans", "<mask>"))],
     ids=["opus-mt", "nllb"],
 )
 def test_the_layout_is_read_from_the_converted_files(
@@ -74,8 +78,10 @@ def test_the_layout_is_read_from_the_converted_files(
     assert {p.name for p in (converted / name).iterdir()} == files
     layout = read_layout(converted / name)
     assert (layout.input_positions, layout.output_positions) == (positions, positions)
-    assert layout.language_tokens == languages
+    assert layout.language_tokens == tuple(t for t in languages if not t.startswith("<"))
+    assert set(languages) <= layout.special
     assert layout.special >= {"</s>", "<s>", "<unk>", "<pad>", "<blank>", *languages}
+    assert not any(token.startswith("<0x") or token.startswith("\u2581") for token in layout.special)
     assert layout.input_limit(1024) == positions - 1 and layout.input_limit(100) == 100
 
 
@@ -234,3 +240,94 @@ def test_max_input_tokens_reaches_configured_pairs(tmp_path: Path, translate: st
                            load=lambda spec, options: seen.append(spec) or Translator.__new__(Translator))
     engines.get(language("kk"))
     assert seen[0].max_input_tokens == expected
+
+
+# --- through the translate stage: every segment translated, the limits reported --------------------
+
+LIMITS_PAGE = (
+    "<!DOCTYPE html><html lang='en'><head><title>The budget</title></head><body>"
+    "<p>The government approved a programme to support small businesses.</p>"
+    "<p>Farmers in the region welcomed the <b>new budget</b> on Monday.</p>{extra}</body></html>"
+)
+
+
+def _project(make_project: MakeProject, converted: Path, extra: str = "") -> Config:
+    folder = converted / "opus-mt-en-ru"
+    config = make_project([("budget.html", LIMITS_PAGE.format(extra=extra))], targets=["kk"], extra=f"""
+[models]
+pivot = ""
+
+[models.pairs."en-kk"]
+path = "{folder}"
+sentencepiece = "{folder / 'source.spm'}"
+target_sentencepiece = "{folder / 'target.spm'}"
+name = "opus-mt-en-ru-tiny"
+
+[translate]
+beam_size = 2
+max_decoding_length = 16
+device = "cpu"
+threads = 1
+""")
+    assert not pipeline.extract(config).problems
+    return config
+
+
+def test_a_glossary_the_model_cannot_spell_costs_no_segment(make_project: MakeProject, converted: Path) -> None:
+    config = _project(make_project, converted)
+    glossary = Glossary(tuple(parse_csv(f"en,kk,kind,forbidden_kk\nprogramme,бағдарлама,term,{KAZAKH_VARIANT}\n",
+                                        "test.csv")))
+    report = pipeline.translate(config, glossary=glossary, options=pipeline.TranslateOptions(cache=False))
+    assert not report.problems
+    [run] = report.languages
+    assert run.from_model == 3 and run.engine.startswith("ct2 opus-mt-en-ru-tiny")
+    assert any(KAZAKH_VARIANT in note and "not suppressed" in note for note in run.notes)
+    entries = [e for e in polib.pofile(str(config.locales / "kk" / "LC_MESSAGES" / "budget.po")) if e.msgid]
+    assert len(entries) == 3 and all(e.msgstr for e in entries)
+
+
+class _Engines:
+    """Engines by language: one translator for every language."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, language: Language) -> Engine:
+        return self.engine
+
+
+def test_a_text_the_model_fails_on_is_left_untranslated_with_a_note(make_project: MakeProject, converted: Path) -> None:
+    long = "The council approved " + ", ".join(f"plan {n} for the city of Almaty" for n in range(120)) + "."
+    config = _project(make_project, converted, f"<p>{long}</p>")
+    translator = Translator(opus_spec(converted), BOUNDED)
+    # As if the model's table were unknown: the long paragraph reaches the model and fails there.
+    translator.layout = ModelLayout(translator.layout.source_vocabulary, translator.layout.target_vocabulary)
+    translator.inputs = Preparer(translator.spec, translator.source_sp, max_input_tokens=100_000)
+    report = pipeline.translate(config, engines=_Engines(translator))
+    [run] = report.languages
+    assert not report.problems and run.from_model == 3
+    assert len(run.notes) == 1 and run.notes[0].startswith(
+        "left untranslated: the model failed on this text (No position encodings are defined for positions >= 512")
+    catalog = polib.pofile(str(config.locales / "kk" / "LC_MESSAGES" / "budget.po"))
+    assert catalog.find(long).msgstr == "" and "fuzzy" not in catalog.find(long).flags
+    assert sum(1 for e in catalog if e.msgstr) == 3
+    # Not cached: the next run asks the model again.
+    again = pipeline.translate(config, engines=_Engines(translator))
+    assert again.languages[0].unique == 1 and "No position encodings" in again.languages[0].notes[0]
+
+
+def test_provenance_carries_the_entrys_notes() -> None:
+    note = f"the forbidden variant \u201c{KAZAKH_VARIANT}\u201d could not be suppressed"
+    comments = provenance(Translation("a", "b", -0.5, "ct2 m 1", notes=(note,)))
+    assert comments[-1] == f"machine translation: {note}"
+
+
+@pytest.mark.parametrize(
+    ("token", "special"),
+    [("bho_Deva", True), (">>rus<<", True), ("__en__", True), ("<mask>", True), ("madeupword3", True),
+     ("</s>", True), ("<pad>", True), ("<0xE2>", False), ("\u2581the", False), ("Kazakh", False), ("kk", False)],
+    ids=["nllb", "opus-mt", "m2m100", "mask", "filler", "end", "pad", "byte-piece", "piece", "word", "short-word"],
+)
+def test_which_tokens_are_special(token: str, special: bool) -> None:
+    layout = ModelLayout(frozenset({token, "\u2581a"}), frozenset({token, "\u2581a"}))
+    assert (token in layout.special) is special

@@ -26,6 +26,9 @@ __all__ = ["ModelLayout", "read_layout"]
 
 #: Markers every converter may use, whether or not the vocabulary lists them.
 MARKERS = frozenset({"</s>", "<s>", "<unk>", "<pad>", "<blank>"})
+#: The forms of the other markers a vocabulary may hold: ``<mask>``, M2M-100's fillers
+#: ``madeupword0``. SentencePiece's byte pieces (``<0xE2>``) are text, not markers.
+MARKER_FORMS = (re.compile(r"<[a-z_]{2,16}>"), re.compile(r"madeupword[0-9]+"))
 #: The forms language tokens take: NLLB ``kaz_Cyrl``, OPUS-MT ``>>kaz<<``, M2M-100 ``__kk__``.
 LANGUAGE_TOKEN_FORMS = (
     re.compile(r"[a-z]{2,3}_[A-Z][a-z]{3}"),
@@ -58,7 +61,8 @@ class ModelLayout:
     @property
     def special(self) -> frozenset[str]:
         """Tokens never shown in a translation: the markers and every language token."""
-        return MARKERS | frozenset(self.language_tokens)
+        markers = (t for t in self.target_vocabulary if any(f.fullmatch(t) for f in MARKER_FORMS))
+        return MARKERS | frozenset(markers) | frozenset(self.language_tokens)
 
     def input_limit(self, wanted: int) -> int:
         """*wanted* input tokens, or fewer when the position table holds fewer.
