@@ -19,7 +19,7 @@ from conftest import MakeProject
 
 from translate_flow import pipeline
 from translate_flow.config import Config, load_config
-from translate_flow.errors import ModelError
+from translate_flow.errors import ConfigError, ModelError
 from translate_flow.glossary import Glossary, parse_csv
 from translate_flow.languages import Language, language
 from translate_flow.pipeline.engines import ModelEngines
@@ -240,6 +240,16 @@ def test_max_input_tokens_reaches_configured_pairs(tmp_path: Path, translate: st
                            load=lambda spec, options: seen.append(spec) or Translator.__new__(Translator))
     engines.get(language("kk"))
     assert seen[0].max_input_tokens == expected
+
+
+def test_a_pair_limit_below_16_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "translate-flow.toml").write_text(
+        '[project]\nname = "t"\nsource_language = "en"\ntarget_languages = ["kk"]\n\n'
+        '[models.pairs."en-kk"]\npath = "m"\nsentencepiece = "m/s.model"\nmax_input_tokens = 8\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r'\[models.pairs."en-kk"\] max_input_tokens must be at least 16'):
+        load_config(tmp_path / "translate-flow.toml")
 
 
 # --- through the translate stage: every segment translated, the limits reported --------------------
