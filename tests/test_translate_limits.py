@@ -18,6 +18,7 @@ import pytest
 from conftest import MakeProject
 
 from translate_flow import pipeline
+from translate_flow.cache import MachineCache
 from translate_flow.config import Config, load_config
 from translate_flow.errors import ConfigError, ModelError
 from translate_flow.glossary import Glossary, parse_csv
@@ -341,3 +342,11 @@ def test_provenance_carries_the_entrys_notes() -> None:
 def test_which_tokens_are_special(token: str, special: bool) -> None:
     layout = ModelLayout(frozenset({token, "\u2581a"}), frozenset({token, "\u2581a"}))
     assert (token in layout.special) is special
+
+
+def test_an_entrys_notes_come_back_from_the_cache(tmp_path: Path) -> None:
+    note = f"the forbidden variant \u201c{KAZAKH_VARIANT}\u201d could not be suppressed"
+    stored = Translation("a", "b", -0.5, "ct2 m 1", notes=(note,))
+    with MachineCache(tmp_path / "machine.sqlite") as cache:
+        cache.put("context", [stored])
+        assert cache.get("context", ["a"]) == {"a": stored}
