@@ -51,6 +51,8 @@ SPECIAL_TOKENS: Final = (UNK, PAD, BOS, EOS)
 _NEVER_EMITTED: Final = (UNK, PAD, BOS)
 #: Far below any logit the random weights produce, but finite so float16 models stay valid.
 _SUPPRESSED_LOGIT_BIAS: Final = -1.0e4
+#: Enough to put a token among the random model's likeliest now and then.
+_FAVOURED_LOGIT_BIAS: Final = 2.5
 
 #: The name argostranslate shows for common codes; other codes are shown as themselves.
 LANGUAGE_NAMES: Final[dict[str, str]] = {
@@ -72,6 +74,12 @@ LANGUAGE_NAMES: Final[dict[str, str]] = {
 }
 
 _ZIP_EPOCH: Final = (1980, 1, 1, 0, 0, 0)
+
+_ACTIVATIONS: Final[dict[str, Any]] = {
+    "relu": common_spec.Activation.RELU,
+    "swish": common_spec.Activation.SWISH,
+    "gelu": common_spec.Activation.GELU,
+}
 
 
 @dataclass(frozen=True)
@@ -491,6 +499,13 @@ def build_ct2_model(
     target_vocabulary: list[str] | None = None,
     decoder_start_token: str = BOS,
     suppress_tokens: Sequence[str] = (),
+    pre_norm: bool = True,
+    activation: str = "relu",
+    positions: int | None = None,
+    start_from_zero_embedding: bool = False,
+    config: dict[str, Any] | None = None,
+    favour_tokens: Sequence[str] = (),
+    favour_bias: float = _FAVOURED_LOGIT_BIAS,
 ) -> Path:
     """Write a CTranslate2 Transformer translation model with seeded random weights.
 
@@ -502,11 +517,20 @@ def build_ct2_model(
     ``<unk>``, ``<blank>``, ``<s>`` and ``suppress_tokens`` are never generated.
     ``quantization`` is any CTranslate2 weight type, or ``None`` for float32.
 
+    The converters' choices for Hugging Face models are there too: ``pre_norm=False``
+    (Marian), ``activation`` (``relu``, ``swish``, ``gelu``), ``positions`` rows of fixed
+    sinusoidal position tables in place of computed ones (a model with tables fails on
+    longer inputs, as OPUS-MT and NLLB-200 do), ``start_from_zero_embedding`` (Marian's
+    decoder) and ``config`` items written to ``config.json``. ``favour_tokens`` are made
+    likely in the output (by ``favour_bias`` added to their logits), as a model that
+    emits stray language tokens.
+
     Returns ``out_dir``, which must not exist or be empty.
     """
     target = vocabulary if target_vocabulary is None else target_vocabulary
     _check_vocabulary(vocabulary, "vocabulary", (UNK,))
-    _check_vocabulary(target, "target_vocabulary", (UNK, BOS, EOS, decoder_start_token))
+    # Marian vocabularies have no "<s>": the converters never require one.
+    _check_vocabulary(target, "target_vocabulary", (UNK, EOS, decoder_start_token))
     if heads <= 0 or d_model % heads:
         raise ValueError(f"d_model ({d_model}) must be a multiple of heads ({heads})")
     if seed < 0:
@@ -514,14 +538,25 @@ def build_ct2_model(
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
 
-    spec = transformer_spec.TransformerSpec.from_config(layers, heads)
+    spec = transformer_spec.TransformerSpec.from_config(
+        layers, heads, pre_norm=pre_norm, activation=_ACTIVATIONS[activation]
+    )
     spec.config.decoder_start_token = decoder_start_token
+    for key, value in (config or {}).items():
+        setattr(spec.config, key, value)
     dims = _Dims(d_model, 4 * d_model if ffn is None else ffn, len(vocabulary), len(target))
     _fill_weights(spec, dims, seed)
+    if positions is not None:
+        table = sinusoidal_table(positions, d_model)
+        spec.encoder.position_encodings.encodings = table
+        spec.decoder.position_encodings.encodings = table.copy()
+    spec.decoder.start_from_zero_embedding = start_from_zero_embedding
 
     suppressed = set(_NEVER_EMITTED) | set(suppress_tokens)
     suppressed_ids = [i for i, token in enumerate(target) if token in suppressed]
     spec.decoder.projection.bias[suppressed_ids] = _SUPPRESSED_LOGIT_BIAS
+    favoured_ids = [i for i, token in enumerate(target) if token in set(favour_tokens)]
+    spec.decoder.projection.bias[favoured_ids] = favour_bias
 
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(target)
@@ -530,6 +565,14 @@ def build_ct2_model(
     out_dir.mkdir(parents=True, exist_ok=True)
     spec.save(str(out_dir))
     return out_dir
+
+
+def sinusoidal_table(positions: int, depth: int) -> npt.NDArray[np.float32]:
+    """A fixed table of sinusoidal position encodings, sines then cosines, as Marian's."""
+    steps = np.arange(positions, dtype=np.float64)[:, None]
+    rates = np.exp(np.arange(depth // 2, dtype=np.float64) * -(np.log(10000.0) / (depth // 2 - 1)))
+    angles = steps * rates[None, :]
+    return np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(np.float32)
 
 
 def _check_vocabulary(tokens: Sequence[str], name: str, required: Iterable[str]) -> None:
@@ -692,10 +735,137 @@ def build_nllb_style_model(
     return out_dir
 
 
+# --------------------------------------------------------------------------- converted layouts
+
+#: What ``ct2-transformers-converter`` writes into ``config.json`` for each family; every
+#: other field keeps CTranslate2's default (written too, as the converter does).
+MARIAN_CONFIG: Final[dict[str, Any]] = {"eos_token": EOS, "unk_token": UNK, "decoder_start_token": EOS}
+NLLB_CONFIG: Final[dict[str, Any]] = {
+    "bos_token": BOS, "eos_token": EOS, "unk_token": UNK, "decoder_start_token": EOS,
+}
+_SENTENCE_MAKERS: Final = {
+    "en": _english_sentence, "ru": _russian_sentence, "kk": _kazakh_sentence, "zh": _chinese_sentence,
+}
+
+
+def language_corpus(language: str, n: int = 400, *, seed: int = 0) -> list[str]:
+    """``n`` news-style sentences in one of ``en``, ``ru``, ``kk`` or ``zh`` only.
+
+    A tokenizer trained on Russian alone lacks the Kazakh letters ә ғ қ ң ө ұ ү һ і: a
+    model with that vocabulary cannot write Kazakh words.
+    """
+    rng = random.Random(seed)
+    return [_SENTENCE_MAKERS[language](rng) for _ in range(n)]
+
+
+def _pieces(model_path: Path) -> list[str]:
+    processor = spm.SentencePieceProcessor(model_file=str(model_path))
+    return [
+        processor.id_to_piece(i)
+        for i in range(processor.get_piece_size())
+        if not (processor.is_control(i) or processor.is_unknown(i))
+    ]
+
+
+def build_opus_mt_model(
+    out_dir: Path,
+    *,
+    source: str = "en",
+    targets: Sequence[str] = ("ru",),
+    language_tokens: Sequence[str] = (),
+    positions: int = 512,
+    seed: int = 0,
+    favour_tokens: Sequence[str] = (),
+    favour_bias: float = _FAVOURED_LOGIT_BIAS,
+) -> Path:
+    """Write a tiny OPUS-MT model as ``ct2-transformers-converter --copy_files source.spm
+    target.spm`` lays out a converted Marian model, and return ``out_dir``.
+
+    ``out_dir`` holds ``model.bin``, ``config.json`` (:data:`MARIAN_CONFIG`),
+    ``shared_vocabulary.json`` and the two SentencePiece models. As in Marian's
+    ``vocab.json`` less the ``<pad>`` the converter removes, the vocabulary is ``</s>``,
+    ``<unk>``, the multi-target models' ``language_tokens`` (``>>kaz<<``), then the pieces
+    of both tokenizers; there is no ``<s>``. The model is post-norm with swish activations,
+    fixed position tables of ``positions`` rows (512 in every OPUS-MT model) and a decoder
+    that starts from a zero embedding. The target tokenizer learns ``targets`` only.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    source_sp = build_sentencepiece(language_corpus(source), out_dir, 400, filename="source.spm")
+    target_corpus = [s for language in targets for s in language_corpus(language)]
+    target_sp = build_sentencepiece(target_corpus, out_dir, 400, filename="target.spm")
+    pieces = dict.fromkeys([*_pieces(source_sp), *_pieces(target_sp)])
+    vocabulary = [EOS, UNK, *language_tokens, *(p for p in pieces if p not in (EOS, UNK, *language_tokens))]
+    build_ct2_model(
+        out_dir / ".model",
+        vocabulary,
+        seed=seed,
+        decoder_start_token=EOS,
+        pre_norm=False,
+        activation="swish",
+        positions=positions,
+        start_from_zero_embedding=True,
+        config=MARIAN_CONFIG,
+        suppress_tokens=[t for t in language_tokens if t not in favour_tokens],
+        favour_tokens=favour_tokens,
+        favour_bias=favour_bias,
+    )
+    _move_up(out_dir / ".model", out_dir)
+    return out_dir
+
+
+def build_nllb_model(
+    out_dir: Path,
+    *,
+    language_tokens: Sequence[str] = ("eng_Latn", "kaz_Cyrl", "rus_Cyrl", "zho_Hans"),
+    positions: int = 1024,
+    seed: int = 0,
+    favour_tokens: Sequence[str] = (),
+    favour_bias: float = _FAVOURED_LOGIT_BIAS,
+) -> Path:
+    """Write a tiny NLLB-200 model as ``ct2-transformers-converter --copy_files
+    sentencepiece.bpe.model`` lays out a converted M2M-100 model, and return ``out_dir``.
+
+    ``out_dir`` holds ``model.bin``, ``config.json`` (:data:`NLLB_CONFIG`),
+    ``shared_vocabulary.json`` and ``sentencepiece.bpe.model``. The vocabulary is the
+    tokenizer's: ``<s>``, ``<pad>``, ``</s>``, ``<unk>``, the SentencePiece pieces, the
+    language tokens, ``<mask>``. The model is pre-norm with position tables of
+    ``positions`` rows (1,024 in NLLB-200, the converter drops the two offset rows); the
+    source is ``[source_token, *pieces, "</s>"]`` and the target is chosen with a target
+    prefix. ``favour_tokens`` (language tokens) are made likely in the output; the other
+    language tokens are never generated.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sp_model = build_sentencepiece(default_corpus(400), out_dir, 1000, filename="sentencepiece.bpe.model")
+    specials = (BOS, "<pad>", EOS, UNK)
+    vocabulary = [*specials, *(p for p in _pieces(sp_model) if p not in specials), *language_tokens, "<mask>"]
+    build_ct2_model(
+        out_dir / ".model",
+        vocabulary,
+        seed=seed,
+        decoder_start_token=EOS,
+        positions=positions,
+        config=NLLB_CONFIG,
+        suppress_tokens=["<pad>", "<mask>", *(t for t in language_tokens if t not in favour_tokens)],
+        favour_tokens=favour_tokens,
+        favour_bias=favour_bias,
+    )
+    _move_up(out_dir / ".model", out_dir)
+    return out_dir
+
+
+def _move_up(folder: Path, into: Path) -> None:
+    """Move the files of *folder* into *into*, next to the copied tokenizers, as the converter writes them."""
+    for path in sorted(folder.iterdir()):
+        path.rename(into / path.name)
+    folder.rmdir()
+
+
 __all__ = [
     "BOS",
     "EOS",
     "LANGUAGE_NAMES",
+    "MARIAN_CONFIG",
+    "NLLB_CONFIG",
     "PAD",
     "SIZES",
     "SPECIAL_TOKENS",
@@ -703,9 +873,13 @@ __all__ = [
     "ModelSize",
     "build_argos_package",
     "build_ct2_model",
+    "build_nllb_model",
     "build_nllb_style_model",
+    "build_opus_mt_model",
     "build_sentencepiece",
     "default_corpus",
+    "language_corpus",
+    "sinusoidal_table",
     "package_dirname",
     "package_metadata",
     "pseudo_word_corpus",

@@ -195,13 +195,20 @@ class _FailingModel:
         raise RuntimeError("out of memory")
 
 
+def test_a_model_failing_on_everything_leaves_each_text_untranslated_with_a_note(models_dir: Path) -> None:
+    translator = Translator(argos_spec(models_dir), BOUNDED)
+    translator.model = _FailingModel()
+    results = translator.translate(["Hello.", "The court fined him.", "Hello."])
+    assert [r.text for r in results] == ["", "", ""]
+    assert {r.notes for r in results} == {("left untranslated: the model failed on this text (out of memory)",)}
+
+
 @pytest.mark.parametrize(
     ("where", "message"),
     [("model.bin", "missing; reinstall the model or fix its path in the configuration"),
      ("sentencepiece", "missing; reinstall the model or fix its path in the configuration"),
-     ("corrupt", "cannot load the model"),
-     ("translating", "the model failed to translate (out of memory)")],
-    ids=["missing-model", "missing-tokenizer", "corrupt-model", "failed-batch"],
+     ("corrupt", "cannot load the model")],
+    ids=["missing-model", "missing-tokenizer", "corrupt-model"],
 )
 def test_model_errors_name_the_file_as_their_path(models_dir: Path, tmp_path: Path, where: str, message: str) -> None:
     spec = argos_spec(models_dir)
@@ -214,9 +221,7 @@ def test_model_errors_name_the_file_as_their_path(models_dir: Path, tmp_path: Pa
     expected = {"model.bin": tmp_path / "absent" / "model.bin", "sentencepiece": tmp_path / "sp.model",
                 "corrupt": corrupt}.get(where, spec.model_dir)
     with pytest.raises(ModelError) as caught:
-        translator = Translator(argos_spec(models_dir, **changes), BOUNDED)
-        translator.model = _FailingModel()
-        translator.translate(["Hello."])
+        Translator(argos_spec(models_dir, **changes), BOUNDED)
     assert caught.value.path == str(expected)
     assert caught.value.message.startswith(message) and str(expected) not in caught.value.message
     assert str(caught.value) == f"{expected}: {caught.value.message}"

@@ -79,6 +79,7 @@ class MachineCache:
             for msgid, value in rows:
                 data = json.loads(value)
                 data["unsure_tags"] = tuple(data.get("unsure_tags", ()))
+                data["notes"] = tuple(data.get("notes", ()))
                 found[msgid] = Translation(**data)
         return found
 

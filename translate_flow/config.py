@@ -71,7 +71,9 @@ class PairModel:
     add_end_token: bool = True  # converted Hugging Face models expect "</s>" after the source
     name: str = ""
     version: str = ""
-    max_input_tokens: int = 1024
+    # Longest input for this model, in tokens; None: [translate] max_input_tokens. Either
+    # way the model's own position table, when it has one, caps it.
+    max_input_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -290,8 +292,10 @@ def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSe
             add_end_token=values.get("add_end_token", True),
             name=values.get("name", model.name),
             version=values.get("version", ""),
-            max_input_tokens=values.get("max_input_tokens", 1024),
+            max_input_tokens=values.get("max_input_tokens"),
         )
+        if (pairs[pair].max_input_tokens or 16) < 16:
+            raise ConfigError(f"{where} max_input_tokens must be at least 16", path=str(path))
     return ModelSettings(
         packages_dir=local(table["packages_dir"]) if table.get("packages_dir") else None,
         index_url=table.get("index_url", ""),

@@ -82,7 +82,7 @@ class ModelEngines:
                 source_prefix=tuple(t for t in (configured.source_token, configured.source_prefix) if t),
                 target_prefix=(configured.target_token,) if configured.target_token else (),
                 add_end_token=configured.add_end_token,
-                max_input_tokens=configured.max_input_tokens,
+                max_input_tokens=configured.max_input_tokens or self.config.translate.max_input_tokens,
             )
         if self.choice not in ("auto", "argos"):
             return None

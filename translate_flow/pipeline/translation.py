@@ -9,7 +9,7 @@ catalogs. Reviewed and person-edited entries are never touched.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +61,8 @@ class LanguageRun:
     unsure_tags: int = 0
     loops: int = 0
     seconds: float = 0.0
+    # What the model could not do, one line each: variants it cannot write, texts it failed on.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def translate(
                     files.append(write_catalog(path, with_proposals(pending.catalogs[path], proposals)))
             runs.append(LanguageRun(
                 language.tag, machine.engine, consulted.from_model, consulted.from_memory, pending.skipped,
-                machine.fresh, machine.unsure, machine.loops, time.perf_counter() - begun,
+                machine.fresh, machine.unsure, machine.loops, time.perf_counter() - begun, machine.notes,
             ))
     return TranslateReport(tuple(runs), tuple(files), tuple(problems), time.perf_counter() - started)
 
@@ -246,6 +248,7 @@ class _MachineOutput:
     fresh: int = 0  # texts the model translated now (not found in the cache)
     unsure: int = 0
     loops: int = 0
+    notes: tuple[str, ...] = ()
 
 
 def _run_engine(
@@ -272,17 +275,29 @@ def _run_engine(
     context = digest(engine.identity, protected, steering.variants, steering_terms)
     results = cache.get(context, msgids) if cache is not None else {}
     fresh = [m for m in msgids if m not in results]
+    notes: tuple[str, ...] = ()
     if fresh:
         translated = engine.translate(fresh, protected, advance, steering)
-        if cache is not None:
-            cache.put(context, translated)
-        results.update((r.msgid, r) for r in translated)
+        if cache is not None:  # a text the model failed on is tried again next run
+            cache.put(context, [r for r in translated if r.text])
+        results.update((r.msgid, r) for r in translated if r.text)
+        # A Translator says what its vocabulary could not do for this glossary.
+        notes = (*getattr(engine, "limits", ()), *_failures(r for r in translated if not r.text))
     elif progress is not None:
         progress(language.tag, total, total)
     return _MachineOutput(
-        results, next(iter(results.values())).engine, len(fresh),
-        sum(1 for r in results.values() if r.unsure_tags), sum(1 for r in results.values() if r.loop),
+        results, next(iter(results.values())).engine if results else "", len(fresh),
+        sum(1 for r in results.values() if r.unsure_tags), sum(1 for r in results.values() if r.loop), notes,
     )
+
+
+def _failures(failed: Iterable[Translation]) -> tuple[str, ...]:
+    """One note per reason the model gave, with how many texts it left untranslated."""
+    reasons: dict[str, int] = {}
+    for result in failed:
+        for note in result.notes:
+            reasons[note] = reasons.get(note, 0) + 1
+    return tuple(f"{count} \u00d7 {note}" if count > 1 else note for note, count in reasons.items())
 
 
 # --- step 4: the proposals -----------------------------------------------------------------
@@ -312,6 +327,7 @@ def provenance(result: Translation) -> tuple[str, ...]:
         comments.append(f"{MACHINE_PREFIX} check the tags {tags}: placed without a clear alignment")
     if result.loop:
         comments.append(f"{MACHINE_PREFIX} the output repeats itself (\u201c{result.loop}\u201d); check it")
+    comments.extend(f"{MACHINE_PREFIX} {note}" for note in result.notes)
     return tuple(comments)
 
 

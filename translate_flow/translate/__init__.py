@@ -5,6 +5,8 @@ steps, one module each: :mod:`.prepare` removes numbered tags, turns protected t
 placeholders, cuts long inputs at clause boundaries and sorts everything into token-budget
 batches; :mod:`.translator` runs the model on those batches; :mod:`.finish` picks the
 hypothesis the glossary accepts and puts placeholders and tags back by alignment.
+:mod:`.layout` reads what a model folder says about itself (vocabularies, language
+tokens, position tables) before the first batch.
 :mod:`.base` holds what every engine takes and gives; :mod:`.engines` the engines built
 from others (a pivot) or from no model (pseudo-localization).
 """

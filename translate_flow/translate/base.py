@@ -108,6 +108,9 @@ class Translation:
     # Which of the n-best hypotheses the glossary chose (1-based), when not the model's first.
     glossary_choice: int | None = None
     hypotheses: int = 1
+    # What a reviewer should know of this entry that the text does not show, one line each:
+    # what the model's vocabulary could not do, or that the model failed on it (text empty).
+    notes: tuple[str, ...] = ()
 
 
 class Steering(Protocol):

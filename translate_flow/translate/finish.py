@@ -19,10 +19,25 @@ from ..markup import TagMismatch, check_tags
 from .base import ModelSpec, Steering, Translation
 from .prepare import Chunk, Prepared
 
-__all__ = ["choose", "detokenize", "find_loop", "finish"]
+__all__ = ["Finishing", "ModelFailure", "choose", "detokenize", "find_loop", "finish"]
 
-_SPECIAL_PIECES = ("</s>", "<s>", "<unk>", "<blank>", "<pad>")
+_SPECIAL_PIECES = frozenset({"</s>", "<s>", "<unk>", "<blank>", "<pad>"})
 _BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """What finishing needs to know of the model and the run."""
+
+    special: frozenset[str] = _SPECIAL_PIECES  # pieces never shown: markers, language tokens
+    unsuppressed: tuple[str, ...] = ()  # forbidden variants the model's vocabulary cannot write
+
+
+@dataclass(frozen=True)
+class ModelFailure:
+    """In place of the model's output for a chunk it failed on, even alone."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -40,35 +55,52 @@ class _Joined:
 
 def finish(
     prepared: Prepared, parts: Sequence[tuple[Chunk, Any]], spec: ModelSpec, steering: Steering | None = None,
+    finishing: Finishing = Finishing(),
 ) -> Translation:
-    """Join the chunks' outputs, put back placeholders and tags, and judge the result."""
-    joined = _join(prepared, parts, spec, steering)
+    """Join the chunks' outputs, put back placeholders and tags, and judge the result.
+
+    An input with a chunk the model failed on is left untranslated (empty), with a note.
+    """
+    failed = [output.reason for _, output in parts if isinstance(output, ModelFailure)]
+    if failed:
+        note = f"left untranslated: the model failed on this text ({failed[0]})"
+        return Translation(prepared.msgid, "", 0.0, spec.describe(), notes=(note,))
+    joined = _join(prepared, parts, spec, steering, finishing.special)
     text, unsure = _restore(prepared, joined)
     average = joined.score / max(1, len(parts))
+    written = text.casefold()
+    notes = tuple(
+        f"the forbidden variant \u201c{variant}\u201d could not be suppressed: the model's vocabulary cannot write it"
+        for variant in finishing.unsuppressed if variant.casefold() in written
+    )
     return Translation(
         prepared.msgid, text, round(average, 4), spec.describe(), unsure, find_loop(joined.text),
-        glossary_choice=joined.choice + 1 if joined.choice else None, hypotheses=joined.hypotheses,
+        glossary_choice=joined.choice + 1 if joined.choice else None, hypotheses=joined.hypotheses, notes=notes,
     )
 
 
-def choose(prepared: Prepared, output: Any, target_prefix: Sequence[str], steering: Steering | None) -> int:
+def choose(
+    prepared: Prepared, output: Any, target_prefix: Sequence[str], steering: Steering | None,
+    special: frozenset[str] = _SPECIAL_PIECES,
+) -> int:
     """The hypothesis to use: the best-scoring one the glossary accepts, else the first."""
     if not prepared.steered or steering is None:
         return 0
     for index, pieces in enumerate(output.hypotheses):
-        text, _ = detokenize(_without_prefix(list(pieces), target_prefix))
+        text, _ = detokenize(_without_prefix(list(pieces), target_prefix), special)
         if steering.accepts(prepared.msgid, text.strip()):
             return index
     return 0
 
 
-def detokenize(pieces: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
-    """SentencePiece pieces to text, with each piece's character range in it."""
+def detokenize(pieces: Sequence[str], special: frozenset[str] = _SPECIAL_PIECES) -> tuple[str, list[tuple[int, int]]]:
+    """SentencePiece pieces to text, with each piece's character range in it; *special*
+    pieces (markers and language tokens) are left out."""
     text = ""
     spans: list[tuple[int, int]] = []
     pending = bytearray()
     for piece in pieces:
-        if piece in _SPECIAL_PIECES:
+        if piece in special:
             spans.append((len(text), len(text)))
             continue
         match = _BYTE_PIECE.match(piece)
@@ -95,6 +127,7 @@ def _without_prefix(pieces: list[str], target_prefix: Sequence[str]) -> list[str
 
 def _join(
     prepared: Prepared, parts: Sequence[tuple[Chunk, Any]], spec: ModelSpec, steering: Steering | None,
+    special: frozenset[str],
 ) -> _Joined:
     text_parts: list[str] = []
     target_spans: list[tuple[int, int]] = []
@@ -104,14 +137,14 @@ def _join(
     choice = 0
     hypotheses = 1
     for chunk, output in parts:
-        choice = choose(prepared, output, spec.target_prefix, steering)
+        choice = choose(prepared, output, spec.target_prefix, steering, special)
         hypotheses = len(output.hypotheses)
         pieces = list(output.hypotheses[choice])
         attention = list(output.attention[choice]) if output.attention else []
         skip = len(spec.target_prefix)
         if pieces[:skip] == list(spec.target_prefix):
             pieces, attention = pieces[skip:], attention[skip:]
-        text, spans = detokenize(pieces)
+        text, spans = detokenize(pieces, special)
         base = sum(len(p) for p in text_parts)
         if text_parts and text and not text_parts[-1].endswith(" ") and not textrules.joins_without_space(text):
             text_parts.append(" ")

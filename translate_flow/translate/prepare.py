@@ -9,7 +9,7 @@ batches.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,12 +63,23 @@ class Batch:
 class Preparer:
     """Turns msgids into chunks of source tokens for one model and its tokenizer."""
 
-    def __init__(self, spec: ModelSpec, source_sp: Any) -> None:
+    def __init__(
+        self, spec: ModelSpec, source_sp: Any, *, max_input_tokens: int | None = None,
+        vocabulary: Collection[str] | None = None,
+    ) -> None:
+        """*max_input_tokens* (the spec's by default) is what the model takes; placeholders
+        take a form whose pieces are all in *vocabulary*, when given."""
         self.spec = spec
         self.source_sp = source_sp
-        self.placeholder = placeholder_form(source_sp)
+        form = _placeholder(source_sp, vocabulary)
+        self.placeholder = _formatter(form or PLACEHOLDER_FORMS[-1])
+        #: What this model cannot do with its inputs, one line each.
+        self.limits: tuple[str, ...] = () if form else (
+            "no placeholder form is in the model's vocabulary: protected text goes back by alignment alone",
+        )
         # The source prefix and the end token count against the model's limit too.
-        self.limit = max(8, spec.max_input_tokens - len(spec.source_prefix) - 1)
+        wanted = spec.max_input_tokens if max_input_tokens is None else max_input_tokens
+        self.limit = max(8, wanted - len(spec.source_prefix) - 1)
 
     def prepare(self, index: int, msgid: str, terms: Terms, steering: Steering | None = None) -> Prepared:
         """*msgid* without tags, its protected spans as placeholders, cut into chunks."""
@@ -113,17 +124,26 @@ class Preparer:
         return tuple(tokens), tuple(spans)
 
 
-def placeholder_form(source_sp: Any) -> Callable[[int], str]:
-    """The first placeholder form the tokenizer keeps intact (no unknown pieces)."""
+def placeholder_form(source_sp: Any, vocabulary: Collection[str] | None = None) -> Callable[[int], str]:
+    """The first placeholder form the tokenizer keeps intact (no unknown pieces) and, when
+    *vocabulary* is given, whose pieces the model can read and write."""
+    return _formatter(_placeholder(source_sp, vocabulary) or PLACEHOLDER_FORMS[-1])
+
+
+def _placeholder(source_sp: Any, vocabulary: Collection[str] | None) -> str | None:
     unknown = source_sp.unk_id()
-    chosen = PLACEHOLDER_FORMS[-1]
     for form in PLACEHOLDER_FORMS:
         sample = form.format(n=12)
         ids = source_sp.encode(sample)
-        if unknown not in ids and source_sp.decode(ids) == sample:
-            chosen = form
-            break
-    return lambda n: chosen.format(n=n)
+        if unknown in ids or source_sp.decode(ids) != sample:
+            continue
+        if vocabulary is None or all(source_sp.id_to_piece(i) in vocabulary for i in ids):
+            return form
+    return None
+
+
+def _formatter(form: str) -> Callable[[int], str]:
+    return lambda n: form.format(n=n)
 
 
 def cut(text: str) -> int:

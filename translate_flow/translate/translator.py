@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import ModelError
 from .base import DecodeOptions, ModelSpec, Advance, Steering, Terms, Translation
-from .finish import finish
+from .finish import Finishing, ModelFailure, finish
+from .layout import read_layout
 from .prepare import Batch, Chunk, Preparer, batches
 
 __all__ = ["Translator"]
@@ -44,9 +45,19 @@ class Translator:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load the model ({exc}); reinstall it", path=str(spec.model_dir)) from None
-        self.inputs = Preparer(spec, self.source_sp)
+        # What the model can read and write, known before the first batch.
+        self.layout = read_layout(spec.model_dir)
+        self.layout.check_tokens(spec.source_prefix, "source", str(spec.model_dir))
+        self.layout.check_tokens(spec.target_prefix, "target", str(spec.model_dir))
+        self.inputs = Preparer(
+            spec, self.source_sp, max_input_tokens=self.layout.input_limit(spec.max_input_tokens),
+            vocabulary=self.layout.source_vocabulary & self.layout.target_vocabulary,
+        )
         self.placeholder = self.inputs.placeholder
         self.calls = 0  # translate_batch calls, for reports and tests
+        self.finishing = Finishing(self.layout.special)
+        # What the model could not do in the latest call, one line each, for the run's report.
+        self.limits: tuple[str, ...] = self.inputs.limits
         # Threads change speed, never output; device and compute type count as resolved.
         decoding = {k: v for k, v in options.__dict__.items() if k not in ("threads", "device")}
         self.identity = f"{spec!r} {decoding!r} {compute_type} {self.device}"
@@ -74,23 +85,59 @@ class Translator:
         parts: dict[int, list[tuple[Chunk, Any]]] = {}
         for position, chunk in enumerate(chunks):
             parts.setdefault(chunk.index, []).append((chunk, outputs[position]))
-        by_msgid = {p.msgid: finish(p, parts[i], self.spec, steering) for i, p in enumerate(prepared)}
+        by_msgid = {p.msgid: finish(p, parts[i], self.spec, steering, self.finishing) for i, p in enumerate(prepared)}
         return [by_msgid[m] for m in msgids]
 
     def _suppressed(self, steering: Steering | None) -> list[list[str]] | None:
-        """Forbidden variants as target token sequences, as they appear inside a sentence."""
-        if steering is None:
-            return None
+        """Forbidden variants as target token sequences, as they appear inside a sentence.
+
+        A variant the model's vocabulary cannot write is not suppressed: it is named in
+        :attr:`limits`, and in the notes of each translation that uses it anyway.
+        """
+        unwritable: list[str] = []
         sequences: list[list[str]] = []
-        for variant in steering.forbidden():
+        for variant in steering.forbidden() if steering is not None else ():
             for form in dict.fromkeys((variant, variant[:1].upper() + variant[1:], variant.lower())):
-                pieces = self.target_sp.encode(form, out_type=str)
+                pieces = self._target_pieces(form)
+                if pieces is None:
+                    unwritable.append(variant)
+                    break
                 if pieces and pieces not in sequences:
                     sequences.append(pieces)
+        self.finishing = Finishing(self.layout.special, tuple(unwritable))
+        self.limits = self.inputs.limits + tuple(
+            f"the forbidden variant \u201c{v}\u201d is not suppressed: the model's vocabulary cannot write it"
+            for v in unwritable
+        )
         return sequences or None
 
+    def _target_pieces(self, text: str) -> list[str] | None:
+        """The target pieces of *text*, or None when the model's vocabulary lacks one of them."""
+        ids = self.target_sp.encode(text)
+        pieces = [self.target_sp.id_to_piece(i) for i in ids]
+        if self.target_sp.unk_id() in ids or not all(p in self.layout.target_vocabulary for p in pieces):
+            return None
+        return pieces
+
     def _run(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> dict[int, Any]:
-        """The model's output for each chunk of *batch*, by position in *chunks*."""
+        """The model's output for each chunk of *batch*, by position in *chunks*.
+
+        A batch the model fails on is run again in halves, down to single chunks; a chunk
+        that fails alone gets a :class:`ModelFailure` in place of output.
+        """
+        try:
+            return self._call(chunks, batch, suppress)
+        except (RuntimeError, ValueError) as exc:
+            if len(batch.positions) == 1:
+                return {batch.positions[0]: ModelFailure(" ".join(str(exc).split()))}
+        half = len(batch.positions) // 2
+        outputs: dict[int, Any] = {}
+        for positions in (batch.positions[:half], batch.positions[half:]):
+            outputs.update(self._run(chunks, Batch(positions, batch.bound, batch.n_best), suppress))
+        return outputs
+
+    def _call(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> dict[int, Any]:
+        """One ``translate_batch`` call; CTranslate2's errors pass through."""
         spec, options = self.spec, self.options
         sources = []
         for position in batch.positions:
@@ -99,24 +146,21 @@ class Translator:
                 tokens.append("</s>")
             sources.append(tokens)
         prefix = [list(spec.target_prefix)] * len(sources) if spec.target_prefix else None
-        try:
-            outputs = self.model.translate_batch(
-                sources,
-                target_prefix=prefix,
-                beam_size=max(options.beam_size, batch.n_best),
-                num_hypotheses=batch.n_best,
-                suppress_sequences=suppress,
-                max_batch_size=options.batch_tokens,
-                batch_type="tokens",
-                max_input_length=0,  # inputs are already cut to the model's limit: never truncate
-                max_decoding_length=batch.bound + len(spec.target_prefix),
-                repetition_penalty=options.repetition_penalty,
-                no_repeat_ngram_size=options.no_repeat_ngram_size,
-                return_scores=True,
-                return_attention=True,  # alignment puts the tags back by attention
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"the model failed to translate ({exc})", path=str(spec.model_dir)) from None
+        outputs = self.model.translate_batch(
+            sources,
+            target_prefix=prefix,
+            beam_size=max(options.beam_size, batch.n_best),
+            num_hypotheses=batch.n_best,
+            suppress_sequences=suppress,
+            max_batch_size=options.batch_tokens,
+            batch_type="tokens",
+            max_input_length=0,  # inputs are already cut to the model's limit: never truncate
+            max_decoding_length=self.layout.output_limit(batch.bound + len(spec.target_prefix)),
+            repetition_penalty=options.repetition_penalty,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            return_scores=True,
+            return_attention=True,  # alignment puts the tags back by attention
+        )
         self.calls += 1
         return dict(zip(batch.positions, outputs))
 
