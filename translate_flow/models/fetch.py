@@ -52,6 +52,7 @@ __all__ = [
     "download_url",
     "fetch_index",
     "file_sha256",
+    "known_index",
     "shown_url",
 ]
 
@@ -248,6 +249,24 @@ def cached_index(url: str, cache_dir: Path) -> list[PackageInfo] | None:
     except OSError:
         return None
     return _parse_index(data, f"{shown_url(location)} (cached)", "fetch the index again")
+
+
+def known_index(url: str, cache_dir: Path) -> list[PackageInfo] | None:
+    """Return the index as known without the network, or None when it is not.
+
+    That is the index file itself when *url* names one on this machine, else the copy
+    that ``fetch_index(url, cache_dir=...)`` saved. An unreadable copy counts as unknown.
+    """
+    try:
+        local = _local_path(_index_location(url))
+    except _Unreachable:
+        return None
+    try:
+        if local is not None:
+            return fetch_index(url, timeout=DEFAULT_TIMEOUT) if local.is_file() else None
+        return cached_index(url, cache_dir)
+    except ModelError:
+        return None
 
 
 def _index_cache_name(location: str) -> str:
