@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, TypeAlias
 
@@ -52,36 +51,10 @@ def add_parser(commands: Commands) -> None:
         sub.add_argument("--index", metavar="URL", help="the package index (default: [models] index_url)")
 
 
-@dataclass(frozen=True)
-class _Packages:
-    """Where packages live and where their index comes from, as configured and asked for."""
-
-    sources: models.PackageSources
-
-    @classmethod
-    def of(cls, config: Config | None, args: argparse.Namespace) -> _Packages:
-        """The project's places (the user's outside a project), with the index --index names."""
-        settings = config.models if config is not None else None
-        return cls(models.PackageSources.of(settings, index_url=getattr(args, "index", None)))
-
-    @property
-    def packages_dir(self) -> Path:
-        """The Argos packages folder."""
-        return self.sources.packages_dir
-
-    @property
-    def cache_dir(self) -> Path:
-        """Where downloads are kept."""
-        return self.sources.cache_dir
-
-    @property
-    def timeout(self) -> float:
-        """Seconds to wait for the index or a download."""
-        return self.sources.timeout
-
-    def index(self) -> list[models.PackageInfo]:
-        """The package index, fetched now."""
-        return self.sources.index()
+def _sources(config: Config | None, args: argparse.Namespace) -> models.PackageSources:
+    """The project's places (the user's outside a project), with the index --index names."""
+    settings = config.models if config is not None else None
+    return models.PackageSources.of(settings, index_url=getattr(args, "index", None))
 
 
 def _add_action(actions: Commands, name: str, help_text: str, handler: _Handler) -> argparse.ArgumentParser:
@@ -109,8 +82,8 @@ def _anywhere(handler: _Handler) -> Handler:
 
 def list_packages(config: Config | None, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The installed packages and the configured CTranslate2 models."""
-    packages = _Packages.of(config, args)
-    installed, warnings = models.installed_packages(packages.packages_dir)
+    packages = _sources(config, args)
+    installed, warnings = packages.installed()
     print(f"packages in {packages.packages_dir}:", file=out)
     for package in sorted(installed, key=lambda p: p.name):
         print(f"  {package.from_code}-{package.to_code}  {package.describe()}  "
@@ -124,7 +97,7 @@ def list_packages(config: Config | None, args: argparse.Namespace, out: TextIO, 
 
 def list_available(config: Config | None, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The packages in the index."""
-    for package in sorted(_Packages.of(config, args).index(), key=lambda p: (p.from_code, p.to_code)):
+    for package in sorted(_sources(config, args).index(), key=lambda p: (p.from_code, p.to_code)):
         print(f"{package.from_code}-{package.to_code}  {package.describe()}  "
               f"({package.from_name} → {package.to_name})", file=out)
     return EXIT_OK
@@ -132,7 +105,7 @@ def list_available(config: Config | None, args: argparse.Namespace, out: TextIO,
 
 def show_info(config: Config | None, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The details of the installed package for a pair, else of the newest in the index."""
-    packages = _Packages.of(config, args)
+    packages = _sources(config, args)
     source, target = _pair(args.pair)
     found = models.find_installed(packages.packages_dir, source, target)
     if found is None:
@@ -152,7 +125,7 @@ def show_info(config: Config | None, args: argparse.Namespace, out: TextIO, err:
 
 def remove_package(config: Config | None, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Remove the installed package for a pair."""
-    packages = _Packages.of(config, args)
+    packages = _sources(config, args)
     removed = models.remove(packages.packages_dir, *_pair(args.pair))
     print(f"removed {removed.describe()} from {packages.packages_dir}", file=out)
     return EXIT_OK
@@ -163,7 +136,7 @@ def install_packages(config: Config | None, args: argparse.Namespace, out: TextI
 
     Exit 1 when a configured language has no package to cover it.
     """
-    packages = _Packages.of(config, args)
+    packages = _sources(config, args)
     if not args.what and not args.for_project:
         raise UsageError("say what to install: a pair (en-ru), a package name (translate-en_ru), a URL, "
                          "a .argosmodel file, or --for-project")
@@ -190,7 +163,7 @@ def install_packages(config: Config | None, args: argparse.Namespace, out: TextI
     return EXIT_FINDINGS if uncovered else EXIT_OK
 
 
-def _install_one(packages: _Packages, what: str, sha256: str | None, progress: DownloadProgress | None) -> models.PackageInfo:
+def _install_one(packages: models.PackageSources, what: str, sha256: str | None, progress: DownloadProgress | None) -> models.PackageInfo:
     """Install *what*: a URL, a local ``.argosmodel`` file, or a pair from the index."""
     if "://" in what:
         return models.install_url(what, packages.packages_dir, packages.cache_dir, timeout=packages.timeout,
@@ -205,16 +178,16 @@ def _install_one(packages: _Packages, what: str, sha256: str | None, progress: D
 
 
 def _install_for_project(
-    config: Config, packages: _Packages, progress: DownloadProgress | None,
+    config: Config, packages: models.PackageSources, progress: DownloadProgress | None,
 ) -> tuple[list[models.PackageInfo], list[str]]:
     """Install the packages the configured languages lack; also say which no package covers."""
     settings = config.models
-    current, _ = models.installed_packages(packages.packages_dir)
+    current, _ = packages.installed()
     targets = [t.tag for t in config.targets if f"{config.source.tag}-{t.tag}" not in settings.pairs]
     # Plan from what is installed first: the index is fetched only when something is missing.
-    needed = models.plan_pairs(config.source.tag, targets, [], current, settings.pivot or None)
+    needed = models.plan_pairs(config.source.tag, targets, [], current, packages.pivot)
     if not all(plan.ready for plan in needed):
-        needed = models.plan_pairs(config.source.tag, targets, packages.index(), current, settings.pivot or None)
+        needed = models.plan_pairs(config.source.tag, targets, packages.index(), current, packages.pivot)
     installed: list[models.PackageInfo] = []
     uncovered: list[str] = []
     for plan in needed:

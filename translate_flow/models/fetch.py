@@ -35,6 +35,7 @@ from .packages import (
     DRIVE_RE,
     MetadataSource,
     PackageInfo,
+    argos_setting,
     one_line,
     package_info,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Transfer",
     "TransferOptions",
     "cached_index",
+    "default_index_url",
     "download",
     "download_url",
     "fetch_index",
@@ -62,6 +64,17 @@ DEFAULT_INDEX_URL: Final = (
 )
 #: Seconds to wait for a connection and for each piece of data.
 DEFAULT_TIMEOUT: Final = 10.0
+
+
+def default_index_url() -> str:
+    """The index ``argospm`` reads: the folder ``ARGOS_PACKAGE_INDEX`` names (in the environment
+    or Argos's ``settings.json``), else :data:`DEFAULT_INDEX_URL`."""
+    base = argos_setting("ARGOS_PACKAGE_INDEX")
+    if not base:
+        return DEFAULT_INDEX_URL
+    # argospm appends "index.json" to the folder; a trailing "/" means the same here.
+    return base if base.endswith(".json") else base.rstrip("/") + "/"
+
 
 #: ``progress(bytes_received, total_bytes_or_None)``, called as a download proceeds.
 

@@ -1,8 +1,9 @@
 """Where packages come from and go to: a project's ``[models]`` settings or the user's defaults.
 
-The same places serve ``translate-flow models`` in a project and anywhere else: outside a
-project they are the ones ``argospm`` uses (``ARGOS_PACKAGES_DIR`` or the standard Argos
-folder, and the index ``argospm`` reads).
+The same places serve ``translate-flow models`` in a project and anywhere else: what the
+project does not configure, and everything outside a project, is what ``argospm`` uses
+(``ARGOS_PACKAGES_DIR`` or the standard Argos folder, ``ARGOS_PACKAGE_INDEX`` or the
+standard index).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import ModelSettings
-from .fetch import DEFAULT_INDEX_URL, fetch_index, known_index, shown_url
+from .fetch import default_index_url, fetch_index, known_index, shown_url
 from .packages import PackageInfo, default_cache_dir, default_packages_dir, installed_packages
 
 __all__ = ["PackageSources"]
@@ -35,7 +36,7 @@ class PackageSources:
         return cls(
             default_packages_dir(settings.packages_dir),
             settings.cache_dir or default_cache_dir(),
-            index_url or settings.index_url or DEFAULT_INDEX_URL,
+            index_url or settings.index_url or default_index_url(),
             settings.timeout,
             settings.pivot or None,
         )
