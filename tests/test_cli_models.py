@@ -179,7 +179,8 @@ def test_package_sources_follow_the_settings_then_the_users_defaults(
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "env-packages"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     user = models.PackageSources.of()
-    assert (user.packages_dir, user.cache_dir) == (tmp_path / "env-packages", tmp_path / "cache" / "translate-flow" / "packages")
+    assert user.packages_dir == tmp_path / "env-packages"
+    assert user.cache_dir == tmp_path / "cache" / "translate-flow" / "packages"
     assert (user.timeout, user.pivot) == (ModelSettings().timeout, "en")
     configured = models.PackageSources.of(
         ModelSettings(packages_dir=tmp_path / "mine", timeout=3, pivot=""), index_url="http://asked.test/")

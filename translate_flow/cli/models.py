@@ -36,8 +36,8 @@ def add_parser(commands: Commands) -> None:
     actions = add_actions(parser)
     _add_action(actions, "list", "installed packages and configured CTranslate2 models", list_packages)
     available = _add_action(actions, "available", "packages in the package index", list_available)
-    install = _add_action(actions, "install", "install from the index (PAIR), a URL or a local .argosmodel file",
-                         install_packages)
+    install = _add_action(actions, "install",
+                          "install from the index (PAIR or NAME), a URL or a local .argosmodel file", install_packages)
     install.add_argument("what", nargs="*", metavar="PAIR|NAME|URL|FILE",
                          help="e.g. en-ru, translate-en_ru, https://…/x.argosmodel, ./x.argosmodel")
     install.add_argument("--for-project", action="store_true",
@@ -48,7 +48,8 @@ def add_parser(commands: Commands) -> None:
     info = _add_action(actions, "info", "details of an installed or available package", show_info)
     info.add_argument("pair", metavar="PAIR|NAME", help="e.g. en-ru or translate-en_ru")
     for sub in (available, install, info):
-        sub.add_argument("--index", metavar="URL", help="the package index (default: [models] index_url)")
+        sub.add_argument("--index", metavar="URL",
+                         help="the package index (default: [models] index_url, else argospm's)")
 
 
 def _sources(config: Config | None, args: argparse.Namespace) -> models.PackageSources:
@@ -163,7 +164,9 @@ def install_packages(config: Config | None, args: argparse.Namespace, out: TextI
     return EXIT_FINDINGS if uncovered else EXIT_OK
 
 
-def _install_one(packages: models.PackageSources, what: str, sha256: str | None, progress: DownloadProgress | None) -> models.PackageInfo:
+def _install_one(
+    packages: models.PackageSources, what: str, sha256: str | None, progress: DownloadProgress | None,
+) -> models.PackageInfo:
     """Install *what*: a URL, a local ``.argosmodel`` file, or a pair from the index."""
     if "://" in what:
         return models.install_url(what, packages.packages_dir, packages.cache_dir, timeout=packages.timeout,
@@ -195,9 +198,10 @@ def _install_for_project(
             uncovered.append(plan.message)
             continue
         for package in plan.to_install:
-            installed.append(models.install_from_index(package.from_code, package.to_code, [package],
-                                                       packages.packages_dir, packages.cache_dir, timeout=packages.timeout,
-                                                       progress=progress))
+            installed.append(models.install_from_index(
+                package.from_code, package.to_code, [package], packages.packages_dir, packages.cache_dir,
+                timeout=packages.timeout, progress=progress,
+            ))
     return installed, uncovered
 
 
