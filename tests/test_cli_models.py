@@ -284,3 +284,14 @@ def test_the_translate_report_counts_what_waits_for_a_model(tmp_path: Path, serv
     assert waiting["kk"] == waiting["ru"] > 0
     assert [problem.path for problem in report.problems] == ["kk", "ru"]
     assert all(problem.kind == "input" for problem in report.problems)
+
+
+def test_info_on_a_pair_nobody_has_says_where_it_looked(
+    elsewhere: Path, tmp_path: Path, server: Server, dist: Dist
+) -> None:
+    index = server.publish([dist["en_ru-1.0"]])
+    result = _cli(elsewhere, _environment(tmp_path), "models", "info", "en-kk", "--index", index)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert f"no package for en-kk is installed in {tmp_path / 'user-packages'} or in the package index ({index})" in line
+    assert "`translate-flow models available`" in line

@@ -112,7 +112,10 @@ def show_info(config: Config | None, args: argparse.Namespace, out: TextIO, err:
     if found is None:
         found = models.newest([p for p in packages.index() if p.pair == (source, target)])
     if found is None:
-        raise ModelNotFound(f"no package for {source}-{target} is installed or in the index")
+        raise ModelNotFound(
+            f"no package for {source}-{target} is installed in {packages.packages_dir} or in the package index "
+            f"({packages.index_name}); `translate-flow models available` lists what the index has"
+        )
     for name, value in (
         ("package", found.describe()), ("languages", f"{found.from_name} → {found.to_name}"),
         ("installed", str(found.path) if found.path else "no"),
