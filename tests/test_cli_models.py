@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import modelfactory as mf
 import pytest
 from conftest import PAGES, REPO, write_config
 from packageserver import Dist, Server
@@ -27,7 +28,8 @@ INLINE = PAGES / "inline-markup.html"
 def _environment(tmp_path: Path, **more: str) -> dict[str, str]:
     """The environment of a user whose Argos packages live under *tmp_path*."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "ARGOS_PACKAGES_DIR": str(tmp_path / "user-packages"),
-           "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
     env.pop("ARGOS_PACKAGE_INDEX", None)
     env.update(more)
     return env
@@ -200,6 +202,22 @@ def test_the_known_index_is_the_last_fetched_or_a_local_file(tmp_path: Path, ser
     assert [p.describe() for p in local.known_index() or []] == ["translate-en_ru 1.0"]
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     assert models.PackageSources.of(index_url=str(tmp_path / "broken.json")).known_index() is None
+
+
+
+def test_the_copy_argospm_update_saved_is_a_known_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ARGOS_PACKAGE_INDEX", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    sources = models.PackageSources.of(ModelSettings(cache_dir=tmp_path / "cache"))
+    assert sources.known_index() is None
+    (tmp_path / "data" / "argos-translate").mkdir(parents=True)
+    (tmp_path / "data" / "argos-translate" / "index.json").write_text(  # as `argospm update` writes it
+        json.dumps([mf.package_metadata("en", "ru", package_version="1.9", links=["https://example.org/x"])]),
+        encoding="utf-8")
+    assert [p.describe() for p in sources.known_index() or []] == ["translate-en_ru 1.9"]
+    # A copy of argospm's index says nothing about another one.
+    assert models.PackageSources.of(index_url="http://mirror.test/index.json").known_index() is None
 
 
 # --- translate without a model ---------------------------------------------------------------------

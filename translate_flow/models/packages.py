@@ -28,6 +28,7 @@ __all__ = [
     "PackageInfo",
     "RETIRED_PREFIX",
     "STAGING_PREFIX",
+    "argos_data_dir",
     "argos_setting",
     "default_cache_dir",
     "default_packages_dir",
@@ -130,7 +131,13 @@ def default_packages_dir(explicit: Path | None = None) -> Path:
     configured = argos_setting("ARGOS_PACKAGES_DIR")
     if configured:
         return Path(configured).expanduser()
-    return _xdg_dir("XDG_DATA_HOME", Path(".local", "share")) / "argos-translate" / "packages"
+    return argos_data_dir() / "packages"
+
+
+def argos_data_dir() -> Path:
+    """Argos's own data folder, ``$XDG_DATA_HOME/argos-translate``; ``argospm update`` keeps
+    its copy of the package index there (``index.json``)."""
+    return _xdg_dir("XDG_DATA_HOME", Path(".local", "share")) / "argos-translate"
 
 
 def default_cache_dir() -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config import ModelSettings
 from .fetch import default_index_url, fetch_index, known_index, shown_url
-from .packages import PackageInfo, default_cache_dir, default_packages_dir, installed_packages
+from .packages import PackageInfo, argos_data_dir, default_cache_dir, default_packages_dir, installed_packages
 
 __all__ = ["PackageSources"]
 
@@ -51,8 +51,15 @@ class PackageSources:
         return fetch_index(self.index_url, timeout=self.timeout, cache_dir=self.cache_dir)
 
     def known_index(self) -> list[PackageInfo] | None:
-        """The package index without going to the network; None when it was never fetched."""
-        return known_index(self.index_url, self.cache_dir)
+        """The package index without going to the network; None when it was never fetched.
+
+        For argospm's own index, the copy ``argospm update`` saved counts too.
+        """
+        known = known_index(self.index_url, self.cache_dir)
+        if known is None and self.index_url == default_index_url():
+            argospm_copy = argos_data_dir() / "index.json"
+            known = known_index(str(argospm_copy), self.cache_dir) if argospm_copy.is_file() else None
+        return known
 
     def installed(self) -> tuple[list[PackageInfo], list[str]]:
         """The installed packages, and warnings about folders that are not packages."""
