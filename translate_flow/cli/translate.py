@@ -35,6 +35,10 @@ def translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO
         )
     if not args.quiet:
         for run in result.languages:
+            if run.without_engine:
+                print(f"{run.language}: no model, {run.waiting} entries left untranslated "
+                      "(the error below says how to get one)", file=out)
+                continue
             engine = f" with {run.engine}" if run.engine else ""
             print(
                 f"{run.language}: {run.from_model} from the model{engine}, {run.from_memory} from memory, "
@@ -44,9 +48,15 @@ def translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO
             if run.unsure_tags or run.loops:
                 print(f"{run.language}: {run.unsure_tags} with tags to check, {run.loops} with repeated "
                       "output (see the catalog comments)", file=out)
-        print(
-            f"{result.from_model} segments translated in {result.seconds:.1f} s "
-            f"({result.rate:.1f} distinct segments/s)",
-            file=out,
-        )
+        print(_summary(result), file=out)
     return report(result.problems, (), err)
+
+
+def _summary(result: pipeline.TranslateReport) -> str:
+    """The last line: how much was translated, and which languages had no model."""
+    missing = ", ".join(result.without_engine)
+    if missing and not any(run.from_model or run.from_memory for run in result.languages):
+        return f"nothing translated: no model for {missing} (the errors below say how to get one)"
+    line = (f"{result.from_model} segments translated in {result.seconds:.1f} s "
+            f"({result.rate:.1f} distinct segments/s)")
+    return f"{line}; no model for {missing}, left untranslated" if missing else line

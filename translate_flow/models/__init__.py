@@ -13,7 +13,8 @@ One job per module, each using only those above it:
 - :mod:`.fetch`: index and package downloads, with deadlines, size bounds and checksums;
 - :mod:`.archive`: checking a package archive and unpacking it safely;
 - :mod:`.install`: installing and removing packages, all or nothing;
-- :mod:`.plan`: which packages translate which language pairs.
+- :mod:`.plan`: which packages translate which language pairs, and what to do when none does;
+- :mod:`.sources`: where packages come from and go to, for a project or for the user.
 
 Nothing here prints: functions return data, report progress through a callback and raise
 :class:`~translate_flow.errors.ModelError` subclasses whose message is one line saying what
@@ -29,9 +30,11 @@ from .fetch import (
     Transfer,
     TransferOptions,
     cached_index,
+    default_index_url,
     download,
     fetch_index,
     file_sha256,
+    known_index,
 )
 from .install import install_file, install_from_index, install_url, remove
 from .packages import (
@@ -43,7 +46,8 @@ from .packages import (
     installed_packages,
     newest,
 )
-from .plan import PairPlan, plan_pairs
+from .plan import PairPlan, missing_model, plan_pairs
+from .sources import PackageSources
 
 __all__ = [
     "DEFAULT_INDEX_URL",
@@ -52,11 +56,13 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "MAX_COMPRESSION_RATIO",
     "PackageInfo",
+    "PackageSources",
     "PairPlan",
     "Transfer",
     "TransferOptions",
     "cached_index",
     "default_cache_dir",
+    "default_index_url",
     "default_packages_dir",
     "download",
     "fetch_index",
@@ -66,6 +72,8 @@ __all__ = [
     "install_from_index",
     "install_url",
     "installed_packages",
+    "known_index",
+    "missing_model",
     "newest",
     "plan_pairs",
     "remove",

@@ -35,6 +35,7 @@ from .packages import (
     DRIVE_RE,
     MetadataSource,
     PackageInfo,
+    argos_setting,
     one_line,
     package_info,
 )
@@ -48,10 +49,12 @@ __all__ = [
     "Transfer",
     "TransferOptions",
     "cached_index",
+    "default_index_url",
     "download",
     "download_url",
     "fetch_index",
     "file_sha256",
+    "known_index",
     "shown_url",
 ]
 
@@ -61,6 +64,17 @@ DEFAULT_INDEX_URL: Final = (
 )
 #: Seconds to wait for a connection and for each piece of data.
 DEFAULT_TIMEOUT: Final = 10.0
+
+
+def default_index_url() -> str:
+    """The index ``argospm`` reads: the folder ``ARGOS_PACKAGE_INDEX`` names (in the environment
+    or Argos's ``settings.json``), else :data:`DEFAULT_INDEX_URL`."""
+    base = argos_setting("ARGOS_PACKAGE_INDEX")
+    if not base:
+        return DEFAULT_INDEX_URL
+    # argospm appends "index.json" to the folder; a trailing "/" means the same here.
+    return base if base.endswith(".json") else base.rstrip("/") + "/"
+
 
 #: ``progress(bytes_received, total_bytes_or_None)``, called as a download proceeds.
 
@@ -248,6 +262,24 @@ def cached_index(url: str, cache_dir: Path) -> list[PackageInfo] | None:
     except OSError:
         return None
     return _parse_index(data, f"{shown_url(location)} (cached)", "fetch the index again")
+
+
+def known_index(url: str, cache_dir: Path) -> list[PackageInfo] | None:
+    """Return the index as known without the network, or None when it is not.
+
+    That is the index file itself when *url* names one on this machine, else the copy
+    that ``fetch_index(url, cache_dir=...)`` saved. An unreadable copy counts as unknown.
+    """
+    try:
+        local = _local_path(_index_location(url))
+    except _Unreachable:
+        return None
+    try:
+        if local is not None:
+            return fetch_index(url, timeout=DEFAULT_TIMEOUT) if local.is_file() else None
+        return cached_index(url, cache_dir)
+    except ModelError:
+        return None
 
 
 def _index_cache_name(location: str) -> str:

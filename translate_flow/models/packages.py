@@ -28,6 +28,8 @@ __all__ = [
     "PackageInfo",
     "RETIRED_PREFIX",
     "STAGING_PREFIX",
+    "argos_data_dir",
+    "argos_setting",
     "default_cache_dir",
     "default_packages_dir",
     "find_installed",
@@ -126,12 +128,16 @@ def default_packages_dir(explicit: Path | None = None) -> Path:
     """
     if explicit is not None:
         return explicit.expanduser()
-    configured = os.environ.get("ARGOS_PACKAGES_DIR") or _argos_settings_value(
-        "ARGOS_PACKAGES_DIR"
-    )
+    configured = argos_setting("ARGOS_PACKAGES_DIR")
     if configured:
         return Path(configured).expanduser()
-    return _xdg_dir("XDG_DATA_HOME", Path(".local", "share")) / "argos-translate" / "packages"
+    return argos_data_dir() / "packages"
+
+
+def argos_data_dir() -> Path:
+    """Argos's own data folder, ``$XDG_DATA_HOME/argos-translate``; ``argospm update`` keeps
+    its copy of the package index there (``index.json``)."""
+    return _xdg_dir("XDG_DATA_HOME", Path(".local", "share")) / "argos-translate"
 
 
 def default_cache_dir() -> Path:
@@ -147,7 +153,10 @@ def _xdg_dir(variable: str, fallback: Path) -> Path:
     return Path.home() / fallback
 
 
-def _argos_settings_value(key: str) -> str | None:
+def argos_setting(key: str) -> str | None:
+    """Argos's setting *key* as ``argospm`` reads it: the environment, else its ``settings.json``."""
+    if os.environ.get(key):
+        return os.environ[key]
     path = _xdg_dir("XDG_CONFIG_HOME", Path(".config")) / "argos-translate" / "settings.json"
     try:
         settings = json.loads(path.read_text(encoding="utf-8"))

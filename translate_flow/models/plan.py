@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal
 
 from ..languages import argos_code, language
 from .packages import PackageInfo, for_pair, newest
 
-__all__ = ["PairPlan", "plan_pairs"]
+__all__ = ["PairPlan", "missing_model", "plan_pairs"]
 
 
 # NLLB-200 language tokens, for telling users how to cover a pair Argos lacks.
@@ -142,11 +143,60 @@ def _state(package: PackageInfo) -> str:
     return f"{package.describe()} (to install from the package index)"
 
 
-def _configure_hint(source_tag: str, target_tag: str) -> str:
-    token = _NLLB_CODES.get(target_tag) or _NLLB_CODES.get(target_tag.split("-", 1)[0])
-    token_text = f'target token "{token}"' if token else "its target-language token"
+def missing_model(
+    source: str,
+    target: str,
+    *,
+    installed: Sequence[PackageInfo],
+    index: Sequence[PackageInfo] | None,
+    index_name: str,
+    packages_dir: Path,
+    pivot: str | None = "en",
+    argos: bool = True,
+) -> str:
+    """One line: why no model translates *source* into *target* (BCP 47) and what to do.
+
+    What it says about Argos packages rests on *index*, the package index as known (None:
+    never fetched, so nothing is claimed about it); with *argos* false only a configured
+    CTranslate2 model could serve, so only that is suggested.
+    """
+    lead = f"no model translates {source} to {target}"
+    if not argos:
+        return f"{lead}: translate-flow.toml configures no CTranslate2 model for it; {_configure_hint(source, target)}"
+    plan = plan_pairs(source, [target], index or (), installed, pivot)[0]
+    argos_pair = f"{plan.from_code} -> {plan.to_code}"
+    if plan.from_code == plan.to_code:
+        return f"{lead}: {plan.message.split(': ', 1)[1]}"
+    if index is None:
+        return (
+            f"{lead}: no Argos package for {argos_pair} is installed in {packages_dir}; run "
+            "`translate-flow models install --for-project` to install one if the package index has it, "
+            f"or {_configure_hint(source, target)}"
+        )
+    if plan.covered:
+        route = " and ".join(_state(package) for package in plan.packages)
+        through = f", through {plan.pivot}" if plan.pivot else ""
+        return f"{lead} yet: it takes {route}{through}; run `translate-flow models install --for-project`"
+    can_pivot = pivot is not None and pivot not in (plan.from_code, plan.to_code)
+    through = f", directly or through {pivot}" if can_pivot else ""
     return (
-        f'configure another CTranslate2 model in translate-flow.toml under '
-        f'[models.pairs."{source_tag}-{target_tag}"], e.g. NLLB-200 converted with '
-        f"ct2-transformers-converter and {token_text}"
+        f"{lead}: the package index ({index_name}) has no Argos package for {argos_pair}{through}; "
+        f"{_configure_hint(source, target)}"
     )
+
+
+def _configure_hint(source_tag: str, target_tag: str) -> str:
+    source_token, target_token = _nllb_code(source_tag), _nllb_code(target_tag)
+    tokens = (
+        f'source_token "{source_token}" and target_token "{target_token}"' if source_token and target_token
+        else "its source_token and target_token"
+    )
+    return (
+        "configure another CTranslate2 model, such as an OPUS-MT or NLLB-200 model converted with "
+        f'ct2-transformers-converter, in translate-flow.toml under [models.pairs."{source_tag}-{target_tag}"] '
+        f"(path and sentencepiece; for NLLB-200 also {tokens})"
+    )
+
+
+def _nllb_code(tag: str) -> str | None:
+    return _NLLB_CODES.get(tag) or _NLLB_CODES.get(tag.split("-", 1)[0])

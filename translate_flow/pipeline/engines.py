@@ -61,12 +61,12 @@ class ModelEngines:
             first, second = self._spec(source, pivot), self._spec(pivot, language)
             if first is not None and second is not None:
                 return PivotEngine(self._load(first), self._load(second), pivot.tag)
-        pair = f"{source.tag}-{language.tag}"
-        raise ModelNotFound(
-            f"no model translates {source.tag} to {language.tag}: run `translate-flow models install "
-            f"--for-project`, or configure a CTranslate2 model under [models.pairs.\"{pair}\"] "
-            "(see the README)"
-        )
+        sources = models.PackageSources.of(self.config.models)
+        raise ModelNotFound(models.missing_model(
+            source.tag, language.tag, installed=sources.installed()[0], index=sources.known_index(),
+            index_name=sources.index_name, packages_dir=sources.packages_dir, pivot=sources.pivot,
+            argos=self.choice != "ct2",
+        ))
 
     def _spec(self, source: Language, target: Language) -> ModelSpec | None:
         pairs = self.config.models.pairs

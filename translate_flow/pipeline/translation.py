@@ -63,6 +63,12 @@ class LanguageRun:
     seconds: float = 0.0
     # What the model could not do, one line each: variants it cannot write, texts it failed on.
     notes: tuple[str, ...] = ()
+    waiting: int = 0  # entries left untranslated because no engine translates the language
+
+    @property
+    def without_engine(self) -> bool:
+        """Whether entries of this language needed a model and none was there."""
+        return self.waiting > 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,11 @@ class TranslateReport:
     def from_model(self) -> int:
         """Entries filled by a model, all languages."""
         return sum(run.from_model for run in self.languages)
+
+    @property
+    def without_engine(self) -> tuple[str, ...]:
+        """The languages whose entries needed a model that is not there."""
+        return tuple(run.language for run in self.languages if run.without_engine)
 
     @property
     def rate(self) -> float:
@@ -135,7 +146,8 @@ def translate(
                 except ModelError as exc:
                     # One language without a model does not stop the others.
                     problems.append(Problem.of(exc, language.tag))
-                    runs.append(LanguageRun(language.tag, "", skipped=pending.skipped))
+                    waiting = sum(len(messages) for messages in pending.entries.values())
+                    runs.append(LanguageRun(language.tag, "", skipped=pending.skipped, waiting=waiting))
                     continue
                 machine = _run_engine(engine, consulted.to_model, language, terms, config, cache, progress)
                 _propose_machine_output(pending, consulted, machine.results)
