@@ -39,6 +39,10 @@ forbidden-variant    error     a variant the glossary forbids, in any inflected 
 name-altered         error     a name or do-not-translate term not spelled as in the glossary
 ===================  ========  ===============================================================
 
+Pseudo-localized entries (``#. machine translation: pseudo``, still fuzzy) are checked by
+:data:`PSEUDO_CHECKS`: all but length-ratio and term-missing, which only a real translation
+can satisfy.
+
 Some defects are *minor*: they are reported one severity below the check's (error becomes
 warning, warning becomes info), so the spelled-out number is a warning while the numbers
 check is an error, and both move when a project changes the check's severity.
@@ -66,7 +70,7 @@ from __future__ import annotations
 from ..findings import SEVERITIES, CheckSettings, Finding, Severity
 from .base import Check, CheckContext, CheckFunction, Defect, GlossaryTerms, plain_text
 from .glossary import forbidden_variant, name_altered, term_missing
-from .registry import CHECKS, check_entry
+from .registry import CHECKS, NOT_FOR_PSEUDO, PSEUDO_CHECKS, check_entry
 from .standard import (
     DEFAULT_BAND,
     LENGTH_BANDS,
@@ -88,6 +92,8 @@ __all__ = [
     "CHECKS",
     "DEFAULT_BAND",
     "LENGTH_BANDS",
+    "NOT_FOR_PSEUDO",
+    "PSEUDO_CHECKS",
     "SEVERITIES",
     "Check",
     "CheckContext",

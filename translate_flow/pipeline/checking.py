@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..catalog import Key, counts, read_po, with_findings, write_po
-from ..check import CheckContext, check_entry
+from ..catalog import MACHINE_PREFIX, Key, Message, counts, read_po, with_findings, write_po
+from ..check import CHECKS, PSEUDO_CHECKS, CheckContext, check_entry
 from ..config import Config
 from ..errors import Problem
 from ..findings import Finding
@@ -17,7 +17,9 @@ from ..reports import CatalogResult, LocatedFinding
 from ..terms import TermMatcher
 from ..fsio import atomic_write
 
-__all__ = ["CheckReport", "check", "check_context"]
+__all__ = ["CheckReport", "check", "check_context", "is_pseudo"]
+
+_PSEUDO = f"{MACHINE_PREFIX} pseudo "
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ def check(
             found: dict[Key, list[Finding]] = {}
             for message in catalog.active():
                 if message.msgstr:
-                    entry = check_entry(message.msgid, message.msgstr, context, config.checks)
+                    checks = PSEUDO_CHECKS if is_pseudo(message) else CHECKS
+                    entry = check_entry(message.msgid, message.msgstr, context, config.checks, checks)
                     if entry:
                         found[message.key] = entry
             if annotate:
@@ -89,3 +92,8 @@ def check_context(config: Config, glossary: Glossary, language: Language) -> Che
     """What the checks know of the project for *language*: kept phrases and the glossary."""
     keep = frozenset(source for source, rendering in glossary.protected(language) if source == rendering)
     return CheckContext(config.source, language, keep=keep, terms=TermMatcher(glossary, config.source, language))
+
+
+def is_pseudo(message: Message) -> bool:
+    """Whether *message* holds a pseudo-translation nobody has reviewed."""
+    return message.fuzzy and any(c.startswith(_PSEUDO) for c in message.auto_comments)
