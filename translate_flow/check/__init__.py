@@ -17,7 +17,9 @@ markup               error     HTML other than the numbered tags (``<b>``, ``</d
 numbers              error     a figure missing, added or changed (thousand separators,
                                decimal commas, currency position and scale words such as
                                "3 млн" or "300万" understood); a warning for a figure spelled
-                               out (三百万, семи) instead of written in digits
+                               out (三百万, семи) instead of written in digits, and for one
+                               copied as the source writes it that the target language reads
+                               otherwise ("1,200" in Russian, where it is 1.2)
 urls                 error     a URL or e-mail address missing, added or changed
 untranslated         warning   the translation is the source text, unless the source is only
                                numbers, URLs and kept phrases (do-not-translate terms) or,

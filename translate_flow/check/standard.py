@@ -113,7 +113,10 @@ def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     (16.08.2019). Currency signs and their position do not matter ("$ 300", "300 $",
     "300 долларов"), nor ordinal endings (16th, 16-го, 16-шы). Numbers spelled out in the
     source and month names may be written as figures in the translation ("August" and
-    8月). A source figure spelled out in the translation (三百万, семи) is a minor problem.
+    8月). A source figure spelled out in the translation (三百万, семи) is a minor problem,
+    and so is one copied as the source writes it when the target language reads that
+    otherwise ("1,200" is 1.2 in Russian): one finding that says how to write it, never a
+    figure missing and another added.
     """
     source = read_figures(plain_text(msgid), context.source.locale, context.source.primary)
     target = read_figures(plain_text(msgstr), context.target.locale, context.target.primary)
