@@ -83,38 +83,19 @@ def pseudolocalize(msgid: str, target: str = "", terms: Sequence[tuple[str, str]
     script, about 30 % longer, bracketed; tags, placeholders, links, figures and the
     (source, rendering) *terms* kept (each as its rendering)."""
     script, table = pseudo_script(target)
-    pieces: list[str | None] = []  # plain text; None stands for a tag kept from `tags`
-    tags: list[str] = []
-    position = 0
-    for match in TAG_RE.finditer(msgid):
-        pieces.append(unescape_text(msgid[position : match.start()]))
-        pieces.append(None)
-        tags.append(match.group(0))
-        position = match.end()
-    pieces.append(unescape_text(msgid[position:]))
-    letters = 0
-    changed: list[str | None] = []
-    floors: list[int] = []  # per piece, where its last kept span ends
-    for piece in pieces:
-        if piece is None:
-            changed.append(None)
-            floors.append(0)
-            continue
-        text, count, floor = _changed(piece, table, terms)
-        changed.append(text)
-        floors.append(floor)
-        letters += count
+    matches = list(TAG_RE.finditer(msgid))
+    edges = [0, *(edge for m in matches for edge in (m.start(), m.end())), len(msgid)]
+    # The texts around the tags, each changed: (text, letters changed, end of its last kept span).
+    texts = [_changed(unescape_text(msgid[edges[k] : edges[k + 1]]), table, terms)
+             for k in range(0, len(edges), 2)]
+    letters = sum(count for _, count, _ in texts)
     padding = "".join(script.padding[i % len(script.padding)] for i in range(math.ceil(letters * EXPANSION)))
-    last = max((i for i, p in enumerate(changed) if p and p.strip()), default=-1)
+    last = max((k for k, (text, _, _) in enumerate(texts) if text.strip()), default=-1)
     out: list[str] = []
-    tag_iter = iter(tags)
-    for i, piece in enumerate(changed):
-        if piece is None:
-            out.append(next(tag_iter))
-            continue
-        if i == last:
-            piece = _padded(piece, floors[i], padding, script)
-        out.append(escape_text(piece))
+    for k, (text, _, floor) in enumerate(texts):
+        if k:
+            out.append(matches[k - 1].group(0))
+        out.append(escape_text(_padded(text, floor, padding, script) if k == last else text))
     body = "".join(out)
     # Whitespace at either end stays outside the brackets: it is the source's.
     start = len(body) - len(body.lstrip())
