@@ -253,8 +253,14 @@ NUMBERS = [
     case("ru", DETAINED, DETAINED_RU.format("1800000"), id="no-separator"),
     case("ru", DETAINED, DETAINED_RU.format("1,8 млн"), id="abbreviated-scale"),
     case("ru", DETAINED, DETAINED_RU.format("1,800,000"),
-         "'1,800,000' of the source is missing", "'1,800', '000' are not in the source",
-         id="english-separators-read-as-decimal"),
+         Want("'1,800,000' is written as in English, where Russian reads it as another value; "
+              "write it '1 800 000'", minor=True), id="english-separators-read-as-decimal"),
+    case("ru", "It cost 1,200 dollars.", "Это стоило 1,200 долларов.",
+         Want("'1,200' is written as in English, where Russian reads it as another value; write it "
+              "'1 200'", minor=True), id="copied-figure-is-one-finding"),
+    case("kk", "It cost 1,200 dollars.", f"Бұл 1{NNBSP}200 доллар тұрды.", id="narrow-no-break-space"),
+    case("ru", "It cost 1,200 dollars.", f"Это стоило 1{NBSP}200 долларов.", id="no-break-space"),
+    case("ru", "It cost 1,200 dollars.", "Это стоило 1 200 долларов.", id="space"),
     case("ru", "Turnout was 63.5 percent.", "Явка составила 63,5 процента.", id="decimal-comma"),
     case("ru", "Turnout was 63.5 percent.", "Явка составила 63,6 процента.",
          "'63.5' of the source is missing", "'63,6' is not in the source", id="wrong-decimal"),

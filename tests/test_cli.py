@@ -127,7 +127,7 @@ def test_extract_build_stats(make_project: MakeProject, run: Run) -> None:
     code, out, err = run("stats")
     assert (code, err) == (0, "")
     rows = out.splitlines()
-    assert rows[0].split() == ["language", "article", "translated", "fuzzy", "untranslated", "words", "done"]
+    assert rows[0].split() == ["language", "article", "translated", "fuzzy", "untranslated", "complete", "reviewed"]
     assert len(rows) == 1 + 2 * len(TARGETS)
     assert all(row.rstrip().endswith("0%") for row in rows[1:])
 

@@ -17,11 +17,11 @@ from conftest import DATA, PAGES, SAMPLE_ARTICLE, MakeProject, fill_catalogs, ms
 from lxml import etree
 from treecompare import LOCALIZED_ROOT_ATTRIBUTES, TRANSLATABLE_ATTRIBUTES, load, nodes, norm
 
-from translate_flow import pipeline
+from translate_flow import pipeline, textrules
 from translate_flow.assemble import AssembleOptions, assemble
 from translate_flow.htmldoc import parse_html
 from translate_flow.languages import language
-from translate_flow.pseudo import pseudolocalize
+from translate_flow.pseudo import PLACEHOLDER, pseudolocalize
 from translate_flow.segment import SegmentOptions, segment_page
 
 ALL_PAGES = [*sorted(PAGES.glob("*.html")), SAMPLE_ARTICLE]
@@ -74,7 +74,8 @@ def test_identity_translation_rebuilds_the_source(make_project: MakeProject, pag
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isascii() and ch.isalpha() for ch in text)
+    # Letters of a bare URL, an e-mail address or a placeholder ("%d") stay as they are.
+    return any(ch.isascii() and ch.isalpha() for ch in PLACEHOLDER.sub(" ", textrules.without_links(text)))
 
 
 @pytest.mark.parametrize("page", ALL_PAGES, ids=lambda p: p.stem)

@@ -168,6 +168,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "no_repeat_ngram_size": int, "length_ratio": (int, float), "max_decoding_length": int,
         "n_best": int, "memory_accept": (int, float), "memory_suggest": (int, float),
     },
+    "checks": {},  # any check's name: validated by CheckSettings, check by check
 }
 _PAIR_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
     "path": str, "sentencepiece": str, "target_sentencepiece": str, "source_token": str,
@@ -211,6 +212,10 @@ def load_config(path: Path) -> Config:
         raise LanguageError(exc.message, path=str(path)) from None
     if not targets:
         raise ConfigError("[project] target_languages is empty; list e.g. ['ru', 'kk']", path=str(path))
+    repeated = [t.tag for i, t in enumerate(targets) if any(t.tag == u.tag for u in targets[:i])]
+    if repeated:
+        raise ConfigError(f"[project] target_languages lists {repeated[0]!r} twice; list each language once",
+                          path=str(path))
     if any(t.tag == source.tag for t in targets):
         raise ConfigError(f"the source language {source.tag!r} is also a target", path=str(path))
     extract = ExtractSettings(**data.get("extract", {}))
@@ -346,11 +351,13 @@ def _check_template(path: Path, name: str, template: str, fields: tuple[str, ...
 
 def _validate(path: Path, data: Mapping[str, Any]) -> None:
     for table, values in data.items():
-        if table == "checks":  # validated by CheckSettings, check by check
-            continue
         schema = _SCHEMA.get(table)
-        if schema is None or not isinstance(values, dict):
+        if schema is None:
             raise ConfigError(f"unknown table [{table}] (known: {', '.join(_SCHEMA)})", path=str(path))
+        if not isinstance(values, dict):
+            raise ConfigError(f"{table} must be a table: [{table}]", path=str(path))
+        if table == "checks":
+            continue
         for key, value in values.items():
             expected = schema.get(key)
             if expected is None:

@@ -41,7 +41,9 @@ __all__ = [
     "html_in",
     "parse_tagged",
     "references",
+    "WORD_SEPARATING_VOIDS",
     "scan",
+    "spaced_voids",
     "tag_kinds",
     "render",
     "tag_keys",
@@ -169,6 +171,32 @@ def without_html(text: str) -> str:
     if "<" not in text:
         return text
     return _HTML.sub(lambda m: m.group(0) if TAG_RE.fullmatch(m.group(0)) else "", text)
+
+
+# Void elements a reader sees as a gap between the words on either side: a line break and a
+# rule. `wbr` is left out: it offers a line break inside a word ("bitter<wbr>winter.org")
+# and joins what it stands between.
+WORD_SEPARATING_VOIDS = frozenset({"br", "hr"})
+_TAG_NUMBER = re.compile(r"[0-9]+$")
+
+
+def spaced_voids(msgid: str) -> str:
+    """*msgid* with a space after each word-separating void tag (:data:`WORD_SEPARATING_VOIDS`)
+    that stands between two words, so that the text without tags keeps them apart:
+    ``Chief<br1/><strong2>MASSIMO`` becomes ``Chief<br1/> <strong2>MASSIMO``."""
+    if "/>" not in msgid:
+        return msgid
+    parts: list[str] = []
+    position = 0
+    for match in TAG_RE.finditer(msgid):
+        if not match.group(3) or _TAG_NUMBER.sub("", match.group(2)) not in WORD_SEPARATING_VOIDS:
+            continue
+        before = unescape_text(TAG_RE.sub("", msgid[: match.start()]))
+        after = unescape_text(TAG_RE.sub("", msgid[match.end() :]))
+        if before[-1:].strip() and after[:1].strip():
+            parts += [msgid[position : match.end()], " "]
+            position = match.end()
+    return "".join(parts) + msgid[position:] if parts else msgid
 
 
 def collapse(text: str) -> str:

@@ -85,6 +85,9 @@ class AttributeRule:
     attribute: str
     elements: frozenset[str] | None = None  # None: on any element
     when: tuple[tuple[str, frozenset[str]], ...] = ()  # other attributes' required values
+    # Whether publishing tools fill the value in from a file name ("cesnur-logo",
+    # "IMG_1234.jpg"): such a value is left as it is.
+    file_names: bool = False
 
     def applies(self, tag: str, element: etree._Element) -> bool:
         """True when this rule makes the attribute of *element* translatable."""
@@ -96,8 +99,8 @@ class AttributeRule:
 ATTRIBUTE_RULES: tuple[AttributeRule, ...] = (
     AttributeRule("content", frozenset({"meta"}), (("name", META_NAMES),)),
     AttributeRule("content", frozenset({"meta"}), (("property", META_PROPERTIES),)),
-    AttributeRule("alt", frozenset({"img", "area", "input"})),
-    AttributeRule("title"),
+    AttributeRule("alt", frozenset({"img", "area", "input"}), file_names=True),
+    AttributeRule("title", file_names=True),
     AttributeRule("aria-label"),
     AttributeRule("aria-description"),
     AttributeRule("aria-roledescription"),

@@ -60,14 +60,29 @@ def find_spans(text: str, terms: Sequence[tuple[str, str]], barriers: Sequence[i
         if free(link.start, link.end):
             taken.append(Span(link.start, link.end, link.kind, link.text))
     for source, rendering in terms:
-        for match in re.finditer(rf"(?<!\w){re.escape(source)}(?!\w)", text):
+        kind: SpanKind = "dnt" if rendering == source else "name"
+        for match in re.finditer(rf"(?<!\w){re.escape(source)}(?!\w)", text, re.IGNORECASE):
+            written = match.group(0)
+            if written != source and not _same_name(written, source):
+                continue
             if free(match.start(), match.end()):
-                kind: SpanKind = "dnt" if rendering == source else "name"
-                taken.append(Span(match.start(), match.end(), kind, rendering))
+                shown = rendering.upper() if _in_capitals(written) and not _in_capitals(source) else rendering
+                taken.append(Span(match.start(), match.end(), kind, shown))
     for match in NUMBER.finditer(text):
         if free(match.start(), match.end()):
             taken.append(Span(match.start(), match.end(), "number", match.group(0)))
     return sorted(taken, key=lambda s: s.start)
+
+
+def _in_capitals(text: str) -> bool:
+    return any(c.isalpha() for c in text) and text.upper() == text
+
+
+def _same_name(written: str, source: str) -> bool:
+    """Whether *written* is the name *source* in other capitals: a heading's "MASSIMO
+    INTROVIGNE" is the name, the glossary checks read it so, never a lowercase "bitter
+    winter", never an acronym in other capitals."""
+    return source[:1].isupper() and written[:1].isupper() and not _in_capitals(source)
 
 
 def protect(text: str, spans: Sequence[Span], placeholder: Callable[[int], str]) -> Protected:

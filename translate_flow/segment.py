@@ -20,6 +20,7 @@ from lxml import etree
 
 from . import markup
 from .markup import Close, Hidden, Open, Text, Token, Void
+from .textrules import has_words, is_file_name
 from .policy import (
     ATTRIBUTE_RULES,
     Role,
@@ -226,7 +227,7 @@ class _Walker:
                 continue
             done.add(name)
             value = markup.collapse(element.get(name) or "").strip()
-            if not _is_translatable(value):
+            if not _is_translatable(value) or (rule.file_names and is_file_name(value)):
                 continue
             if tag == "meta":
                 context = f"head > meta[{element.get('name') or element.get('property')}]"
@@ -545,10 +546,11 @@ def _plain(tokens: Sequence[Token]) -> str:
 
 
 def _is_translatable(text: str) -> bool:
-    """True when text has a letter: numbers, punctuation and space alone are not translated."""
-    if text.isascii():
+    """True when text has a letter outside its links: numbers, punctuation, space, URLs and
+    e-mail addresses alone are not translated."""
+    if text.isascii() and "." not in text and "@" not in text:
         return _ASCII_LETTER.search(text) is not None  # the same, at C speed
-    return any(ch.isalpha() for ch in text)
+    return has_words(text)
 
 
 def _trim(tokens: Sequence[Token], walker: _Walker) -> tuple[list[Token], list[Token], list[Token]]:

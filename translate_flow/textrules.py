@@ -10,6 +10,8 @@ model is exactly the text the checks compare afterwards: a bare domain such as
   decimal mark, a percent sign), :data:`DATE` and the spaces that group thousands.
 - **Scripts**: the Han, Cyrillic and Latin letters, words, and :func:`script_of`, the
   script a language writes in.
+- **Words**: :func:`has_words`, whether a text holds anything to translate (a letter
+  outside its links), and :func:`is_file_name`, an image's file name used as its text.
 - **Loops**: :func:`find_repeat`, a stretch of words (characters in Chinese) repeated
   several times in a row, what a machine-translation model produces when it loops.
 """
@@ -43,7 +45,10 @@ __all__ = [
     "LinkKind",
     "Repeat",
     "find_links",
+    "FILE_EXTENSIONS",
     "find_repeat",
+    "has_words",
+    "is_file_name",
     "repeat_tokens",
     "joins_without_space",
     "script_of",
@@ -159,6 +164,39 @@ def without_links(text: str) -> str:
     for link in reversed(find_links(text)):
         text = text[: link.start] + " " + text[link.end :]
     return text
+
+
+def has_words(text: str) -> bool:
+    """Whether plain *text* has a letter outside its URLs and e-mail addresses: a bare
+    ``www.example.org/`` is nothing to translate."""
+    if not any(ch.isalpha() for ch in text):
+        return False
+    if "." not in text and "@" not in text:
+        return True
+    return any(ch.isalpha() for ch in without_links(text))
+
+
+# What a file name ends with when a page uses it as text: "IMG_1234.jpg", "report.pdf".
+FILE_EXTENSIONS = frozenset({
+    "avif", "bmp", "gif", "heic", "ico", "jpeg", "jpg", "png", "svg", "tif", "tiff", "webp",
+    "doc", "docx", "mp3", "mp4", "pdf", "webm",
+})
+_FILE_NAME = re.compile(r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*")
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+
+
+def is_file_name(text: str) -> bool:
+    """Whether *text* (an attribute value) is a file name rather than words: one token with
+    a file extension ("IMG_1234.jpg", "photo-2.png"), or a slug in lowercase joined by
+    hyphens or underscores ("cesnur-logo", "img_1234"), as publishing tools fill in an
+    image's ``alt`` from its file."""
+    text = text.strip()
+    if not _FILE_NAME.fullmatch(text):
+        return False
+    stem, dot, extension = text.rpartition(".")
+    if dot and stem and extension.lower() in FILE_EXTENSIONS:
+        return True
+    return _SLUG.fullmatch(text) is not None
 
 
 # --------------------------------------------------------------------------------------

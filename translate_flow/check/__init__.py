@@ -17,7 +17,9 @@ markup               error     HTML other than the numbered tags (``<b>``, ``</d
 numbers              error     a figure missing, added or changed (thousand separators,
                                decimal commas, currency position and scale words such as
                                "3 млн" or "300万" understood); a warning for a figure spelled
-                               out (三百万, семи) instead of written in digits
+                               out (三百万, семи) instead of written in digits, and for one
+                               copied as the source writes it that the target language reads
+                               otherwise ("1,200" in Russian, where it is 1.2)
 urls                 error     a URL or e-mail address missing, added or changed
 untranslated         warning   the translation is the source text, unless the source is only
                                numbers, URLs and kept phrases (do-not-translate terms) or,
@@ -38,6 +40,10 @@ term-missing         warning   a glossary term's preferred translation missing (
 forbidden-variant    error     a variant the glossary forbids, in any inflected form
 name-altered         error     a name or do-not-translate term not spelled as in the glossary
 ===================  ========  ===============================================================
+
+Pseudo-localized entries (``#. machine translation: pseudo``, still fuzzy) are checked by
+:data:`PSEUDO_CHECKS`: all but length-ratio and term-missing, which only a real translation
+can satisfy.
 
 Some defects are *minor*: they are reported one severity below the check's (error becomes
 warning, warning becomes info), so the spelled-out number is a warning while the numbers
@@ -66,7 +72,7 @@ from __future__ import annotations
 from ..findings import SEVERITIES, CheckSettings, Finding, Severity
 from .base import Check, CheckContext, CheckFunction, Defect, GlossaryTerms, plain_text
 from .glossary import forbidden_variant, name_altered, term_missing
-from .registry import CHECKS, check_entry
+from .registry import CHECKS, NOT_FOR_PSEUDO, PSEUDO_CHECKS, check_entry
 from .standard import (
     DEFAULT_BAND,
     LENGTH_BANDS,
@@ -88,6 +94,8 @@ __all__ = [
     "CHECKS",
     "DEFAULT_BAND",
     "LENGTH_BANDS",
+    "NOT_FOR_PSEUDO",
+    "PSEUDO_CHECKS",
     "SEVERITIES",
     "Check",
     "CheckContext",

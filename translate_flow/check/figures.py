@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from ..textrules import DATE, NUMBER_SPACES, WORD, without_links
 
@@ -341,3 +341,11 @@ def matching(
             owner[end], match[i] = i, end
             end = None if i == root else previous
     return match
+
+
+def written_in(figure: Figure, locale: str) -> str:
+    """How *locale* writes *figure*'s value ("1,200" is "1 200" in Russian); its text as
+    written when it may stand for several values."""
+    if len(figure.values) != 1:
+        return figure.text
+    return format_decimal(next(iter(figure.values)), locale=locale)

@@ -9,7 +9,7 @@ from ..findings import DEFAULT_SEVERITY, CheckSettings, Finding, minor
 from . import glossary, standard
 from .base import Check, CheckContext, CheckFunction
 
-__all__ = ["CHECKS", "check_entry"]
+__all__ = ["CHECKS", "NOT_FOR_PSEUDO", "PSEUDO_CHECKS", "check_entry"]
 
 # What each check named in findings.DEFAULT_SEVERITY runs, and what it promises.
 _FUNCTIONS: Mapping[str, tuple[CheckFunction, str]] = {
@@ -37,6 +37,11 @@ CHECKS: tuple[Check, ...] = tuple(
     Check(name, function, DEFAULT_SEVERITY[name], description)
     for name, (function, description) in _FUNCTIONS.items()
 )
+
+# What only a real translation can get right: a pseudo-translation is longer on purpose and
+# knows no term's translation. It keeps everything else the checks ask for.
+NOT_FOR_PSEUDO = frozenset({"length-ratio", "term-missing"})
+PSEUDO_CHECKS: tuple[Check, ...] = tuple(check for check in CHECKS if check.name not in NOT_FOR_PSEUDO)
 
 _DEFAULT_SETTINGS = CheckSettings()
 

@@ -22,7 +22,7 @@ from ..textrules import (
     without_links,
 )
 from .base import CheckContext, Defect, collapsed, may_stay, plain_text, quote, quotes, without_kept
-from .figures import matching, read_figures
+from .figures import matching, read_figures, written_in
 
 __all__ = [
     "DEFAULT_BAND",
@@ -113,7 +113,10 @@ def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     (16.08.2019). Currency signs and their position do not matter ("$ 300", "300 $",
     "300 долларов"), nor ordinal endings (16th, 16-го, 16-шы). Numbers spelled out in the
     source and month names may be written as figures in the translation ("August" and
-    8月). A source figure spelled out in the translation (三百万, семи) is a minor problem.
+    8月). A source figure spelled out in the translation (三百万, семи) is a minor problem,
+    and so is one copied as the source writes it when the target language reads that
+    otherwise ("1,200" is 1.2 in Russian): one finding that says how to write it, never a
+    figure missing and another added.
     """
     source = read_figures(plain_text(msgid), context.source.locale, context.source.primary)
     target = read_figures(plain_text(msgstr), context.target.locale, context.target.primary)
@@ -131,14 +134,37 @@ def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     spelled = matching([i for i in s_digits if i not in exact], t_other, fits)
     excused = matching([j for j in t_digits if j not in exact.values()], s_other,
                         lambda j, i: fits(i, j))
+    # A figure copied as the source writes it, which the target language reads otherwise
+    # ("1,200" is 1.2 in Russian, "1,200,000" two figures): one defect, never a missing
+    # and an added number.
+    as_source = [n for n in read_figures(plain_text(msgstr), context.source.locale, context.source.primary)
+                 if n.kind == "digits"]
+    readings = {i: [n for n in read_figures(source[i].text, context.target.locale, context.target.primary)
+                    if n.kind == "digits"] for i in s_digits if i not in exact and i not in spelled}
+    otherwise = [i for i, read in readings.items()
+                 if not (len(read) == 1 and read[0].values & source[i].values)]
+    copied = matching(otherwise, range(len(as_source)), lambda i, k: source[i].text == as_source[k].text)
+    read_otherwise = Counter(n.text for i in copied for n in readings[i])
     defects: list[Defect] = []
-    missing = [source[i].text for i in s_digits if i not in exact and i not in spelled]
+    for i in copied:
+        defects.append(Defect(
+            f"number {quote(source[i].text)} is written as in {context.source.name}, where "
+            f"{context.target.name} reads it as another value; write it "
+            f"{quote(written_in(source[i], context.target.locale))}", minor=True))
+    missing = [source[i].text for i in s_digits if i not in exact and i not in spelled and i not in copied]
     if missing:
         defects.append(Defect(
             f"{'number' if len(missing) == 1 else 'numbers'} {quotes(missing)} of the source "
             f"{'is' if len(missing) == 1 else 'are'} missing from the translation; "
             "write the source's value"))
-    extra = [target[j].text for j in t_digits if j not in exact.values() and j not in excused]
+    extra = []
+    for j in t_digits:
+        if j in exact.values() or j in excused:
+            continue
+        if read_otherwise[target[j].text]:
+            read_otherwise[target[j].text] -= 1
+            continue
+        extra.append(target[j].text)
     if extra:
         defects.append(Defect(
             f"{'number' if len(extra) == 1 else 'numbers'} {quotes(extra)} "

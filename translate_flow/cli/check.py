@@ -54,7 +54,8 @@ def check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     if not args.quiet:
         for line in reports.summary_table(results):
             print(line, file=err)
-    unchecked = [r.problem for r in results if r.problem]
+    # A page that cannot be read is one problem, whatever the number of its languages.
+    unchecked = list(dict.fromkeys(r.problem for r in results if r.problem))
     for problem in unchecked:
         error(problem, err)
     if unchecked:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO, TypeAlias
 
 from .. import pipeline
+from ..config import ENGINES as CONFIG_ENGINES
 from ..config import Config, find_config, load_config
 from .output import EXIT_ERROR
 
@@ -32,6 +33,7 @@ __all__ = [
     "add_publish_flags",
     "add_scope",
     "in_project",
+    "percent",
     "translate_options",
 ]
 
@@ -41,7 +43,8 @@ Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 ProjectHandler = Callable[[Config, argparse.Namespace, TextIO, TextIO], int]
 """A command that works on a project: its configuration comes first."""
 
-ENGINES = ("argos", "ct2", "pseudo")
+# The configuration's choices, its default ("auto") first: the command line takes each.
+ENGINES = ("auto", *sorted(CONFIG_ENGINES - {"auto"}))
 DEVICES = ("auto", "cpu", "cuda")
 QUIET_HELP = "print only problems"
 LANGUAGES_HELP = "only this target language (BCP 47, repeatable)"
@@ -135,7 +138,18 @@ def add_publish_flags(
     fuzzy = parser.add_mutually_exclusive_group()
     fuzzy.add_argument("--fuzzy", dest="use_fuzzy", action="store_true", default=None, help=fuzzy_help)
     fuzzy.add_argument("--no-fuzzy", dest="use_fuzzy", action="store_false", help=no_fuzzy_help)
-    parser.add_argument("--min-complete", type=float, metavar="PERCENT", help=min_complete_help)
+    parser.add_argument("--min-complete", type=percent, metavar="PERCENT", help=min_complete_help)
+
+
+def percent(text: str) -> float:
+    """A percentage from the command line, 0 to 100, as ``[build] min_complete`` takes it."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a percentage, 0 to 100") from None
+    if not 0.0 <= value <= 100.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a percentage; give one from 0 to 100")
+    return value
 
 
 def in_project(handler: ProjectHandler) -> Handler:

@@ -13,7 +13,9 @@ from .output import relative, report
 
 __all__ = ["add_parser"]
 
-HEADER = ("language", "article", "translated", "fuzzy", "untranslated", "words done")
+# "complete" and "reviewed" as run and check report them: Counts.percent_done of the words,
+# with and without the fuzzy entries.
+HEADER = ("language", "article", "translated", "fuzzy", "untranslated", "complete", "reviewed")
 
 
 def add_parser(commands: Commands) -> None:
@@ -41,6 +43,8 @@ def stats(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
                 "words": {"translated": r.counts.translated_words, "fuzzy": r.counts.fuzzy_words,
                           "untranslated": r.counts.untranslated_words, "total": r.counts.total_words},
                 "obsolete": r.counts.obsolete,
+                "complete": round(r.counts.percent_done(use_fuzzy=True), 2),
+                "reviewed": round(r.counts.percent_done(use_fuzzy=False), 2),
             }
             for r in results
         ]
@@ -50,11 +54,10 @@ def stats(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
         table = [HEADER]
         for r in results:
             c = r.counts
-            done = c.percent_done(use_fuzzy=False)
             table.append((
                 r.language, r.article, f"{c.translated} ({c.translated_words} w)",
                 f"{c.fuzzy} ({c.fuzzy_words} w)", f"{c.untranslated} ({c.untranslated_words} w)",
-                f"{done:.0f}%",
+                f"{c.percent_done(use_fuzzy=True):.0f}%", f"{c.percent_done(use_fuzzy=False):.0f}%",
             ))
         widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
         for row in table:

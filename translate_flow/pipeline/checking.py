@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..catalog import Key, counts, read_po, with_findings, write_po
-from ..check import CheckContext, check_entry
+from ..catalog import MACHINE_PREFIX, Key, Message, counts, read_po, with_findings, write_po
+from ..check import CHECKS, PSEUDO_CHECKS, CheckContext, check_entry
 from ..config import Config
-from ..errors import Problem
+from ..errors import Problem, TranslateFlowError
 from ..findings import Finding
 from ..glossary import Glossary
 from ..languages import Language
-from ..project import NO_CATALOG, WriteResult, articles, catalog_path, load_glossary, open_catalog, shown, targets
+from ..project import (
+    NO_CATALOG, Article, WriteResult, articles, catalog_path, load_glossary, open_catalog, read_page, shown, targets,
+)
 from ..reports import CatalogResult, LocatedFinding
 from ..terms import TermMatcher
 from ..fsio import atomic_write
 
-__all__ = ["CheckReport", "check", "check_context"]
+__all__ = ["CheckReport", "check", "check_context", "is_pseudo"]
+
+_PSEUDO = f"{MACHINE_PREFIX} pseudo "
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ def check(
     terms = glossary if glossary is not None else load_glossary(config)
     results: list[CatalogResult] = []
     files: list[WriteResult] = []
+    page_problems: dict[str, str] = {}  # slug -> why a page without catalogs cannot have any
     for language in targets(config, languages):
         context = check_context(config, terms, language)
         for article in articles(config, only):
@@ -58,14 +63,16 @@ def check(
             where = shown(config, path)
             catalog = open_catalog(config, path)
             if isinstance(catalog, Problem):
-                # A missing catalog says so alone; a broken one says where it is broken.
-                said = catalog.message if catalog.message == NO_CATALOG else str(catalog)
+                if catalog.message == NO_CATALOG and article.slug not in page_problems:
+                    page_problems[article.slug] = _page_problem(article)
+                said = page_problems.get(article.slug) or str(catalog)
                 results.append(CatalogResult(article.slug, language.tag, where, problem=said))
                 continue
             found: dict[Key, list[Finding]] = {}
             for message in catalog.active():
                 if message.msgstr:
-                    entry = check_entry(message.msgid, message.msgstr, context, config.checks)
+                    checks = PSEUDO_CHECKS if is_pseudo(message) else CHECKS
+                    entry = check_entry(message.msgid, message.msgstr, context, config.checks, checks)
                     if entry:
                         found[message.key] = entry
             if annotate:
@@ -89,3 +96,17 @@ def check_context(config: Config, glossary: Glossary, language: Language) -> Che
     """What the checks know of the project for *language*: kept phrases and the glossary."""
     keep = frozenset(source for source, rendering in glossary.protected(language) if source == rendering)
     return CheckContext(config.source, language, keep=keep, terms=TermMatcher(glossary, config.source, language))
+
+
+def is_pseudo(message: Message) -> bool:
+    """Whether *message* holds a pseudo-translation nobody has reviewed."""
+    return message.fuzzy and any(c.startswith(_PSEUDO) for c in message.auto_comments)
+
+
+def _page_problem(article: Article) -> str:
+    """Why *article* has no catalogs when its page cannot be read; "" when it can."""
+    try:
+        read_page(article)
+    except TranslateFlowError as exc:
+        return f"{Problem.of(exc, article.reference)} (so it has no catalogs to check)"
+    return ""

@@ -11,16 +11,19 @@ __all__ = ["PivotEngine", "PseudoEngine"]
 
 
 class PseudoEngine:
-    """Pseudo-localization in place of a model: accented, longer, bracketed, tags kept."""
+    """Pseudo-localization in place of a model: letters changed in the target's script,
+    longer, bracketed; tags, links, figures, names and do-not-translate terms kept."""
 
-    identity = "pseudo 1"
+    def __init__(self, target: str = "") -> None:
+        self.target = target  # a BCP 47 tag; "" writes accented Latin
+        self.identity = f"pseudo 2 {target}".rstrip()
 
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
     ) -> list[Translation]:
-        """Pseudo-translate each msgid."""
-        results = [Translation(m, pseudolocalize(m), 0.0, "pseudo") for m in msgids]
+        """Pseudo-translate each msgid; *terms* (names, do-not-translate terms) as rendered."""
+        results = [Translation(m, pseudolocalize(m, self.target, terms), 0.0, "pseudo") for m in msgids]
         if progress is not None:
             progress(len(msgids))
         return results

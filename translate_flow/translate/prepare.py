@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import alignment
 from ..alignment import Item
+from ..markup import spaced_voids
 from ..protect import Protected, Span, find_spans, protect
 from .base import DecodeOptions, ModelSpec, Steering, Terms
 
@@ -83,7 +84,8 @@ class Preparer:
 
     def prepare(self, index: int, msgid: str, terms: Terms, steering: Steering | None = None) -> Prepared:
         """*msgid* without tags, its protected spans as placeholders, cut into chunks."""
-        stripped = alignment.strip_tags(msgid)
+        # A line break between words must reach the model as a space, or the words run together.
+        stripped = alignment.strip_tags(spaced_voids(msgid))
         barriers = sorted({edge for item in stripped.items for edge in (item.start, item.end)})
         spans: list[Span] = find_spans(stripped.text, terms, barriers)
         protected = protect(stripped.text, spans, self.placeholder)
