@@ -28,6 +28,7 @@ from .merge import (
     with_proposals,
 )
 from .model import (
+    APPROVAL_PREFIX,
     CHECK_PREFIX,
     MACHINE_PREFIX,
     MEMORY_PREFIX,
@@ -37,15 +38,19 @@ from .model import (
     EntryState,
     Key,
     Message,
+    approve,
     count_words,
     counts,
+    is_approved,
     translations,
+    unapprove,
 )
 from .reader import read_po
 from .syntax import WRAP_WIDTH
 from .writer import write_po
 
 __all__ = [
+    "APPROVAL_PREFIX",
     "CHECK_PREFIX",
     "Catalog",
     "Counts",
@@ -59,9 +64,11 @@ __all__ = [
     "SourceText",
     "TOOL_COMMENT_PREFIXES",
     "WRAP_WIDTH",
+    "approve",
     "catalog_header",
     "count_words",
     "counts",
+    "is_approved",
     "machine_comment",
     "machine_hash",
     "make_template",
@@ -69,6 +76,7 @@ __all__ = [
     "now_stamp",
     "read_po",
     "translations",
+    "unapprove",
     "untouched_machine_output",
     "update",
     "with_findings",
