@@ -37,6 +37,9 @@ doubled-words        warning   the same word twice in a row ("в в", "the the")
 term-missing         warning   a glossary term's preferred translation missing (any inflection)
 forbidden-variant    error     a variant the glossary forbids, in any inflected form
 name-altered         error     a name or do-not-translate term not spelled as in the glossary
+spelling             info      a word the target language's Hunspell dictionary does not know,
+                               besides names, glossary renderings and compounds (off for a
+                               language without a dictionary: Chinese)
 ===================  ========  ===============================================================
 
 Some defects are *minor*: they are reported one severity below the check's (error becomes
@@ -67,6 +70,7 @@ from ..findings import SEVERITIES, CheckSettings, Finding, Severity
 from .base import Check, CheckContext, CheckFunction, Defect, GlossaryTerms, plain_text
 from .glossary import forbidden_variant, name_altered, term_missing
 from .registry import CHECKS, check_entry
+from .spelling import spelling, unavailable as spelling_unavailable
 from .standard import (
     DEFAULT_BAND,
     LENGTH_BANDS,
@@ -108,6 +112,8 @@ __all__ = [
     "numbers",
     "plain_text",
     "repetition",
+    "spelling",
+    "spelling_unavailable",
     "tags",
     "term_missing",
     "untranslated",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..findings import DEFAULT_SEVERITY, CheckSettings, Finding, minor
-from . import glossary, standard
+from . import glossary, spelling, standard
 from .base import Check, CheckContext, CheckFunction
 
 __all__ = ["CHECKS", "check_entry"]
@@ -27,6 +27,7 @@ _FUNCTIONS: Mapping[str, tuple[CheckFunction, str]] = {
     "term-missing": (glossary.term_missing, "glossary terms use their preferred translation"),
     "forbidden-variant": (glossary.forbidden_variant, "no variant the glossary forbids"),
     "name-altered": (glossary.name_altered, "names and do-not-translate terms as the glossary spells them"),
+    "spelling": (spelling.spelling, "words the target language's Hunspell dictionary knows"),
 }
 
 # The configuration knows the checks by name only: it and this registry must agree.

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..catalog import Key, counts, read_po, with_findings, write_po
-from ..check import CheckContext, check_entry
+from ..check import CheckContext, check_entry, spelling_unavailable
 from ..config import Config
 from ..errors import Problem
 from ..findings import Finding
@@ -26,6 +26,7 @@ class CheckReport:
 
     results: tuple[CatalogResult, ...] = ()
     files: tuple[WriteResult, ...] = ()
+    notes: tuple[str, ...] = ()  # checks that could not run, one line each
 
     @property
     def findings(self) -> tuple[LocatedFinding, ...]:
@@ -51,8 +52,11 @@ def check(
     terms = glossary if glossary is not None else load_glossary(config)
     results: list[CatalogResult] = []
     files: list[WriteResult] = []
+    notes: list[str] = []
     for language in targets(config, languages):
         context = check_context(config, terms, language)
+        if config.checks.is_enabled("spelling") and (note := spelling_unavailable(language)):
+            notes.append(note)
         for article in articles(config, only):
             path = catalog_path(config, article, language)
             where = shown(config, path)
@@ -82,7 +86,7 @@ def check(
                 for f in items
             )
             results.append(CatalogResult(article.slug, language.tag, where, counts(catalog), located))
-    return CheckReport(tuple(results), tuple(files))
+    return CheckReport(tuple(results), tuple(files), tuple(notes))
 
 
 def check_context(config: Config, glossary: Glossary, language: Language) -> CheckContext:
