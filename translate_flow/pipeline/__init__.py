@@ -9,6 +9,7 @@ module                  command
 ``checking``            ``check``: quality checks, into the catalogs and reports
 ``publishing``          ``build``: localized pages from the pages and the catalogs
 ``statistics``          ``stats``: how far each catalog is
+``quality``             ``stats --quality``: how much reviewers changed the machine output
 ``tm``                  ``tm export`` and ``tm import``: the translation memory as TMX
 ``runner``, ``state``   ``run``: the whole job, incremental and locked
 ======================  =====================================================================
@@ -24,6 +25,7 @@ from .checking import CheckReport, check
 from .engines import EngineFactory, Loader, ModelEngines
 from .extraction import ExtractReport, extract
 from .publishing import BuildReport, BuiltPage, build
+from .quality import ModelQuality, QualityReport, quality
 from .runner import RunOptions, RunReport, run
 from .state import project_lock
 from .statistics import CatalogStats, stats
@@ -42,7 +44,9 @@ __all__ = [
     "LanguageRun",
     "Loader",
     "ModelEngines",
+    "ModelQuality",
     "Problem",
+    "QualityReport",
     "RunOptions",
     "RunReport",
     "TranslateOptions",
@@ -56,6 +60,7 @@ __all__ = [
     "extract",
     "import_memory",
     "project_lock",
+    "quality",
     "run",
     "stats",
     "translate",
