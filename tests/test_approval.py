@@ -234,3 +234,42 @@ def test_run_and_check_keep_approvals(reviewed: Config) -> None:
     assert [m.msgid for m in catalog.active() if is_approved(m)] == ["It serves tea."]
     assert counts(catalog).approved == 1
     msgfmt_check(_po(reviewed, RU))
+
+
+# --- translate-flow approve ----------------------------------------------------------------------
+
+
+def test_approve_lists_what_awaits_approval_without_writing(reviewed: Config) -> None:
+    before = _po(reviewed, RU).read_bytes()
+    code, out, err = cli(reviewed.root, "approve", "--lang", "ru")
+    assert code == 0 and _po(reviewed, RU).read_bytes() == before
+    assert [line.split(": awaiting approval: ")[1] for line in out.splitlines()] == [
+        "Cafe opens", "A cafe opened on the square."]
+    assert out.startswith("locales/ru/LC_MESSAGES/cafe.po:")
+    assert err == "locales/ru/LC_MESSAGES/cafe.po: 2 awaiting approval, 1 approved, 0 not reviewed yet\n"
+
+
+def test_approve_all_reviewed_approves_reviewed_entries_only(reviewed: Config) -> None:
+    path = _po(reviewed, RU)
+    catalog = read_po(path.read_text(encoding="utf-8"), "cafe.po")
+    fuzzy = tuple(replace(m, flags=("fuzzy",)) if m.msgid == "Cafe opens" else m for m in catalog.messages)
+    path.write_text(write_po(replace(catalog, messages=fuzzy)), encoding="utf-8")
+    code, out, err = cli(reviewed.root, "approve", "--lang", "ru", "--all-reviewed", "--by", "Anna <anna@example.org>")
+    assert (code, err) == (0, "")
+    assert out == "locales/ru/LC_MESSAGES/cafe.po: approved 1, 1 approved before, 1 not reviewed yet\n"
+    catalog = read_po(path.read_text(encoding="utf-8"), "cafe.po")
+    assert {m.msgid: is_approved(m) for m in catalog.active()} == {
+        "Cafe opens": False, "A cafe opened on the square.": True, "It serves tea.": True}
+    comment = next(m for m in catalog.active() if m.msgid.startswith("A cafe")).translator_comments[-1]
+    assert " Anna <anna@example.org>, 20" in comment
+    msgfmt_check(path)
+    assert cli(reviewed.root, "approve", "--lang", "ru", "--all-reviewed")[1].startswith(
+        "locales/ru/LC_MESSAGES/cafe.po: approved 0, 2 approved before")
+
+
+def test_approve_needs_a_language_and_the_lock(reviewed: Config) -> None:
+    code, out, err = cli(reviewed.root, "approve")
+    assert (code, out) == (2, "") and err.endswith("approve: name the language with --lang (approval is per language)\n")
+    with pipeline.project_lock(reviewed):
+        code, _, err = cli(reviewed.root, "approve", "--lang", "ru", "--all-reviewed")
+    assert code == 2 and "another translate-flow run is working on" in err and len(err.splitlines()) == 1

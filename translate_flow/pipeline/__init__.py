@@ -9,6 +9,7 @@ module                  command
 ``checking``            ``check``: quality checks, into the catalogs and reports
 ``publishing``          ``build``: localized pages from the pages and the catalogs
 ``statistics``          ``stats``: how far each catalog is
+``approval``            ``approve``: an editor's approval of reviewed entries
 ``quality``             ``stats --quality``: how much reviewers changed the machine output
 ``tm``                  ``tm export`` and ``tm import``: the translation memory as TMX
 ``runner``, ``state``   ``run``: the whole job, incremental and locked
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from ..errors import Problem
 from ..project import STATE_DIR, Article, WriteResult, articles
+from .approval import Approval, approve
 from .checking import CheckReport, check
 from .engines import EngineFactory, Loader, ModelEngines
 from .extraction import ExtractReport, extract
@@ -34,6 +36,7 @@ from .translation import LanguageRun, TranslateOptions, TranslateReport, decode_
 
 __all__ = [
     "STATE_DIR",
+    "Approval",
     "Article",
     "BuildReport",
     "BuiltPage",
@@ -52,6 +55,7 @@ __all__ = [
     "TranslateOptions",
     "TranslateReport",
     "WriteResult",
+    "approve",
     "articles",
     "build",
     "check",
