@@ -29,6 +29,7 @@ import ctypes.util
 import difflib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,7 @@ class Dictionary:
         encoding = library.Hunspell_get_dic_encoding(self._handle) or b"UTF-8"
         self._encoding = encoding.decode("ascii", "replace")
         self._known: dict[str, bool] = {}
+        self._lock = threading.Lock()  # a Hunspell handle is not safe across threads (a web server's)
 
     def knows(self, word: str) -> bool:
         """True when the dictionary accepts *word* (any capitalization it allows)."""
@@ -90,7 +92,9 @@ class Dictionary:
                 data = word.encode(self._encoding)
             except (UnicodeEncodeError, LookupError):
                 data = b""
-            known = self._known[word] = bool(data) and bool(self._library.Hunspell_spell(self._handle, data))
+            with self._lock:
+                known = bool(data) and bool(self._library.Hunspell_spell(self._handle, data))
+            self._known[word] = known
         return known
 
     def __del__(self) -> None:
