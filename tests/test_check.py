@@ -675,7 +675,7 @@ def test_settings_from_table() -> None:
     "table, message",
     [
         ({"doubled-word": False}, "unknown check 'doubled-word' (did you mean 'doubled-words'?); known checks: tags,"),
-        ({"spelling": True}, "unknown check 'spelling'; known checks: tags, markup, numbers"),
+        ({"grammar": True}, "unknown check 'grammar'; known checks: tags, markup, numbers"),
         ({"numbers": 3}, "[checks] numbers must be true, false, a severity (error, warning, info) "
                          "or a table with enabled and severity, not 3"),
         ({"numbers": "fatal"}, "severity of numbers must be one of error, warning, info, not 'fatal'"),
@@ -830,7 +830,7 @@ def test_registry_names_are_stable_kebab_case_and_documented() -> None:
     names = [row.name for row in CHECKS]
     assert names == ["tags", "markup", "numbers", "urls", "untranslated", "wrong-script", "repetition",
                      "length-ratio", "whitespace", "end-punctuation", "doubled-words",
-                     "term-missing", "forbidden-variant", "name-altered"]
+                     "term-missing", "forbidden-variant", "name-altered", "spelling"]
     doc = check.__doc__ or ""
     for row in CHECKS:
         assert re.fullmatch(r"[a-z]+(?:-[a-z]+)*", row.name)

@@ -769,7 +769,7 @@ def test_every_command_has_a_handler(sub: argparse.ArgumentParser) -> None:
 
 def test_every_command_is_listed() -> None:
     assert sorted(" ".join(words) for words, _ in COMMANDS) == [
-        "build", "check", "extract",
+        "approve", "build", "check", "extract",
         "glossary check", "glossary export", "glossary import", "glossary list", "glossary lookup",
         "init", "models available", "models info", "models install", "models list", "models remove",
         "run", "stats", "tm export", "tm import", "translate",

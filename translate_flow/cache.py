@@ -33,6 +33,13 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+def _translation(value: str) -> Translation:
+    data = json.loads(value)
+    data["unsure_tags"] = tuple(data.get("unsure_tags", ()))
+    data["notes"] = tuple(data.get("notes", ()))
+    return Translation(**data)
+
+
 class MachineCache:
     """Machine translations by (context digest, msgid), in one SQLite file (one connection)."""
 
@@ -77,10 +84,18 @@ class MachineCache:
                 f"select msgid, value from output where context = ? and msgid in ({marks})", [context, *chunk]
             )
             for msgid, value in rows:
-                data = json.loads(value)
-                data["unsure_tags"] = tuple(data.get("unsure_tags", ()))
-                data["notes"] = tuple(data.get("notes", ()))
-                found[msgid] = Translation(**data)
+                found[msgid] = _translation(value)
+        return found
+
+    def outputs(self, msgids: Sequence[str]) -> dict[str, list[Translation]]:
+        """Every cached translation of *msgids*, whatever engine, settings and glossary gave it."""
+        found: dict[str, list[Translation]] = {}
+        for start in range(0, len(msgids), 500):
+            chunk = list(msgids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.connection.execute(f"select msgid, value from output where msgid in ({marks})", chunk)
+            for msgid, value in rows:
+                found.setdefault(msgid, []).append(_translation(value))
         return found
 
     def put(self, context: str, translations: Iterable[Translation]) -> None:

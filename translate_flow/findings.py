@@ -46,6 +46,7 @@ DEFAULT_SEVERITY: Mapping[str, Severity] = MappingProxyType({
     "term-missing": "warning",
     "forbidden-variant": "error",
     "name-altered": "error",
+    "spelling": "info",
 })
 
 

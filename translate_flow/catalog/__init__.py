@@ -30,6 +30,7 @@ from .merge import (
     with_proposals,
 )
 from .model import (
+    APPROVAL_PREFIX,
     CHECK_PREFIX,
     MACHINE_PREFIX,
     MEMORY_PREFIX,
@@ -39,15 +40,19 @@ from .model import (
     EntryState,
     Key,
     Message,
+    approve,
     count_words,
     counts,
+    is_approved,
     translations,
+    unapprove,
 )
 from .reader import read_po
 from .syntax import WRAP_WIDTH
 from .writer import write_po
 
 __all__ = [
+    "APPROVAL_PREFIX",
     "CHECK_PREFIX",
     "Catalog",
     "Counts",
@@ -61,9 +66,11 @@ __all__ = [
     "SourceText",
     "TOOL_COMMENT_PREFIXES",
     "WRAP_WIDTH",
+    "approve",
     "catalog_header",
     "count_words",
     "counts",
+    "is_approved",
     "machine_comment",
     "machine_hash",
     "make_template",
@@ -71,6 +78,7 @@ __all__ = [
     "now_stamp",
     "read_po",
     "translations",
+    "unapprove",
     "untouched_machine_output",
     "update",
     "with_findings",

@@ -7,12 +7,15 @@ a sequence of :class:`Message` entries. Nothing here reads or writes ``.po`` tex
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from typing import Literal
 
 __all__ = [
+    "APPROVAL_PREFIX",
     "CHECK_PREFIX",
     "Catalog",
     "Counts",
@@ -23,9 +26,12 @@ __all__ = [
     "MEMORY_PREFIX",
     "Message",
     "TOOL_COMMENT_PREFIXES",
+    "approve",
     "count_words",
     "counts",
+    "is_approved",
     "translations",
+    "unapprove",
 ]
 
 Key = tuple[str | None, str]
@@ -129,8 +135,11 @@ class Catalog:
         return {m.key: m for m in self.messages if not m.obsolete}
 
 
-def translations(catalog: Catalog, *, use_fuzzy: bool) -> Mapping[Key, str]:
-    """The msgstr to publish for each key: reviewed entries, and fuzzy ones if *use_fuzzy*."""
+def translations(catalog: Catalog, *, use_fuzzy: bool, approved_only: bool = False) -> Mapping[Key, str]:
+    """The msgstr to publish for each key: reviewed entries, and fuzzy ones if *use_fuzzy*;
+    with *approved_only*, the approved entries alone."""
+    if approved_only:
+        return {m.key: m.msgstr for m in catalog.messages if not m.obsolete and is_approved(m)}
     return {
         m.key: m.msgstr
         for m in catalog.messages
@@ -138,12 +147,60 @@ def translations(catalog: Catalog, *, use_fuzzy: bool) -> Mapping[Key, str]:
     }
 
 
+# --- approval ----------------------------------------------------------------------------
+
+# An editor's approval is a translator comment, ``# approved: <digest> <who>, <when>``:
+# GNU msgcat, msgmerge and msgattrib drop flags they do not know (``#, approved``) and
+# msgmerge replaces extracted comments with the template's, but all of them keep
+# translator comments. The digest names the source text and translation approved, so an
+# approval that no longer matches the entry (a new msgstr, a msgid changed on merge, an
+# edit in another editor) is void, whichever tool made the change.
+APPROVAL_PREFIX = "approved:"
+_APPROVAL = re.compile(r"approved: ([0-9a-f]{12})(?:\s|$)")
+
+
+def _approval_digest(message: Message) -> str:
+    text = json.dumps([message.msgctxt, message.msgid, message.msgstr], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def is_approved(message: Message) -> bool:
+    """True when an editor approved *message* as it stands: reviewed (translated, not
+    fuzzy), and its approval comment names this msgctxt, msgid and msgstr."""
+    if not message.reviewed or message.obsolete:
+        return False
+    recorded = [m.group(1) for c in message.translator_comments if (m := _APPROVAL.match(c))]
+    return bool(recorded) and _approval_digest(message) in recorded
+
+
+def approve(message: Message, *, by: str = "", when: str = "") -> Message:
+    """*message* approved by *by* at *when* (both optional, for people); any earlier
+    approval comment is replaced. Raises ValueError for an entry that is not reviewed:
+    only a translator's finished translation can be approved."""
+    if not message.reviewed or message.obsolete:
+        raise ValueError("only a reviewed entry (translated, not fuzzy) can be approved")
+    who = ", ".join(part for part in (by.strip(), when.strip()) if part)
+    comment = f"{APPROVAL_PREFIX} {_approval_digest(message)}" + (f" {who}" if who else "")
+    return replace(message, translator_comments=(*_other_comments(message), comment))
+
+
+def unapprove(message: Message) -> Message:
+    """*message* without an approval comment, valid or stale; the same entry if it has none."""
+    kept = _other_comments(message)
+    return message if kept == message.translator_comments else replace(message, translator_comments=kept)
+
+
+def _other_comments(message: Message) -> tuple[str, ...]:
+    return tuple(c for c in message.translator_comments if not c.startswith(APPROVAL_PREFIX))
+
+
 # --- counting ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Counts:
-    """Entries and source words by state."""
+    """Entries and source words by state; approved entries are counted among the
+    translated (reviewed) ones as well."""
 
     translated: int = 0
     fuzzy: int = 0
@@ -152,6 +209,8 @@ class Counts:
     fuzzy_words: int = 0
     untranslated_words: int = 0
     obsolete: int = 0
+    approved: int = 0
+    approved_words: int = 0
 
     @property
     def total(self) -> int:
@@ -167,13 +226,16 @@ class Counts:
         """The counts of two catalogs together."""
         return Counts(*(a + b for a, b in zip(astuple(self), astuple(other))))
 
-    def percent_done(self, *, use_fuzzy: bool) -> float:
-        """Percent of source words translated: reviewed, and fuzzy too if *use_fuzzy*.
+    def percent_done(self, *, use_fuzzy: bool, approved_only: bool = False) -> float:
+        """Percent of source words translated: reviewed, and fuzzy too if *use_fuzzy*;
+        approved alone with *approved_only*.
 
         A catalog with no words is done (100).
         """
         if not self.total_words:
             return 100.0
+        if approved_only:
+            return 100.0 * self.approved_words / self.total_words
         done = self.translated_words + (self.fuzzy_words if use_fuzzy else 0)
         return 100.0 * done / self.total_words
 
@@ -190,17 +252,22 @@ def count_words(msgid: str) -> int:
 
 
 def counts(catalog: Catalog) -> Counts:
-    """Count a catalog's entries and source words as translated, fuzzy and untranslated."""
+    """Count a catalog's entries and source words as translated, fuzzy and untranslated,
+    and the approved ones among the translated."""
     entries: dict[EntryState, int] = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     words: dict[EntryState, int] = {"translated": 0, "fuzzy": 0, "untranslated": 0}
-    obsolete = 0
+    obsolete = approved = approved_words = 0
     for message in catalog.messages:
         if message.obsolete:
             obsolete += 1
             continue
         state = message.state
         entries[state] += 1
-        words[state] += count_words(message.msgid)
+        size = count_words(message.msgid)
+        words[state] += size
+        if message.translator_comments and is_approved(message):
+            approved += 1
+            approved_words += size
     return Counts(
         translated=entries["translated"],
         fuzzy=entries["fuzzy"],
@@ -209,4 +276,6 @@ def counts(catalog: Catalog) -> Counts:
         translated_words=words["translated"],
         fuzzy_words=words["fuzzy"],
         untranslated_words=words["untranslated"],
+        approved=approved,
+        approved_words=approved_words,
     )

@@ -39,6 +39,9 @@ doubled-words        warning   the same word twice in a row ("в в", "the the")
 term-missing         warning   a glossary term's preferred translation missing (any inflection)
 forbidden-variant    error     a variant the glossary forbids, in any inflected form
 name-altered         error     a name or do-not-translate term not spelled as in the glossary
+spelling             info      a word the target language's Hunspell dictionary does not know,
+                               besides names, glossary renderings and compounds (off for a
+                               language without a dictionary: Chinese)
 ===================  ========  ===============================================================
 
 Pseudo-localized entries (``#. machine translation: pseudo``, still fuzzy) are checked by
@@ -73,6 +76,7 @@ from ..findings import SEVERITIES, CheckSettings, Finding, Severity
 from .base import Check, CheckContext, CheckFunction, Defect, GlossaryTerms, plain_text
 from .glossary import forbidden_variant, name_altered, term_missing
 from .registry import CHECKS, NOT_FOR_PSEUDO, PSEUDO_CHECKS, check_entry
+from .spelling import spelling, unavailable as spelling_unavailable
 from .standard import (
     DEFAULT_BAND,
     LENGTH_BANDS,
@@ -116,6 +120,8 @@ __all__ = [
     "numbers",
     "plain_text",
     "repetition",
+    "spelling",
+    "spelling_unavailable",
     "tags",
     "term_missing",
     "untranslated",

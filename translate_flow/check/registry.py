@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..findings import DEFAULT_SEVERITY, CheckSettings, Finding, minor
-from . import glossary, standard
+from . import glossary, spelling, standard
 from .base import Check, CheckContext, CheckFunction
 
 __all__ = ["CHECKS", "NOT_FOR_PSEUDO", "PSEUDO_CHECKS", "check_entry"]
@@ -27,6 +27,7 @@ _FUNCTIONS: Mapping[str, tuple[CheckFunction, str]] = {
     "term-missing": (glossary.term_missing, "glossary terms use their preferred translation"),
     "forbidden-variant": (glossary.forbidden_variant, "no variant the glossary forbids"),
     "name-altered": (glossary.name_altered, "names and do-not-translate terms as the glossary spells them"),
+    "spelling": (spelling.spelling, "words the target language's Hunspell dictionary knows"),
 }
 
 # The configuration knows the checks by name only: it and this registry must agree.
@@ -39,8 +40,9 @@ CHECKS: tuple[Check, ...] = tuple(
 )
 
 # What only a real translation can get right: a pseudo-translation is longer on purpose and
-# knows no term's translation. It keeps everything else the checks ask for.
-NOT_FOR_PSEUDO = frozenset({"length-ratio", "term-missing"})
+# knows no term's translation, and its accented words are in no dictionary. It keeps
+# everything else the checks ask for.
+NOT_FOR_PSEUDO = frozenset({"length-ratio", "term-missing", "spelling"})
 PSEUDO_CHECKS: tuple[Check, ...] = tuple(check for check in CHECKS if check.name not in NOT_FOR_PSEUDO)
 
 _DEFAULT_SETTINGS = CheckSettings()

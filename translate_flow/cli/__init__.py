@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import TranslateFlowError
-from . import build, check, extract, glossary, init, models, run, stats, tm, translate
+from . import approve, build, check, extract, glossary, init, models, run, stats, tm, translate
 from .options import QUIET_HELP, Handler, Parser
 from .output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error
 
@@ -38,7 +38,7 @@ examples:
 """
 
 # The order of the commands in the help.
-COMMANDS = (extract, build, translate, run, init, check, models, glossary, tm, stats)
+COMMANDS = (extract, build, translate, run, init, check, approve, models, glossary, tm, stats)
 
 # Commands that run the translation model on worker threads.
 THREADED = frozenset({"run", "translate"})

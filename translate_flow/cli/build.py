@@ -28,19 +28,25 @@ def add_parser(commands: Commands) -> None:
         no_fuzzy_help="use the source text where a translation is still fuzzy",
         min_complete_help="skip pages with fewer translated source words than this",
     )
+    parser.add_argument(
+        "--approved", action="store_true",
+        help="publish only entries an editor approved (the source text elsewhere); "
+             "--min-complete then counts approved words",
+    )
 
 
 def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Build; list the pages written unless quiet, the pages skipped or removed always."""
     result = pipeline.build(
         config, only=args.article, languages=args.lang,
-        use_fuzzy=args.use_fuzzy, min_complete=args.min_complete,
+        use_fuzzy=args.use_fuzzy, min_complete=args.min_complete, approved=args.approved,
     )
     for page in result.pages:
         if page.status == "skipped":
             threshold = args.min_complete if args.min_complete is not None else config.build.min_complete
             print(
-                f"  skipped  {page.language}/{page.article}.html: {page.complete:.0f}% complete, "
+                f"  skipped  {page.language}/{page.article}.html: {page.complete:.0f}% "
+                f"{'approved' if args.approved else 'complete'}, "
                 f"below the {threshold:g}% threshold",
                 file=err,
             )

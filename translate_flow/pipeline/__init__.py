@@ -9,6 +9,8 @@ module                  command
 ``checking``            ``check``: quality checks, into the catalogs and reports
 ``publishing``          ``build``: localized pages from the pages and the catalogs
 ``statistics``          ``stats``: how far each catalog is
+``approval``            ``approve``: an editor's approval of reviewed entries
+``quality``             ``stats --quality``: how much reviewers changed the machine output
 ``tm``                  ``tm export`` and ``tm import``: the translation memory as TMX
 ``runner``, ``state``   ``run``: the whole job, incremental and locked
 ======================  =====================================================================
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 from ..errors import Problem
 from ..project import STATE_DIR, Article, WriteResult, articles
+from .approval import Approval, approve
 from .checking import CheckReport, check
 from .engines import EngineFactory, Loader, ModelEngines
 from .extraction import ExtractReport, extract
 from .publishing import BuildReport, BuiltPage, build
+from .quality import ModelQuality, QualityReport, quality
 from .runner import RunOptions, RunReport, run
 from .state import project_lock
 from .statistics import CatalogStats, stats
@@ -32,6 +36,7 @@ from .translation import LanguageRun, TranslateOptions, TranslateReport, decode_
 
 __all__ = [
     "STATE_DIR",
+    "Approval",
     "Article",
     "BuildReport",
     "BuiltPage",
@@ -42,12 +47,15 @@ __all__ = [
     "LanguageRun",
     "Loader",
     "ModelEngines",
+    "ModelQuality",
     "Problem",
+    "QualityReport",
     "RunOptions",
     "RunReport",
     "TranslateOptions",
     "TranslateReport",
     "WriteResult",
+    "approve",
     "articles",
     "build",
     "check",
@@ -56,6 +64,7 @@ __all__ = [
     "extract",
     "import_memory",
     "project_lock",
+    "quality",
     "run",
     "stats",
     "translate",

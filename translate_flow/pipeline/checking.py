@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..catalog import MACHINE_PREFIX, Key, Message, counts, read_po, with_findings, write_po
-from ..check import CHECKS, PSEUDO_CHECKS, CheckContext, check_entry
+from ..check import CHECKS, PSEUDO_CHECKS, CheckContext, check_entry, spelling_unavailable
 from ..config import Config
 from ..errors import Problem, TranslateFlowError
 from ..findings import Finding
@@ -30,6 +30,7 @@ class CheckReport:
 
     results: tuple[CatalogResult, ...] = ()
     files: tuple[WriteResult, ...] = ()
+    notes: tuple[str, ...] = ()  # checks that could not run, one line each
 
     @property
     def findings(self) -> tuple[LocatedFinding, ...]:
@@ -56,8 +57,11 @@ def check(
     results: list[CatalogResult] = []
     files: list[WriteResult] = []
     page_problems: dict[str, str] = {}  # slug -> why a page without catalogs cannot have any
+    notes: list[str] = []
     for language in targets(config, languages):
         context = check_context(config, terms, language)
+        if config.checks.is_enabled("spelling") and (note := spelling_unavailable(language)):
+            notes.append(note)
         for article in articles(config, only):
             path = catalog_path(config, article, language)
             where = shown(config, path)
@@ -89,7 +93,7 @@ def check(
                 for f in items
             )
             results.append(CatalogResult(article.slug, language.tag, where, counts(catalog), located))
-    return CheckReport(tuple(results), tuple(files))
+    return CheckReport(tuple(results), tuple(files), tuple(notes))
 
 
 def check_context(config: Config, glossary: Glossary, language: Language) -> CheckContext:

@@ -9,14 +9,14 @@ editions of its article and to nothing else.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from ..assemble import AssembleOptions, Rejection, assemble
-from ..catalog import Catalog, counts, translations
+from ..catalog import Catalog, Key, counts, translations
 from ..config import Config
 from ..errors import Problem, TranslateFlowError
 from ..fsio import atomic_write
@@ -74,34 +74,49 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Publishing:
-    """The rule that decides whether a page is published."""
+    """The rule that decides whether a page is published, and which entries it shows."""
 
     use_fuzzy: bool
     threshold: float  # percent of source words translated
     # A page with words to translate and none translated is the source page under another
     # language's address: readers get nothing, search engines a mislabelled duplicate.
     untranslated: bool = False
+    # Only entries an editor approved are published; the others are treated as untranslated.
+    approved: bool = False
 
     @classmethod
-    def of(cls, config: Config, use_fuzzy: bool | None = None, min_complete: float | None = None) -> Publishing:
+    def of(
+        cls, config: Config, use_fuzzy: bool | None = None, min_complete: float | None = None,
+        *, approved: bool = False,
+    ) -> Publishing:
         """The configured rule, with the choices of one command in place of the configuration's."""
         return cls(
             config.build.use_fuzzy if use_fuzzy is None else use_fuzzy,
             config.build.min_complete if min_complete is None else min_complete,
             config.build.publish_untranslated,
+            approved,
         )
+
+    def complete(self, catalog: Catalog) -> float:
+        """Percent of *catalog*'s source words this rule publishes as translated."""
+        return counts(catalog).percent_done(use_fuzzy=self.use_fuzzy, approved_only=self.approved)
+
+    def translations(self, catalog: Catalog) -> Mapping[Key, str]:
+        """The msgstr this rule publishes for each key of *catalog*."""
+        return translations(catalog, use_fuzzy=self.use_fuzzy, approved_only=self.approved)
 
     def shortfall(self, complete: float) -> str:
         """Why a page *complete* percent done is not published; "" when it is.
 
         Completeness is 100 for a catalog without words, so 0 means words and none done.
         """
-        counted = "" if self.use_fuzzy else " without fuzzy entries"
+        done = "approved" if self.approved else "translated"
+        counted = "" if self.use_fuzzy or self.approved else " without fuzzy entries"
         if complete == 0.0 and not self.untranslated:
-            return f"nothing translated{counted}; set [build] publish_untranslated = true to publish it anyway"
+            return f"nothing {done}{counted}; set [build] publish_untranslated = true to publish it anyway"
         if complete >= self.threshold:
             return ""
-        return f"{complete:.0f}% translated{counted}, below {self.threshold:g}%"
+        return f"{complete:.0f}% {done}{counted}, below {self.threshold:g}%"
 
 
 @dataclass(frozen=True)
@@ -124,19 +139,21 @@ def build(
     languages: Sequence[str] = (),
     use_fuzzy: bool | None = None,
     min_complete: float | None = None,
+    approved: bool = False,
     workers: int = 0,
 ) -> BuildReport:
     """Write ``build/<lang>/<slug>.html`` for each article and language from the catalogs.
 
     Pages below *min_complete* percent are skipped, and removed where an earlier build left
     them; a translation whose tags differ from its source is reported and the source text
-    used in its place. Without *only*, the pages of deleted articles are removed too (see
+    used in its place. With *approved*, only entries an editor approved are published, and
+    completeness counts their words alone. Without *only*, the pages of deleted articles are removed too (see
     :func:`sweep`). Articles are shared among *workers* processes (0: one per core) when
     there are enough of them.
     """
     chosen = targets(config, languages)
     work = [(article, chosen) for article in articles(config, only)]
-    report = build_pairs(config, work, Publishing.of(config, use_fuzzy, min_complete), workers=workers)
+    report = build_pairs(config, work, Publishing.of(config, use_fuzzy, min_complete, approved=approved), workers=workers)
     return report if only else report + sweep(config, chosen)
 
 
@@ -165,7 +182,7 @@ def _editions(config: Config, article: Article, languages: Sequence[Language], r
         if language.tag not in building and not page_path(config, article, language).is_file():
             continue
         catalog = open_catalog(config, catalog_path(config, article, language))
-        complete = 0.0 if isinstance(catalog, Problem) else counts(catalog).percent_done(use_fuzzy=rule.use_fuzzy)
+        complete = 0.0 if isinstance(catalog, Problem) else rule.complete(catalog)
         found.append(_Edition(language, catalog, complete, language.tag in building))
     return found
 
@@ -202,7 +219,7 @@ def _build_article(config: Config, article: Article, languages: Sequence[Languag
         )
         # The source tree is parsed once per article; the last language may use it as it is.
         tree = source.tree if edition is building[-1] else copy.deepcopy(source.tree)
-        result = assemble(tree, translations(catalog, use_fuzzy=rule.use_fuzzy), options)
+        result = assemble(tree, rule.translations(catalog), options)
         problems.extend(_rejection_problems(article, catalog, shown(config, po), result.rejections))
         kept_times.update(dict.fromkeys(
             f'{article.reference}:{k.line}: <time datetime="{k.datetime}">: {k.reason}' for k in result.kept_times))
