@@ -14,7 +14,7 @@ function el(tag, attrs, ...children) {
     if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -158,8 +158,8 @@ function renderEntry(entry) {
         el("b", {}, t.source), " → ", t.renderings.join(" | ") || "(no rendering)",
         t.forbidden.length ? [" · not: ", t.forbidden.map((f) => el("span", { class: "forbidden" }, f))] : null,
         t.note ? " · " + t.note : null)))] : null,
-      findings.length ? [el("h4", {}, "Findings"), el("ul", { class: "findings" }, findings)] : null,
-      el("div", { class: "memory" })));
+      el("div", { class: "memory" })),
+    findings.length ? el("ul", { class: "findings" }, findings) : null);
   return node;
 }
 
@@ -177,7 +177,7 @@ function select(index, { focus }) {
   review.current = index;
   const node = review.nodes[index];
   node.classList.add("current");
-  node.scrollIntoView({ block: "nearest" });
+  node.scrollIntoView({ block: "center" });
   if (focus) node.querySelector("textarea").focus({ preventScroll: true });
   highlight();
   loadMemory(index);
@@ -220,7 +220,7 @@ function highlight() {
   for (const node of doc.querySelectorAll(".tf-current")) node.classList.remove("tf-current");
   const spans = doc.querySelectorAll(`[data-tf="${review.current}"]`);
   for (const node of spans) node.classList.add("tf-current");
-  if (spans.length) spans[0].scrollIntoView({ block: "nearest" });
+  if (spans.length) spans[0].scrollIntoView({ block: "center" });
 }
 
 function reloadFrame() {
@@ -264,6 +264,7 @@ function showConflict(index, mine, data, draft) {
       say("took the version on disk");
     } }, "Use the version on disk") : null,
     theirs ? el("button", { type: "button", class: "keep-mine", onclick: () => save(index, draft, theirs.version) }, "Save mine over it") : null));
+  box.scrollIntoView({ block: "center" });
   say("conflict: the entry changed on disk", true);
 }
 
