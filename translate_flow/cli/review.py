@@ -56,6 +56,7 @@ def review(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
     if args.lang and len(chosen) == 1:
         url += "article/" + quote(languages[0].tag) + "/" + quote(chosen[0].slug)
     print(f"Reviewing {config.name} at {url} (Ctrl+C stops)", file=out, flush=True)
+    threading.Thread(target=workspace.warm, name="review-warm-up", daemon=True).start()
     if not args.no_browser:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     served.run()

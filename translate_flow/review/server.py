@@ -47,6 +47,9 @@ def serve_on(workspace: Workspace, host: str = "127.0.0.1", port: int = 0, *, to
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Answers go out in two writes (head, body); without this the second waits for the
+    # client's delayed acknowledgement of the first, 40 ms on Linux. Connections inherit it.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError:

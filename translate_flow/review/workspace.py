@@ -28,7 +28,7 @@ from ..catalog import (
     now_stamp,
     with_findings,
 )
-from ..check import CheckContext, GlossaryTerms, check_entry
+from ..check import CheckContext, check_entry
 from ..config import Config
 from ..errors import ProjectLocked, Problem, TranslateFlowError
 from ..findings import SEVERITIES, Finding
@@ -135,6 +135,8 @@ class Workspace:
     _glossary: Glossary | None = None
     _contexts: dict[str, CheckContext] = field(default_factory=dict)
     _found: dict[tuple[str, str, str], tuple[Finding, ...]] = field(default_factory=dict)
+    _terms: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    _checking: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -185,9 +187,31 @@ class Workspace:
         key = (language.tag, message.msgid, message.msgstr)
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = tuple(
-                check_entry(message.msgid, message.msgstr, self.context(language), self.config.checks))
+            with self._checking:  # the checks' term matchers keep caches: one thread at a time
+                found = self._found[key] = tuple(
+                    check_entry(message.msgid, message.msgstr, self.context(language), self.config.checks))
         return list(found)
+
+    def terms(self, msgid: str, language: Language) -> list[dict[str, Any]]:
+        """The glossary terms *msgid* uses, with their renderings in *language*."""
+        key = (language.tag, msgid)
+        found = self._terms.get(key)
+        if found is None:
+            matcher = self.context(language).terms
+            with self._checking:
+                found = self._terms[key] = _terms(matcher, msgid, language) if isinstance(matcher, TermMatcher) else []
+        return found
+
+    def warm(self) -> None:
+        """Check every entry under review once, so that the first views need not wait;
+        run it on a thread of its own while the server starts."""
+        for article in self.articles():
+            for language in self.languages:
+                found = open_catalog(self.config, catalog_path(self.config, article, language))
+                if not isinstance(found, Problem):
+                    for message in found.active():
+                        self.findings(message, language)
+                        self.terms(message.msgid, language)
 
     # --- the overview --------------------------------------------------------------------
 
@@ -223,17 +247,14 @@ class Workspace:
         """The article's entries in the language, with all a reviewer needs beside each."""
         article, language = self.article(slug), self.language(tag)
         catalog = self.catalog(article, language)
-        matcher = self.context(language).terms
-        entries = [
-            self._entry(index, message, language, matcher) for index, message in enumerate(catalog.active())
-        ]
+        entries = [self._entry(index, message, language) for index, message in enumerate(catalog.active())]
         return {
             "article": article.slug, "language": language.tag, "name": language.name,
             "catalog": shown(self.config, catalog_path(self.config, article, language)),
             "entries": entries,
         }
 
-    def _entry(self, index: int, message: Message, language: Language, matcher: GlossaryTerms | None) -> dict[str, Any]:
+    def _entry(self, index: int, message: Message, language: Language) -> dict[str, Any]:
         return {
             "index": index,
             "msgctxt": message.msgctxt,
@@ -247,7 +268,7 @@ class Workspace:
             "references": [f"{path}:{line}" for path, line in message.references],
             "comments": list(message.translator_comments),
             "provenance": [c for c in message.auto_comments if c.startswith((MACHINE_PREFIX, MEMORY_PREFIX))],
-            "terms": _terms(matcher, message.msgid, language) if isinstance(matcher, TermMatcher) else [],
+            "terms": self.terms(message.msgid, language),
             "findings": [
                 {"check": f.check, "severity": f.severity, "message": f.message}
                 for f in self.findings(message, language)
@@ -371,7 +392,7 @@ class Workspace:
             if remember and changed != current:
                 self._undo.append(_Saved(language.tag, article.slug, current, version(changed)))
         index = [m.key for m in updated.active()].index(key)
-        return self._entry(index, changed, language, self.context(language).terms)
+        return self._entry(index, changed, language)
 
     @property
     def can_undo(self) -> bool:
