@@ -556,3 +556,14 @@ def test_the_command_warns_when_serving_beyond_this_machine(project: Config) -> 
         if process.poll() is None:
             process.kill()
     assert "warning: serving on 0.0.0.0" in err
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "zh-Hans"])
+def test_every_sample_language_can_be_reviewed_with_its_page(client: TestClient, lang: str) -> None:
+    entries = client.get(f"/api/article/{lang}/{SLUG}").json()["entries"]
+    assert len(entries) == 114
+    page = client.get(f"/preview/{lang}/{SLUG}").text
+    assert f'<html lang="{lang}"' in page
+    marked = {int(n) for n in re.findall(r'data-tf="([0-9]+)"', page)}
+    # Every entry but those only in attributes and the head (title, descriptions) is marked.
+    assert len(marked) > 90 and marked <= set(range(len(entries)))

@@ -64,9 +64,10 @@ async function overview() {
   const language = el("select", { id: "language-filter", "aria-label": "Language" },
     el("option", { value: "" }, "All languages"), languages.map((l) => el("option", { value: l }, l)));
   const body = el("tbody");
+  const sortBy = (key) => { ascending = sortKey === key ? !ascending : true; sortKey = key; draw(); };
   const heads = columns.map(([key, label, kind]) => el("th", {
-    class: kind || "", "data-key": key, scope: "col",
-    onclick: () => { ascending = sortKey === key ? !ascending : true; sortKey = key; draw(); },
+    class: kind || "", "data-key": key, scope: "col", tabindex: 0,
+    onclick: () => sortBy(key), onkeydown: (event) => { if (event.key === "Enter") sortBy(key); },
   }, label));
   function draw() {
     const wanted = filter.value.trim().toLowerCase();
