@@ -247,3 +247,29 @@ def test_a_script_in_a_translation_stays_text(page: Page, served: Served, projec
     assert preview.locator("img[src='x']").count() == 0
     result: Any = page.evaluate("() => [window.pwned, document.title]")
     assert result[0] is None and "pwned" not in result[1]
+
+
+def test_an_editor_approves_with_the_keyboard(page: Page, served: Served, project: Config) -> None:
+    frame = open_article(page, served)
+    byline = index_of(page, BYLINE)
+    frame.locator(f"[data-tf='{byline}']").first.click(position={"x": 2, "y": 2})
+    page.keyboard.press("Alt+A")
+    expect(page.locator("#status")).to_have_text("approved")
+    expect(page.locator(f"#entry-{byline} .approved")).to_have_text("approved")
+    assert "approved" in entry_on_disk(project, BYLINE).flags
+    page.keyboard.press("Alt+A")
+    expect(page.locator("#status")).to_have_text("approval withdrawn")
+    assert "approved" not in entry_on_disk(project, BYLINE).flags
+
+
+def test_machine_provenance_and_score_are_shown(page: Page, served: Served, project: Config) -> None:
+    po = polib.pofile(str(ru_catalog(project)), wrapwidth=79)
+    machine = po.find(SKIP)
+    assert machine is not None
+    machine.comment = "machine translation: argos translate-en_ru 1.9 score=0.83 mt=abcdef12"
+    po.save(str(ru_catalog(project)))
+    open_article(page, served)
+    skip = index_of(page, SKIP)
+    page.keyboard.press("Alt+F")
+    expect(page.locator(f"#entry-{skip} .score")).to_have_text("MT score 0.83")
+    expect(page.locator(f"#entry-{skip} .provenance")).to_contain_text("argos translate-en_ru 1.9")

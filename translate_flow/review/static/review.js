@@ -143,6 +143,7 @@ function renderEntry(entry) {
       el("span", {}, "#" + (entry.index + 1)),
       el("span", { class: "state" }, entry.state === "translated" ? "reviewed" : entry.state),
       entry.approved ? el("span", { class: "approved" }, "approved") : null,
+      machineScore(entry) ? el("span", { class: "score" }, "MT score " + machineScore(entry)) : null,
       el("span", {}, entry.context.join(" · "))),
     el("div", { class: "source", lang: "en" }, entry.source.map(([kind, text]) => kind === "tag" ? el("span", { class: "chip" }, text) : text)),
     editor,
@@ -162,6 +163,14 @@ function renderEntry(entry) {
       el("div", { class: "memory" })),
     findings.length ? el("ul", { class: "findings" }, findings) : null);
   return node;
+}
+
+function machineScore(entry) {
+  for (const comment of entry.provenance) {
+    const found = /\bscore=([0-9.]+)/.exec(comment);
+    if (found) return found[1];
+  }
+  return "";
 }
 
 function replaceEntry(entry) {
