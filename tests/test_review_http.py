@@ -567,3 +567,30 @@ def test_every_sample_language_can_be_reviewed_with_its_page(client: TestClient,
     marked = {int(n) for n in re.findall(r'data-tf="([0-9]+)"', page)}
     # Every entry but those only in attributes and the head (title, descriptions) is marked.
     assert len(marked) > 90 and marked <= set(range(len(entries)))
+
+
+def test_the_start_up_check_passes_over_a_broken_catalog(project: Config) -> None:
+    broken = project.root / "locales" / "kk" / "LC_MESSAGES" / f"{SLUG}.po"
+    broken.write_text('msgid "unterminated\n', encoding="utf-8")
+    workspace = Workspace(project)
+    workspace.warm()
+    rows = {r["language"]: r for r in workspace.overview()}
+    assert "problem" in rows["kk"] and rows["ru"]["entries"] == 114
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "zh-Hans"])
+def test_the_preview_reads_as_the_page_build_publishes(client: TestClient, project: Config, lang: str) -> None:
+    from lxml import html as lxml_html
+
+    from translate_flow.pipeline import build
+
+    build(project, languages=[lang])
+    published = (project.build_dir / lang / f"{SLUG}.html").read_text(encoding="utf-8")
+    preview = client.get(f"/preview/{lang}/{SLUG}").text
+
+    def body_text(page: str) -> str:
+        body = lxml_html.document_fromstring(page).find("body")
+        assert body is not None
+        return str(body.text_content())
+
+    assert body_text(preview) == body_text(published)

@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .workspace import Change, ReviewError, Workspace, with_key
+from .workspace import Change, ReviewError, Workspace, requested_key
 
 __all__ = ["APP_POLICY", "PREVIEW_POLICY", "TOKEN_HEADER", "Guard", "create_app", "origins_for"]
 
@@ -238,7 +238,7 @@ class _Views:
     async def save(self, request: Request) -> Response:
         try:
             payload = await _payload(request)
-            msgctxt, msgid = with_key(payload)
+            msgctxt, msgid = requested_key(payload)
             msgstr, seen = payload.get("msgstr"), payload.get("version")
             if not isinstance(msgstr, str) or not isinstance(seen, str):
                 raise ReviewError("invalid", "a save sends the text (msgstr) and the version shown")
@@ -251,7 +251,7 @@ class _Views:
     async def approve(self, request: Request) -> Response:
         try:
             payload = await _payload(request)
-            key = with_key(payload)
+            key = requested_key(payload)
             seen = payload.get("version")
             if not isinstance(seen, str):
                 raise ReviewError("invalid", "an approval sends the version shown")

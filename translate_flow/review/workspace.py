@@ -359,9 +359,11 @@ class Workspace:
         return result
 
     def _change(
-        self, article: Article, language: Language, key: Key, seen: str, edit: Callable[[Message], Message], shown_text: str | None,
-        *, remember: bool,
+        self, article: Article, language: Language, key: Key, seen: str, edit: Callable[[Message], Message],
+        mine: str | None, *, remember: bool,
     ) -> dict[str, Any]:
+        """Apply *edit* to the entry *key* if it is still at version *seen* on disk, and
+        write the catalog; *mine* is the text the reviewer sent, shown again in a conflict."""
         path = catalog_path(self.config, article, language)
         with self._lock:
             try:
@@ -371,14 +373,14 @@ class Workspace:
                     at = next((i for i, m in enumerate(messages) if not m.obsolete and m.key == key), None)
                     if at is None:
                         raise ReviewError("conflict", "this entry is no longer in the catalog on disk; "
-                                          "reload the article", {"theirs": None, "mine": shown_text})
+                                          "reload the article", {"theirs": None, "mine": mine})
                     current = messages[at]
                     if version(current) != seen:
                         raise ReviewError("conflict", "this entry changed on disk since it was shown; "
                                           "nothing was overwritten", {
                                               "theirs": {"msgstr": current.msgstr, "state": current.state,
                                                          "version": version(current)},
-                                              "mine": shown_text})
+                                              "mine": mine})
                     changed = edit(current)
                     findings = self.findings(changed, language)
                     messages[at] = changed
@@ -448,7 +450,7 @@ def _terms(matcher: TermMatcher, msgid: str, language: Language) -> list[dict[st
     return list(seen.values())
 
 
-def with_key(payload: Mapping[str, Any]) -> Key:
+def requested_key(payload: Mapping[str, Any]) -> Key:
     """The (msgctxt, msgid) key a request names."""
     msgctxt = payload.get("msgctxt")
     msgid = payload.get("msgid")
