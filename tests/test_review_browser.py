@@ -273,3 +273,25 @@ def test_machine_provenance_and_score_are_shown(page: Page, served: Served, proj
     page.keyboard.press("Alt+F")
     expect(page.locator(f"#entry-{skip} .score")).to_have_text("MT score 0.83")
     expect(page.locator(f"#entry-{skip} .provenance")).to_contain_text("argos translate-en_ru 1.9")
+
+
+def test_the_page_shows_images_and_styles_from_the_article_folder(browser: Browser, tmp_path: Path) -> None:
+    from test_review_http import nested_project
+
+    served = serve_on(Workspace(nested_project(tmp_path)), "127.0.0.1", 0)
+    thread = threading.Thread(target=served.run, daemon=True)
+    thread.start()
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        while not served.server.started:
+            time.sleep(0.05)
+        page = context.new_page()
+        page.goto(f"{served.url}article/ru/news/story")
+        frame = page.frame_locator("#preview")
+        expect(frame.locator("p")).to_have_css("color", "rgb(1, 2, 3)")
+        image = frame.locator("img")
+        expect(image).to_have_js_property("naturalWidth", 1)
+    finally:
+        context.close()
+        served.server.should_exit = True
+        thread.join(timeout=30)

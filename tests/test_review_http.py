@@ -594,3 +594,50 @@ def test_the_preview_reads_as_the_page_build_publishes(client: TestClient, proje
         return str(body.text_content())
 
     assert body_text(preview) == body_text(published)
+
+
+def one_pixel_png() -> bytes:
+    """A 1x1 PNG, made here so the test needs no image library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
+
+NESTED_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Nested</title><base href="https://elsewhere.example/">
+<link rel="stylesheet" href="style.css"></head>
+<body><p>A picture of a dot. <img src="img/dot.png" alt="A dot"></p></body></html>
+"""
+
+
+def nested_project(root: Path) -> Config:
+    """A project whose one article lives in a subfolder with its image and styles."""
+    from translate_flow.pipeline import extract
+
+    folder = root / "articles" / "news"
+    (folder / "img").mkdir(parents=True)
+    (folder / "story.html").write_text(NESTED_PAGE, encoding="utf-8")
+    (folder / "img" / "dot.png").write_bytes(one_pixel_png())
+    (folder / "style.css").write_text("p { color: rgb(1, 2, 3); }", encoding="utf-8")
+    (root / "translate-flow.toml").write_text(
+        '[project]\nname = "nested"\nversion = "1"\nsource_language = "en"\ntarget_languages = ["ru"]\n',
+        encoding="utf-8")
+    config = load_config(root / "translate-flow.toml")
+    extract(config, workers=1)
+    return config
+
+
+def test_images_and_styles_resolve_from_the_article_folder(tmp_path: Path) -> None:
+    config = nested_project(tmp_path)
+    client = TestClient(create_app(Workspace(config), hosts=["testserver"], token=TOKEN))
+    page = client.get("/preview/ru/news/story").text
+    assert '<base href="/files/news/" target="_self">' in page
+    assert "elsewhere.example" not in page  # the page's own base would send the frame elsewhere
+    assert client.get("/files/news/img/dot.png").content == one_pixel_png()
+    assert client.get("/files/news/style.css").headers["content-type"].startswith("text/css")
