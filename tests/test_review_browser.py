@@ -36,6 +36,10 @@ FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 760}
+# The first views check every entry; on a loaded machine that takes more than the 5 s
+# Playwright waits by default.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +73,7 @@ def served(project: Config) -> Iterator[Served]:
 def page(browser: Browser, served: Served) -> Iterator[Page]:
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
@@ -185,9 +189,10 @@ def test_a_sentence_clicked_in_the_page_selects_its_entry_and_back(page: Page, s
     expect(page.locator(f"#entry-{court} .terms")).to_contain_text("plea bargain")
     shoot(page, shots, "review-article.png")
     byline = index_of(page, BYLINE)
-    frame.locator(f"[data-tf='{byline}']").first.click(position={"x": 2, "y": 2})
+    frame.locator(f"[data-tf='{byline}'] a").first.click()  # a link selects; it does not lead away
     assert current(page) == byline
     expect(page.locator(f"#entry-{byline} textarea")).to_be_focused()
+    assert "/preview/" in preview_frame(page).url
     page.keyboard.press("Alt+ArrowDown")
     expect(frame.locator(".tf-current").first).to_have_attribute("data-tf", str(byline + 1))
 

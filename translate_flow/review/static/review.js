@@ -215,7 +215,10 @@ function wireFrame() {
   const doc = frameDocument();
   if (!doc) return;
   doc.addEventListener("click", (event) => {
-    const span = event.target.closest && event.target.closest("[data-tf]");
+    if (!event.target.closest) return;
+    // The frame shows this page only: its links and forms lead nowhere from here.
+    if (event.target.closest("a, button, input, select, label")) event.preventDefault();
+    const span = event.target.closest("[data-tf]");
     if (!span) return;
     event.preventDefault();
     select(Number(span.dataset.tf), { focus: true });
