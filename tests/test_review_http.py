@@ -641,3 +641,13 @@ def test_images_and_styles_resolve_from_the_article_folder(tmp_path: Path) -> No
     assert "elsewhere.example" not in page  # the page's own base would send the frame elsewhere
     assert client.get("/files/news/img/dot.png").content == one_pixel_png()
     assert client.get("/files/news/style.css").headers["content-type"].startswith("text/css")
+
+
+def test_a_glossary_that_cannot_be_read_is_said_in_one_line(project: Config) -> None:
+    (project.glossary / "broken.csv").write_text('en,ru\n"unclosed,x\n', encoding="utf-8")
+    workspace = Workspace(project)
+    workspace.warm()  # the views report it; the start-up check says nothing
+    client = TestClient(create_app(workspace, hosts=["testserver"], token=TOKEN), raise_server_exceptions=False)
+    response = client.get(f"/api/article/ru/{SLUG}")
+    assert response.status_code == 500
+    assert "broken.csv" in response.json()["error"] and "Traceback" not in response.text

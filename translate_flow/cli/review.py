@@ -58,7 +58,9 @@ def review(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
     print(f"Reviewing {config.name} at {url} (Ctrl+C stops)", file=out, flush=True)
     threading.Thread(target=workspace.warm, name="review-warm-up", daemon=True).start()
     if not args.no_browser:
-        threading.Timer(0.5, webbrowser.open, (url,)).start()
+        opener = threading.Timer(0.5, webbrowser.open, (url,))
+        opener.daemon = True  # Ctrl+C before it fires need not wait for it
+        opener.start()
     served.run()
     print("review stopped", file=out)
     return EXIT_OK

@@ -34,10 +34,12 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ..errors import TranslateFlowError
 from .workspace import Change, ReviewError, Workspace, requested_key
 
 __all__ = ["APP_POLICY", "PREVIEW_POLICY", "TOKEN_HEADER", "Guard", "create_app", "origins_for"]
@@ -140,7 +142,7 @@ def create_app(workspace: Workspace, *, hosts: Iterable[str], token: str | None 
         Route("/api/save/{lang}/{slug:path}", views.save, methods=["POST"]),
         Route("/api/approve/{lang}/{slug:path}", views.approve, methods=["POST"]),
         Route("/api/undo", views.undo, methods=["POST"]),
-    ])
+    ], exception_handlers={ReviewError: _refused, TranslateFlowError: _failed})
     app.state.token = token
     app.state.workspace = workspace
     app.add_middleware(_Guarded, guard=guard)
@@ -175,11 +177,8 @@ class _Views:
         return self._page("overview", f"Review: {self.workspace.config.name}")
 
     def article_page(self, request: Request) -> Response:
-        try:
-            language = self.workspace.language(request.path_params["lang"])
-            article = self.workspace.article(request.path_params["slug"])
-        except ReviewError as exc:
-            return _error(exc)
+        language = self.workspace.language(request.path_params["lang"])
+        article = self.workspace.article(request.path_params["slug"])
         return self._page("article", f"{article.slug} ({language.tag})", language.tag, article.slug)
 
     # --- data ------------------------------------------------------------------------------
@@ -188,29 +187,20 @@ class _Views:
         return _json({"project": self.workspace.config.name, "rows": self.workspace.overview()})
 
     def article(self, request: Request) -> Response:
-        try:
-            data = self.workspace.entries(request.path_params["slug"], request.path_params["lang"])
-        except ReviewError as exc:
-            return _error(exc)
+        data = self.workspace.entries(request.path_params["slug"], request.path_params["lang"])
         return _json({**data, "can_undo": self.workspace.can_undo})
 
     def memory(self, request: Request) -> Response:
-        try:
-            matches = self.workspace.memory(
-                request.path_params["lang"], request.path_params["slug"], request.query_params.get("msgid", ""))
-        except ReviewError as exc:
-            return _error(exc)
+        matches = self.workspace.memory(
+            request.path_params["lang"], request.path_params["slug"], request.query_params.get("msgid", ""))
         return _json({"matches": matches})
 
     def preview(self, request: Request) -> Response:
         slug = request.path_params["slug"]
         folder = slug.rpartition("/")[0]
         base = "/files/" + (quote(folder) + "/" if folder else "")
-        try:
-            page = self.workspace.preview(slug, request.path_params["lang"], base_href=base,
-                                          stylesheet="/static/preview.css")
-        except ReviewError as exc:
-            return _error(exc)
+        page = self.workspace.preview(slug, request.path_params["lang"], base_href=base,
+                                      stylesheet="/static/preview.css")
         return _secured(HTMLResponse(page.html), PREVIEW_POLICY)
 
     def files(self, request: Request) -> Response:
@@ -236,37 +226,29 @@ class _Views:
     # --- changes ---------------------------------------------------------------------------
 
     async def save(self, request: Request) -> Response:
-        try:
-            payload = await _payload(request)
-            msgctxt, msgid = requested_key(payload)
-            msgstr, seen = payload.get("msgstr"), payload.get("version")
-            if not isinstance(msgstr, str) or not isinstance(seen, str):
-                raise ReviewError("invalid", "a save sends the text (msgstr) and the version shown")
-            change = Change(msgctxt, msgid, msgstr, seen, draft=bool(payload.get("draft")))
-            entry = self.workspace.save(request.path_params["slug"], request.path_params["lang"], change)
-        except ReviewError as exc:
-            return _error(exc)
+        payload = await _payload(request)
+        msgctxt, msgid = requested_key(payload)
+        msgstr, seen = payload.get("msgstr"), payload.get("version")
+        if not isinstance(msgstr, str) or not isinstance(seen, str):
+            raise ReviewError("invalid", "a save sends the text (msgstr) and the version shown")
+        change = Change(msgctxt, msgid, msgstr, seen, draft=bool(payload.get("draft")))
+        entry = await run_in_threadpool(self.workspace.save, request.path_params["slug"], request.path_params["lang"], change)
         return _json({"entry": entry, "can_undo": self.workspace.can_undo})
 
     async def approve(self, request: Request) -> Response:
-        try:
-            payload = await _payload(request)
-            key = requested_key(payload)
-            seen = payload.get("version")
-            if not isinstance(seen, str):
-                raise ReviewError("invalid", "an approval sends the version shown")
-            entry = self.workspace.approve(
-                request.path_params["slug"], request.path_params["lang"], key, seen, bool(payload.get("approved", True)))
-        except ReviewError as exc:
-            return _error(exc)
+        payload = await _payload(request)
+        key = requested_key(payload)
+        seen = payload.get("version")
+        if not isinstance(seen, str):
+            raise ReviewError("invalid", "an approval sends the version shown")
+        entry = await run_in_threadpool(
+            self.workspace.approve, request.path_params["slug"], request.path_params["lang"], key, seen,
+            bool(payload.get("approved", True)))
         return _json({"entry": entry})
 
     async def undo(self, request: Request) -> Response:
-        try:
-            await _payload(request)
-            entry = self.workspace.undo()
-        except ReviewError as exc:
-            return _error(exc)
+        await _payload(request)
+        entry = await run_in_threadpool(self.workspace.undo)
         return _json({"entry": entry, "can_undo": self.workspace.can_undo})
 
 
@@ -284,8 +266,15 @@ def _json(data: Any, status: int = 200) -> Response:
     return _secured(JSONResponse(data, status_code=status), APP_POLICY)
 
 
-def _error(exc: ReviewError) -> Response:
+async def _refused(request: Request, exc: Exception) -> Response:
+    """A :class:`ReviewError` as the answer: its message and detail, with its status."""
+    assert isinstance(exc, ReviewError)
     return _json({"error": exc.message, "kind": exc.kind, **exc.detail}, _STATUS[exc.kind])
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    """Another error of the project (a glossary that cannot be read, ...): said in one line."""
+    return _json({"error": str(exc), "kind": "project"}, 500)
 
 
 def _secured(response: Response, policy: str) -> Response:

@@ -204,7 +204,14 @@ class Workspace:
 
     def warm(self) -> None:
         """Check every entry under review once, so that the first views need not wait;
-        run it on a thread of its own while the server starts."""
+        run it on a thread of its own while the server starts. A project it cannot read
+        is left for the views to report."""
+        try:
+            self._warm()
+        except TranslateFlowError:
+            pass
+
+    def _warm(self) -> None:
         for article in self.articles():
             for language in self.languages:
                 found = open_catalog(self.config, catalog_path(self.config, article, language))
