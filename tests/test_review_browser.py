@@ -111,8 +111,11 @@ def current(page: Page) -> int:
 
 
 def preview_frame(page: Page) -> Frame:
-    frame = page.frame(url=lambda url: "/preview/" in url)
-    assert frame is not None
+    """The frame of the localized page, once it shows the page."""
+    page.frame_locator("#preview").locator(".tf-seg").first.wait_for()
+    handle = page.locator("#preview").element_handle()
+    frame = handle.content_frame() if handle is not None else None
+    assert frame is not None and "/preview/" in frame.url
     return frame
 
 
