@@ -25,7 +25,9 @@ LAYERS: dict[str, int] = {
     # the project on disk, the commands over it, the command line
     "project": 4,
     "pipeline": 5,
-    "cli": 6, "__main__": 6,
+    # the review page, over the commands; the command line starts it
+    "review": 6,
+    "cli": 7, "__main__": 7,
 }
 
 # Within a layer a module may use another, but these never may, whatever their layers.

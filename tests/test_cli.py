@@ -772,7 +772,7 @@ def test_every_command_is_listed() -> None:
         "approve", "build", "check", "extract",
         "glossary check", "glossary export", "glossary import", "glossary list", "glossary lookup",
         "init", "models available", "models info", "models install", "models list", "models remove",
-        "run", "stats", "tm export", "tm import", "translate",
+        "review", "run", "stats", "tm export", "tm import", "translate",
     ]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import TranslateFlowError
-from . import approve, build, check, extract, glossary, init, models, run, stats, tm, translate
+from . import approve, build, check, extract, glossary, init, models, review, run, stats, tm, translate
 from .options import QUIET_HELP, Handler, Parser
 from .output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, error
 
@@ -35,10 +35,11 @@ examples:
   translate-flow build --no-fuzzy --min-complete 80
   translate-flow check --format junit --output check.xml   quality checks for CI
   translate-flow stats --json             completeness per article and language
+  translate-flow review --lang ru         review in the browser, beside the page
 """
 
 # The order of the commands in the help.
-COMMANDS = (extract, build, translate, run, init, check, approve, models, glossary, tm, stats)
+COMMANDS = (extract, build, translate, run, init, check, review, approve, models, glossary, tm, stats)
 
 # Commands that run the translation model on worker threads.
 THREADED = frozenset({"run", "translate"})
