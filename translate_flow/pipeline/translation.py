@@ -9,10 +9,11 @@ catalogs. Reviewed and person-edited entries are never touched.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from ..cache import MachineCache, digest
 from ..catalog import (
@@ -30,7 +31,7 @@ from ..project import (
 )
 from ..fsio import read_bytes
 from ..terms import GlossarySteering, TermMatcher
-from ..translate import DecodeOptions, Engine, Translation, output_hash
+from ..translate import Advance, DecodeOptions, Engine, Steering, Terms, Translation, output_hash
 from .engines import EngineFactory, ModelEngines
 
 __all__ = ["LanguageRun", "TranslateOptions", "TranslateReport", "decode_options", "imported_memories", "translate"]
@@ -272,17 +273,37 @@ def _run_engine(
     context = digest(engine.identity, protected, steering.variants, steering_terms)
     results = cache.get(context, msgids) if cache is not None else {}
     fresh = [m for m in msgids if m not in results]
-    if fresh:
-        translated = engine.translate(fresh, protected, advance, steering)
+    for part in (_parts(engine, fresh, protected, advance, steering) if fresh else ()):
         if cache is not None:
-            cache.put(context, translated)
-        results.update((r.msgid, r) for r in translated)
-    elif progress is not None:
+            cache.put(context, part)
+        results.update((r.msgid, r) for r in part)
+    if not fresh and progress is not None:
         progress(language.tag, total, total)
     return _MachineOutput(
         results, next(iter(results.values())).engine, len(fresh),
         sum(1 for r in results.values() if r.unsure_tags), sum(1 for r in results.values() if r.loop),
     )
+
+
+@runtime_checkable
+class ShardedEngine(Engine, Protocol):
+    """An engine whose output comes in parts (a cluster's shards), each stored as it arrives."""
+
+    def shards(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
+        steering: Steering | None = None,
+    ) -> Iterator[Sequence[Translation]]:
+        """The translations of *msgids*, a part at a time, in the order the parts finish."""
+
+
+def _parts(
+    engine: Engine, msgids: Sequence[str], terms: Terms, progress: Advance, steering: Steering,
+) -> Iterable[Sequence[Translation]]:
+    """The engine's output in the parts it comes in: shards for a sharded engine (so that a
+    run stopped halfway keeps the shards done), the whole otherwise."""
+    if isinstance(engine, ShardedEngine):
+        return engine.shards(msgids, terms, progress, steering)
+    return (engine.translate(msgids, terms, progress, steering),)
 
 
 # --- step 4: the proposals -----------------------------------------------------------------

@@ -1,0 +1,226 @@
+"""``run --ray``: the model work of a run shared among the actors of a Ray cluster.
+
+The ``run`` process stays the coordinator: it extracts, reads the catalogs, the memory and
+the cache, and writes every file, as without a cluster. Only the model work leaves it:
+the distinct pending segments of a language pair go out in shards to actors that each hold
+one loaded :class:`~translate_flow.translate.Translator`, and come back shard by shard, to
+be stored in the cache as they arrive. A replica whose process dies is restarted by Ray and
+its shard run again; the output does not depend on which replica ran a shard, nor on what
+else was in it. Model files are read on each node from the paths the configuration gives,
+so those paths must name the same files on every node (a shared file system).
+
+Ray is an optional extra (``pip install 'translate-flow[ray]'``); nothing here imports it
+before a cluster is asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..config import ClusterSettings, Config
+from ..errors import ModelError, TranslateFlowError
+from ..translate import Advance, DecodeOptions, ModelSpec, Steering, Terms, Translation, Translator
+from .engines import ModelEngines
+
+__all__ = ["INSTALL_HINT", "Cluster", "ClusterError", "RayEngine", "connect", "ray_engines"]
+
+INSTALL_HINT = "Ray is not installed: pip install 'translate-flow[ray]'"
+LOCAL = "local"  # start a cluster on this machine for the run
+IN_FLIGHT = 2  # shards queued per actor, so that none waits for the coordinator between two
+
+
+class ClusterError(TranslateFlowError):
+    """The cluster cannot be reached, or lost a shard more often than it may retry it."""
+
+
+def _import_ray() -> ModuleType:
+    try:
+        import ray
+    except ImportError:
+        raise ClusterError(INSTALL_HINT) from None
+    return ray
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A connected Ray cluster and how to use it."""
+
+    ray: ModuleType
+    settings: ClusterSettings
+
+    def nodes(self) -> list[tuple[str, int]]:
+        """``(node id, CPUs)`` of each live node that has CPUs."""
+        return [
+            (node["NodeID"], int(node["Resources"].get("CPU", 0)))
+            for node in self.ray.nodes() if node["Alive"] and node["Resources"].get("CPU", 0) >= 1
+        ]
+
+    def placements(self) -> list[str]:
+        """The node of each replica to start: ``actors_per_node`` on each node, or one per
+        ``threads`` of its CPUs."""
+        threads, wanted = self.settings.threads, self.settings.actors_per_node
+        return [node for node, cpus in self.nodes() for _ in range(wanted or max(1, cpus // threads))]
+
+
+@contextmanager
+def connect(settings: ClusterSettings, address: str | None = None) -> Iterator[Cluster]:
+    """Connect to the cluster at *address* (the settings' by default) for the block.
+
+    ``local`` starts a cluster on this machine; any other address is what ``ray.init``
+    takes. An address that answers nothing within the settings' timeout is a
+    :class:`ClusterError`, as is Ray missing.
+    """
+    ray = _import_ray()
+    wanted = address or settings.address or LOCAL
+    if wanted != LOCAL:
+        _reach(ray, wanted, settings.timeout)
+    try:
+        ray.init(
+            address=wanted, logging_level=logging.ERROR, log_to_driver=False,
+            include_dashboard=False if wanted == LOCAL else None,
+        )
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ClusterError(f"cannot connect to the Ray cluster at {wanted} ({exc})") from None
+    try:
+        yield Cluster(ray, settings)
+    finally:
+        ray.shutdown()
+
+
+def _reach(ray: ModuleType, address: str, timeout: float) -> None:
+    """Fail within *timeout* when nothing listens at *address* (``ray.init`` would wait minutes)."""
+    if address.startswith("ray://"):
+        parts = urlsplit(address)
+        host, port = parts.hostname or "", parts.port or 10001
+    else:
+        try:
+            # "auto" becomes RAY_ADDRESS or the cluster started last on this machine.
+            resolved = ray._private.services.canonicalize_bootstrap_address(address)
+        except (ValueError, ConnectionError) as exc:
+            raise ClusterError(f"no Ray cluster at {address} ({exc})") from None
+        if resolved is None:
+            raise ClusterError(f"no Ray cluster at {address}: start one with `ray start --head`, or use --ray local")
+        host, _, port_text = resolved.rpartition(":")
+        port = int(port_text)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ClusterError(
+            f"cannot reach the Ray cluster at {address} within {timeout:g} s ({exc.strerror or exc})"
+        ) from None
+
+
+def ray_engines(config: Config, decode: DecodeOptions, cluster: Cluster, *, engine: str | None = None) -> ModelEngines:
+    """The configured and installed models, each run by replicas on *cluster*."""
+    return ModelEngines(config, decode, engine=engine, load=partial(RayEngine, cluster))
+
+
+class _Replica:
+    """One loaded model on a node: a Ray actor (the class is made remote when used)."""
+
+    def __init__(self, spec: ModelSpec, options: DecodeOptions) -> None:
+        self.translator = Translator(spec, options)
+
+    def translate(self, msgids: Sequence[str], terms: Terms, steering: Steering | None) -> list[Translation]:
+        return self.translator.translate(msgids, terms, None, steering)
+
+
+def _identity(spec: ModelSpec, options: DecodeOptions) -> tuple[str, str, str | None]:
+    """``("ok", identity, None)`` or ``("error", message, path)``: the model as a node loads it."""
+    try:
+        return "ok", Translator(spec, options).identity, None
+    except ModelError as exc:
+        return "error", f"{exc.message} (on {socket.gethostname()})", exc.path
+
+
+class RayEngine:
+    """A model run by replicas on the nodes of a cluster, a shard of msgids at a time.
+
+    Its identity is the one the same model has on a single machine, so the cache serves
+    both alike. Replicas are started for each :meth:`shards` call and stopped after it,
+    so that the cores go to the next language's model.
+    """
+
+    def __init__(self, cluster: Cluster, spec: ModelSpec, options: DecodeOptions) -> None:
+        """Load the model once on a node, to learn its identity; :class:`ModelError` if it cannot."""
+        self.cluster = cluster
+        self.spec = spec
+        self.options = replace(options, threads=cluster.settings.threads)  # threads never change the output
+        ray = cluster.ray
+        probe = ray.remote(_identity).options(num_cpus=cluster.settings.threads)
+        status, text, path = ray.get(probe.remote(spec, self.options))
+        if status != "ok":
+            raise ModelError(text, path=path)
+        self.identity: str = text
+
+    def translate(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
+        steering: Steering | None = None,
+    ) -> list[Translation]:
+        """Translate *msgids* (numbered tags and all), in order."""
+        found = {t.msgid: t for part in self.shards(msgids, terms, progress, steering) for t in part}
+        return [found[m] for m in msgids]
+
+    def shards(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
+        steering: Steering | None = None,
+    ) -> Iterator[list[Translation]]:
+        """The translations of the distinct *msgids*, a shard at a time, as shards finish."""
+        ray, settings = self.cluster.ray, self.cluster.settings
+        unique = list(dict.fromkeys(msgids))
+        size = settings.shard_size
+        waiting = deque(unique[start : start + size] for start in range(0, len(unique), size))
+        if not waiting:
+            return
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        replica = ray.remote(_Replica)
+        actors = [
+            replica.options(
+                num_cpus=settings.threads, max_restarts=settings.retries, max_task_retries=settings.retries,
+                # soft: a replica whose node is gone starts again on another
+                scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=True),
+            ).remote(self.spec, self.options)
+            for node in self.cluster.placements()[: len(waiting)]
+        ]
+        shared = (ray.put(list(terms)), ray.put(steering))
+        running: dict[Any, tuple[Any, list[str]]] = {}
+
+        def send(actor: Any) -> None:
+            shard = waiting.popleft()
+            running[actor.translate.remote(shard, *shared)] = (actor, shard)
+
+        try:
+            for _ in range(IN_FLIGHT):
+                for actor in actors:
+                    if waiting:
+                        send(actor)
+            while running:
+                [ready], _ = ray.wait(list(running), num_returns=1)
+                actor, shard = running.pop(ready)
+                try:
+                    part: list[Translation] = ray.get(ready)
+                except ray.exceptions.RayError as exc:
+                    raise ClusterError(
+                        f"the cluster failed a shard of {len(shard)} segments {settings.retries + 1} times "
+                        f"({type(exc).__name__}); the shards done so far are kept in the cache"
+                    ) from None
+                if waiting:
+                    send(actor)
+                if progress is not None:
+                    progress(len(shard))
+                yield part
+        finally:
+            for actor in actors:
+                ray.kill(actor, no_restart=True)
+
