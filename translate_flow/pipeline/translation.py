@@ -273,6 +273,7 @@ def _run_engine(
     context = digest(engine.identity, protected, steering.variants, steering_terms)
     results = cache.get(context, msgids) if cache is not None else {}
     fresh = [m for m in msgids if m not in results]
+    done = total - len(fresh)  # the bar moves on from what the cache had
     for part in (_parts(engine, fresh, protected, advance, steering) if fresh else ()):
         if cache is not None:
             cache.put(context, part)
