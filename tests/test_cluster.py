@@ -9,6 +9,7 @@ must leave catalogs and pages byte for byte those of a run on this machine alone
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import signal
@@ -24,13 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sentencepiece
 from conftest import MakeProject, write_config
-from test_run import MODELS_CONFIG, contents, make_site, run_models, subprocess_env  # noqa: F401
+from test_run import MODELS_CONFIG, _sentence, contents, make_site, run_models, subprocess_env  # noqa: F401
 
 from translate_flow import pipeline
 from translate_flow.config import ClusterSettings, Config, load_config
 from translate_flow.errors import ConfigError
-from translate_flow.pipeline.cluster import INSTALL_HINT, connect, ray_engines
+from translate_flow.pipeline.cluster import INSTALL_HINT, connect, plan_shards, ray_engines
+from translate_flow.translate import DecodeOptions, ModelSpec
+from translate_flow.translate.prepare import Preparer, batches
 
 pytestmark = [pytest.mark.ray, pytest.mark.xdist_group("ray")]
 
@@ -121,7 +125,9 @@ timeout = 5
 
 def make_cluster_site(root: Path, models: Path) -> Config:
     config = make_site(root, models, count=ARTICLES, targets=TARGETS)
-    write_config(root, TARGETS, MODELS_CONFIG.format(models=models.as_posix()) + CLUSTER_CONFIG)
+    # Batches of a few sentences: a shard is made of whole batches, and there are to be many shards.
+    models_config = MODELS_CONFIG.replace("threads = 1\n", "threads = 1\nbatch_examples = 4\n")
+    write_config(root, TARGETS, models_config.format(models=models.as_posix()) + CLUSTER_CONFIG)
     return load_config(config.path)
 
 
@@ -249,11 +255,11 @@ def test_a_killed_coordinator_resumes_from_the_shards_in_the_cache(
     assert_same_files(config, single_machine)
     # The bar moves a shard at a time, from what the cache had to the whole.
     for tag in TARGETS:
-        steps = [(done, total) for language, done, total in shown if language == tag]
-        if steps:
-            assert steps[-1][0] == steps[-1][1]
-            moves = [b[0] - a[0] for a, b in zip(steps[1:], steps[2:])]
-            assert all(move <= SHARD for move in moves), moves
+        steps = [done for language, done, total in shown if language == tag]
+        totals = {total for language, done, total in shown if language == tag}
+        if len(steps) > 1:
+            assert steps[0] == 0 and steps[-1] == totals.pop() and not totals
+            assert all(0 < later - earlier <= 2 * SHARD for earlier, later in zip(steps[1:], steps[2:]))
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1:{port}", "ray://127.0.0.1:{port}", "auto"],
@@ -300,6 +306,35 @@ def test_a_local_cluster_runs_the_job_on_this_machine(
     assert done.returncode == EXIT_FINDINGS, done.stderr
     assert "Traceback" not in done.stderr
     assert_same_files(config, single_machine)
+
+
+# --- shards: whole batches of the single machine's plan ------------------------------------------
+
+
+def _batched(texts: list[str], spec: ModelSpec, options: DecodeOptions) -> list[list[str]]:
+    """The texts of each batch a Translator makes of *texts*, in its order."""
+    preparer = Preparer(spec, sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece)))
+    prepared = [preparer.prepare(index, text, ()) for index, text in enumerate(texts)]
+    chunks = [c for p in prepared for c in p.chunks]
+    return [[texts[i] for i in sorted({chunks[p].index for p in batch.positions})]
+            for batch in batches(chunks, set(), spec, options, "cpu")]
+
+
+@pytest.mark.parametrize("size", [1, 5, 40, 1000], ids=["one-batch-each", "five", "forty", "all"])
+def test_a_shard_is_batched_alone_as_in_the_whole(run_models: Path, size: int) -> None:
+    package = next((run_models / "packages").glob("translate-en_ru*"))
+    spec = ModelSpec("m", "1", "argos", package / "model", package / "sentencepiece.model",
+                     package / "sentencepiece.model", max_input_tokens=40)
+    options = DecodeOptions(beam_size=2, batch_tokens=64, device="cpu")
+    # One text in ten is long enough to be cut in chunks, which may land in different batches.
+    texts = list(dict.fromkeys(_sentence(random.Random(n)) + " " + _sentence(random.Random(-n)) * 3 * (n % 10 == 0)
+                               for n in range(120)))
+    shards = plan_shards(texts, size, spec, options, "cpu", (), None)
+    assert sorted(t for shard in shards for t in shard) == sorted(texts)
+    assert (len(shards) > 1) if size < len(texts) else (len(shards) == 1)
+    whole = _batched(texts, spec, options)
+    alone = [batch for shard in shards for batch in _batched(shard, spec, options)]
+    assert sorted(map(sorted, alone)) == sorted(map(sorted, whole))
 
 
 # --- the [cluster] section ---------------------------------------------------------------------------

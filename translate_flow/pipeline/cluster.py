@@ -5,8 +5,8 @@ the cache, and writes every file, as without a cluster. Only the model work leav
 the distinct pending segments of a language pair go out in shards to actors that each hold
 one loaded :class:`~translate_flow.translate.Translator`, and come back shard by shard, to
 be stored in the cache as they arrive. A replica whose process dies is restarted by Ray and
-its shard run again; the output does not depend on which replica ran a shard, nor on what
-else was in it. Model files are read on each node from the paths the configuration gives,
+its shard run again. A shard is a run of the batches one machine would make of the same
+texts (:func:`plan_shards`), so the output is byte for byte a single machine's. Model files are read on each node from the paths the configuration gives,
 so those paths must name the same files on every node (a shared file system).
 
 Ray is an optional extra (``pip install 'translate-flow[ray]'``); nothing here imports it
@@ -29,9 +29,10 @@ from urllib.parse import urlsplit
 from ..config import ClusterSettings, Config
 from ..errors import ModelError, TranslateFlowError
 from ..translate import Advance, DecodeOptions, ModelSpec, Steering, Terms, Translation, Translator
+from ..translate.prepare import Preparer, batches
 from .engines import ModelEngines
 
-__all__ = ["INSTALL_HINT", "Cluster", "ClusterError", "RayEngine", "connect", "ray_engines"]
+__all__ = ["INSTALL_HINT", "Cluster", "ClusterError", "RayEngine", "connect", "plan_shards", "ray_engines"]
 
 INSTALL_HINT = "Ray is not installed: pip install 'translate-flow[ray]'"
 LOCAL = "local"  # start a cluster on this machine for the run
@@ -136,11 +137,63 @@ class _Replica:
 
 
 def _identity(spec: ModelSpec, options: DecodeOptions) -> tuple[str, str, str | None]:
-    """``("ok", identity, None)`` or ``("error", message, path)``: the model as a node loads it."""
+    """``("ok", identity, device)`` or ``("error", message, path)``: the model as a node loads it."""
     try:
-        return "ok", Translator(spec, options).identity, None
+        translator = Translator(spec, options)
     except ModelError as exc:
         return "error", f"{exc.message} (on {socket.gethostname()})", exc.path
+    return "ok", translator.identity, translator.device
+
+
+def plan_shards(
+    msgids: Sequence[str], size: int, spec: ModelSpec, options: DecodeOptions, device: str, terms: Terms,
+    steering: Steering | None,
+) -> list[list[str]]:
+    """The distinct *msgids* in shards of about *size*, each made of whole batches of the plan
+    one machine would run.
+
+    A model's output for an input can change with what else is in its batch (the padding
+    changes the arithmetic), so a shard holds whole batches of the plan :class:`Translator`
+    makes for all the texts at once. Batches are cut where the next, longer input would
+    overflow or need another output bound, so any set of whole batches is batched the same
+    way again when translated alone, and gives the same bytes. An input cut into chunks in
+    several batches keeps those batches in one shard.
+    """
+    import sentencepiece
+
+    unique = list(dict.fromkeys(msgids))
+    preparer = Preparer(spec, sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece)))
+    prepared = [preparer.prepare(index, msgid, terms, steering) for index, msgid in enumerate(unique)]
+    chunks = [c for p in prepared for c in p.chunks]
+    steered = {c.index for p in prepared if p.steered for c in p.chunks}
+    plan = [sorted({chunks[p].index for p in batch.positions})
+            for batch in batches(chunks, steered, spec, options, device)]
+    # Batches that share an input go together: a union of batches, found by their first.
+    first: dict[int, int] = {}
+    owner = list(range(len(plan)))
+
+    def root(number: int) -> int:
+        while owner[number] != number:
+            owner[number] = owner[owner[number]]
+            number = owner[number]
+        return number
+
+    for number, indexes in enumerate(plan):
+        for index in indexes:
+            owner[root(number)] = root(first.setdefault(index, number))
+    groups: dict[int, set[int]] = {}
+    for number, indexes in enumerate(plan):
+        groups.setdefault(root(number), set()).update(indexes)
+    shards: list[list[str]] = []
+    current: set[int] = set()
+    for group in groups.values():
+        current |= group
+        if len(current) >= size:
+            shards.append([unique[i] for i in sorted(current)])
+            current = set()
+    if current:
+        shards.append([unique[i] for i in sorted(current)])
+    return shards
 
 
 class RayEngine:
@@ -158,10 +211,11 @@ class RayEngine:
         self.options = replace(options, threads=cluster.settings.threads)  # threads never change the output
         ray = cluster.ray
         probe = ray.remote(_identity).options(num_cpus=cluster.settings.threads)
-        status, text, path = ray.get(probe.remote(spec, self.options))
+        status, text, detail = ray.get(probe.remote(spec, self.options))
         if status != "ok":
-            raise ModelError(text, path=path)
+            raise ModelError(text, path=detail)
         self.identity: str = text
+        self.device = detail or "cpu"  # where the replicas run: batches are planned for it
 
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
@@ -177,11 +231,10 @@ class RayEngine:
     ) -> Iterator[list[Translation]]:
         """The translations of the distinct *msgids*, a shard at a time, as shards finish."""
         ray, settings = self.cluster.ray, self.cluster.settings
-        unique = list(dict.fromkeys(msgids))
-        size = settings.shard_size
-        waiting = deque(unique[start : start + size] for start in range(0, len(unique), size))
-        if not waiting:
+        if not msgids:
             return
+        waiting = deque(plan_shards(msgids, settings.shard_size, self.spec, self.options, self.device, terms,
+                                    steering))
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         replica = ray.remote(_Replica)
