@@ -211,7 +211,10 @@ class RayEngine:
         self.options = replace(options, threads=cluster.settings.threads)  # threads never change the output
         ray = cluster.ray
         probe = ray.remote(_identity).options(num_cpus=cluster.settings.threads)
-        status, text, detail = ray.get(probe.remote(spec, self.options))
+        try:
+            status, text, detail = ray.get(probe.remote(spec, self.options))
+        except ray.exceptions.RayError as exc:
+            raise ClusterError(f"the cluster could not load {spec.describe()} ({type(exc).__name__})") from None
         if status != "ok":
             raise ModelError(text, path=detail)
         self.identity: str = text
