@@ -1,8 +1,9 @@
 """A cache of machine output under the project's ``.translate-flow/`` folder.
 
-Machine translations are stored as soon as a language's model work is done, before any
-catalog is written, keyed by everything that decides the output (the model, the decoding
-settings, the protected terms, the glossary). A run that is interrupted while writing
+Machine translations are stored as soon as a language's model work is done (or, from an
+engine that works in shards, as each shard arrives), before any catalog is written, keyed
+by everything that decides the output (the model, the decoding settings, the protected
+terms, the glossary). A run that is interrupted while writing
 catalogs therefore finishes, when started again, with exactly the output the model gave
 the first time, and a re-run never asks the model twice for the same thing. The cache is
 only an optimization: deleting it loses nothing. Use :class:`MachineCache` as a context

@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = [
     "CONFIG_NAME",
     "BuildSettings",
+    "ClusterSettings",
     "Config",
     "ExtractSettings",
     "ModelSettings",
@@ -110,6 +111,22 @@ class TranslateSettings:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """Where ``run --ray`` sends the model work, and in what pieces.
+
+    Model files are read on every node from the paths this configuration gives: they must
+    name the same files there (a shared file system, or the same copy on each node).
+    """
+
+    address: str = ""  # "": this machine only; "local", "auto", "HOST:PORT" or "ray://HOST:10001"
+    timeout: float = 30.0  # seconds to reach the cluster before giving up
+    shard_size: int = 64  # distinct segments per piece of work sent to an actor
+    actors_per_node: int = 0  # model replicas per node; 0: one per `threads` CPUs of the node
+    threads: int = 1  # CPU threads each replica's model runs on
+    retries: int = 3  # restarts of a replica, and retries of its shard, after its process dies
+
+
+@dataclass(frozen=True)
 class Config:
     """A loaded project configuration; paths are absolute."""
 
@@ -128,6 +145,7 @@ class Config:
     models: ModelSettings = field(default_factory=ModelSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
 
     @property
     def project_id(self) -> str:
@@ -169,6 +187,10 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
         "n_best": int, "memory_accept": (int, float), "memory_suggest": (int, float),
     },
     "checks": {},  # any check's name: validated by CheckSettings, check by check
+    "cluster": {
+        "address": str, "timeout": (int, float), "shard_size": int, "actors_per_node": int, "threads": int,
+        "retries": int,
+    },
 }
 _PAIR_SCHEMA: Mapping[str, type | tuple[type, ...]] = {
     "path": str, "sentencepiece": str, "target_sentencepiece": str, "source_token": str,
@@ -244,6 +266,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError("[translate] n_best must be between 1 and 16 (4 to 8 is usual)", path=str(path))
     if translate.beam_size < 1 or translate.batch_tokens < 16 or translate.max_input_tokens < 16:
         raise ConfigError("[translate] beam_size, batch_tokens and max_input_tokens must be positive", path=str(path))
+    cluster = _cluster_settings(path, data.get("cluster", {}))
     return Config(
         root=root,
         path=path.resolve(),
@@ -260,7 +283,17 @@ def load_config(path: Path) -> Config:
         models=models,
         translate=translate,
         checks=checks,
+        cluster=cluster,
     )
+
+
+def _cluster_settings(path: Path, table: Mapping[str, Any]) -> ClusterSettings:
+    cluster = ClusterSettings(**{**table, "timeout": float(table.get("timeout", ClusterSettings.timeout))})
+    if cluster.timeout <= 0 or cluster.shard_size < 1 or cluster.threads < 1:
+        raise ConfigError("[cluster] timeout, shard_size and threads must be positive", path=str(path))
+    if cluster.actors_per_node < 0 or cluster.retries < 0:
+        raise ConfigError("[cluster] actors_per_node and retries cannot be negative", path=str(path))
+    return cluster
 
 
 def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSettings:

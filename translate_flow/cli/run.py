@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
@@ -11,6 +12,7 @@ from .. import pipeline, reports
 from ..config import Config
 from ..errors import UsageError
 from ..fsio import atomic_write
+from ..pipeline.cluster import connect, ray_engines
 from ..progress import progress_display
 from .build import show_removals
 from .options import Commands, add_engine_flags, add_project_command, add_publish_flags, translate_options
@@ -25,12 +27,16 @@ def add_parser(commands: Commands) -> None:
         commands, "run",
         "The whole job: extract, translate, check and build, doing only what changed.",
         "examples:\n  translate-flow run\n  translate-flow run --jobs 3 --report report.json --junit report.xml\n"
-        "  translate-flow run --lang ru --summary summary.md --wait",
+        "  translate-flow run --lang ru --summary summary.md --wait\n"
+        "  translate-flow run --ray auto",
         run,
     )
     add_engine_flags(parser, "as for translate")
     parser.add_argument("--jobs", type=int, default=1, metavar="N",
                         help="languages in parallel (threads split the cores)")
+    parser.add_argument("--ray", metavar="ADDRESS",
+                        help="translate on a Ray cluster: auto, HOST:PORT, ray://HOST:10001, or local to start "
+                             "one here (default: [cluster] address; needs translate-flow[ray])")
     parser.add_argument("--wait", action="store_true",
                         help="wait for another run on this project instead of refusing")
     parser.add_argument("--report", type=Path, metavar="FILE.json", help="write a JSON report")
@@ -54,8 +60,15 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         languages=tuple(args.lang), articles=tuple(args.article), translate=translate_options(args),
         use_fuzzy=args.use_fuzzy, min_complete=args.min_complete, jobs=args.jobs, wait=args.wait,
     )
-    with progress_display(err, quiet=args.quiet) as progress:
-        result = pipeline.run(config, options, progress)
+    with ExitStack() as stack:
+        engines = None
+        address = args.ray or config.cluster.address
+        if address:
+            cluster = stack.enter_context(connect(config.cluster, address))
+            engines = ray_engines(config, pipeline.decode_options(config, options.translate), cluster,
+                                  engine=options.translate.engine)
+        progress = stack.enter_context(progress_display(err, quiet=args.quiet))
+        result = pipeline.run(config, options, progress, engines=engines)
     from_model = sum(r.from_model for r in result.languages)
     from_memory = sum(r.from_memory for r in result.languages)
     extra = {"run": {"changed": result.changed, "unchanged": result.unchanged, "seconds": round(result.seconds, 3),

@@ -9,10 +9,11 @@ catalogs. Reviewed and person-edited entries are never touched.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from ..cache import MachineCache, digest
 from ..catalog import (
@@ -30,7 +31,7 @@ from ..project import (
 )
 from ..fsio import read_bytes
 from ..terms import GlossarySteering, TermMatcher
-from ..translate import DecodeOptions, Engine, Translation, output_hash
+from ..translate import Advance, DecodeOptions, Engine, Steering, Terms, Translation, output_hash
 from .engines import EngineFactory, ModelEngines
 
 __all__ = ["LanguageRun", "TranslateOptions", "TranslateReport", "decode_options", "imported_memories", "translate"]
@@ -287,15 +288,16 @@ def _run_engine(
     context = digest(engine.identity, protected, steering.variants, steering_terms)
     results = cache.get(context, msgids) if cache is not None else {}
     fresh = [m for m in msgids if m not in results]
-    notes: tuple[str, ...] = ()
-    if fresh:
-        translated = engine.translate(fresh, protected, advance, steering)
+    done = total - len(fresh)  # the bar moves on from what the cache had
+    failed: list[Translation] = []
+    for part in (_parts(engine, fresh, protected, advance, steering) if fresh else ()):
         if cache is not None:  # a text the model failed on is tried again next run
-            cache.put(context, [r for r in translated if r.text])
-        results.update((r.msgid, r) for r in translated if r.text)
-        # A Translator says what its vocabulary could not do for this glossary.
-        notes = (*getattr(engine, "limits", ()), *_failures(r for r in translated if not r.text))
-    elif progress is not None:
+            cache.put(context, [r for r in part if r.text])
+        results.update((r.msgid, r) for r in part if r.text)
+        failed.extend(r for r in part if not r.text)
+    # A Translator says what its vocabulary could not do for this glossary.
+    notes = (*getattr(engine, "limits", ()), *_failures(failed)) if fresh else ()
+    if not fresh and progress is not None:
         progress(language.tag, total, total)
     return _MachineOutput(
         results, next(iter(results.values())).engine if results else "", len(fresh),
@@ -310,6 +312,27 @@ def _failures(failed: Iterable[Translation]) -> tuple[str, ...]:
         for note in result.notes:
             reasons[note] = reasons.get(note, 0) + 1
     return tuple(f"{count} \u00d7 {note}" if count > 1 else note for note, count in reasons.items())
+
+
+@runtime_checkable
+class ShardedEngine(Engine, Protocol):
+    """An engine whose output comes in parts (a cluster's shards), each stored as it arrives."""
+
+    def shards(
+        self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
+        steering: Steering | None = None,
+    ) -> Iterator[Sequence[Translation]]:
+        """The translations of *msgids*, a part at a time, in the order the parts finish."""
+
+
+def _parts(
+    engine: Engine, msgids: Sequence[str], terms: Terms, progress: Advance, steering: Steering,
+) -> Iterable[Sequence[Translation]]:
+    """The engine's output in the parts it comes in: shards for a sharded engine (so that a
+    run stopped halfway keeps the shards done), the whole otherwise."""
+    if isinstance(engine, ShardedEngine):
+        return engine.shards(msgids, terms, progress, steering)
+    return (engine.translate(msgids, terms, progress, steering),)
 
 
 # --- step 4: the proposals -----------------------------------------------------------------
