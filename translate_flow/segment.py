@@ -141,8 +141,7 @@ class _Walker:
             role = self.roles[element] = role_of(element, self.options)
         return role
 
-    def label(self, element: etree._Element, scope: _Scope) -> str:
-        tag = local_name(element.tag)
+    def label(self, tag: str, scope: _Scope) -> str:
         if tag in ("html", "head", "body") or (tag == "title" and scope.landmark == "head"):
             return tag if tag != "title" else "head > title"
         key = (scope.landmark_serial, tag)
@@ -154,7 +153,7 @@ class _Walker:
         context = element.get("data-translate-context")
         if context is not None:
             scope = _Scope(context.strip() or None, scope.landmark, scope.landmark_serial)
-        label = self.label(element, scope)
+        label = self.label(tag, scope)
         if tag in LANDMARKS:
             self.landmarks += 1
             scope = _Scope(scope.msgctxt, tag, self.landmarks)
@@ -396,6 +395,7 @@ class _RunBuilder:
 # --- sentences and trimming ----------------------------------------------------------------
 
 _ASCII_LETTER = re.compile("[A-Za-z]")
+_WORD_LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u2026;:]")
 # Every character Python counts as whitespace, but the space itself.
 _OTHER_SPACES = (
@@ -548,7 +548,10 @@ def _is_translatable(text: str) -> bool:
     """True when text has a letter: numbers, punctuation and space alone are not translated."""
     if text.isascii():
         return _ASCII_LETTER.search(text) is not None  # the same, at C speed
-    return any(ch.isalpha() for ch in text)
+    # A word character that is no digit is nearly always a letter; only the rare
+    # non-decimal numeral (a superscript two) sends the answer to the exact test.
+    found = _WORD_LETTER.search(text)
+    return found is not None and (found.group().isalpha() or any(ch.isalpha() for ch in text))
 
 
 def _trim(tokens: Sequence[Token], walker: _Walker) -> tuple[list[Token], list[Token], list[Token]]:
