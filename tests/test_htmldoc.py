@@ -353,3 +353,28 @@ def test_browser_labels_name_codecs_python_has() -> None:
     for codec, labels in BROWSER_LABELS:
         assert codecs.lookup(codec) and labels
         assert all(label == label.lower().strip() for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("written", "text"),
+    [
+        ("&#1;", "ab"), ("&#0001;", "ab"), ("&#8", "ab"), ("&#11;", "ab"), ("&#12;", "a b"),
+        ("&#31;", "ab"), ("&#x1;", "ab"), ("&#X0B;", "ab"), ("&#x1f;", "ab"), ("&#xFFFE;", "ab"),
+        ("&#65535;", "ab"), ("\x07", "ab"), ("\ufffe", "ab"),
+    ],
+    ids=["dec", "dec-zeros", "dec-no-semicolon", "dec-vt", "dec-form-feed", "dec-31", "hex", "hex-upper",
+         "hex-1f", "hex-fffe", "dec-ffff", "raw-bell", "raw-fffe"],
+)
+def test_control_characters_in_any_spelling_are_removed(written: str, text: str) -> None:
+    page = parse_html(f"<html><body><p>a{written}b</p></body></html>".encode(), "p.html")
+    assert page.tree.findtext(".//p") == text
+    assert any("control character" in w for w in page.warnings)
+
+
+@pytest.mark.parametrize(
+    "written", ["&#9;", "&#10;", "&#13;", "&#32;", "&#x20;", "&#110;", "&#x1F600;", "&#127;"],
+    ids=["tab", "line-feed", "return", "space", "hex-space", "dec-n", "emoji", "delete"],
+)
+def test_characters_html_can_hold_are_kept_without_a_warning(written: str) -> None:
+    page = parse_html(f"<html><body><p>a{written}b</p></body></html>".encode(), "p.html")
+    assert not any("control character" in w for w in page.warnings)

@@ -25,21 +25,24 @@ WriteStatus = Literal["created", "updated", "unchanged"]
 TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
-def atomic_write(path: Path, content: str | bytes) -> WriteStatus:
+def atomic_write(path: Path, content: str | bytes, *, durable: bool = True) -> WriteStatus:
     """Write *content* (text as UTF-8) to *path* unless it already holds exactly that.
 
-    Returns what happened. The file keeps its mode; a new one gets the usual mode for the
+    Returns what happened. With *durable* (the default) the content is on the disk before
+    the rename, so not even a power cut leaves an empty file; outputs that the next command
+    makes again (templates, built pages) skip that wait and are still never half-written
+    for a reader or after a killed process. The file keeps its mode; a new one gets the usual mode for the
     umask. Raises :class:`InputError` when the file cannot be written (a folder in the way,
     no space left, no permission); the old file is then as it was.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        return _atomic_write(path, data)
+        return _atomic_write(path, data, durable)
     except OSError as exc:
         raise InputError(f"cannot write ({exc.strerror or exc})", path=str(path)) from None
 
 
-def _atomic_write(path: Path, data: bytes) -> WriteStatus:
+def _atomic_write(path: Path, data: bytes, durable: bool) -> WriteStatus:
     status: WriteStatus
     try:
         if path.read_bytes() == data:
@@ -56,8 +59,9 @@ def _atomic_write(path: Path, data: bytes) -> WriteStatus:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

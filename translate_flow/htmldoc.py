@@ -81,7 +81,13 @@ _LOOKS_LIKE_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|[a-z][a-z0-9-]*[\
 FALLBACK_ENCODING = "windows-1252"
 # Characters XML (and so lxml) cannot hold; NUL is refused earlier as binary data.
 _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ATTRIBUTE_VALUES = etree.XPath("//@*", smart_strings=False)
+# A numeric character reference to such a character (decimal or hexadecimal, leading
+# zeros, with or without its semicolon). Searched apart from the characters themselves:
+# a pattern that starts with a literal is found many times faster.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(?:0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9])"
+    r"|[xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]))"
+)
 # HTML5 void elements. libxml2's parser predates some of them (source, track, wbr, embed,
 # keygen) and nests the content that follows inside them; parse_html undoes that.
 VOID_ELEMENTS = frozenset(
@@ -287,7 +293,9 @@ def parse_html(data: bytes, path: str) -> Page:
             text = text[: head.start("declaration")] + text[head.end("declaration"):]
     root = _parse_as_html(text, path)
     # Control characters first: moving a text that holds one (`<wbr>&#1;`) would fail.
-    removed = _drop_control_characters(root)
+    # Nearly every page has none, which one look at its source tells.
+    may_hold = _CONTROL.search(text) or _CONTROL_REFERENCE.search(text)
+    removed = _drop_control_characters(root) if may_hold else 0
     _unnest_void_elements(root)
     if removed:
         warnings = (*warnings, f"{path}: removed {removed} control character(s) that HTML cannot hold")
@@ -365,13 +373,6 @@ def _drop_control_characters(root: etree._Element) -> int:
     be rebuilt. Form feeds are HTML whitespace and become spaces; the other controls are
     invisible in browsers.
     """
-    # Nearly every page has none: look at all its text and attribute values at once, in C,
-    # before visiting node by node.
-    values = _ATTRIBUTE_VALUES(root)
-    if isinstance(values, list):
-        text = etree.tostring(root, method="text", encoding="unicode")
-        if not _CONTROL.search(text + "".join(map(str, values))):
-            return 0
     removed = 0
 
     def clean(value: str) -> str:

@@ -64,6 +64,10 @@ ROLES: Mapping[str, Role] = {
 # from that date when the page is built, so its text is not for translators. Such an
 # element is not skipped, though: its date is the one thing assembly rewrites in it.
 ROLE_BY_ATTRIBUTE: Mapping[tuple[str, str], Role] = {("time", "datetime"): Role.OPAQUE}
+_OVERRIDES: Mapping[str, tuple[tuple[str, Role], ...]] = {
+    tag: tuple((a, r) for (t, a), r in ROLE_BY_ATTRIBUTE.items() if t == tag)
+    for tag, _ in ROLE_BY_ATTRIBUTE
+}
 
 # Foreign content: what sits inside is SVG or MathML, not HTML, so an element named like
 # an HTML one there (a <time>) is no HTML element and no HTML rule rewrites it.
@@ -147,8 +151,11 @@ def skips(element: etree._Element, options: SegmentOptions) -> bool:
     if ROLES.get(local_name(element.tag)) is Role.OPAQUE:
         return True
     names = element.keys()
-    if not names:
-        return False  # most elements: nothing more to look at
+    return bool(names) and _skipped_by_attributes(element, names, options)
+
+
+def _skipped_by_attributes(element: etree._Element, names: list[str], options: SegmentOptions) -> bool:
+    """True when the attributes of *element* (their *names* given) say it is left alone."""
     if "translate" in names and (element.get("translate") or "").strip().lower() == "no":
         return True
     if "class" in names and "notranslate" in (element.get("class") or "").split():
@@ -165,14 +172,18 @@ def _foreign(element: etree._Element, options: SegmentOptions) -> bool:
 
 def role_of(element: etree._Element, options: SegmentOptions) -> Role:
     """How *element* takes part in segmentation (the page's root is always a block)."""
-    if skips(element, options):
-        return Role.OPAQUE
+    # skips() and the attribute overrides in one pass: this is asked of every element.
     tag = local_name(element.tag)
     role = ROLES.get(tag, Role.BLOCK)
+    if role is Role.OPAQUE:
+        return role
     names = element.keys()
-    for (owner, attribute), override in ROLE_BY_ATTRIBUTE.items():
-        if owner == tag and attribute in names:
-            role = override
+    if names:
+        if _skipped_by_attributes(element, names, options):
+            return Role.OPAQUE
+        for attribute, override in _OVERRIDES.get(tag, ()):
+            if attribute in names:
+                role = override
     if role is Role.INLINE and _holds_blocks(element):
         return Role.BLOCK
     return role

@@ -142,8 +142,7 @@ class _Walker:
             role = self.roles[element] = role_of(element, self.options)
         return role
 
-    def label(self, element: etree._Element, scope: _Scope) -> str:
-        tag = local_name(element.tag)
+    def label(self, tag: str, scope: _Scope) -> str:
         if tag in ("html", "head", "body") or (tag == "title" and scope.landmark == "head"):
             return tag if tag != "title" else "head > title"
         key = (scope.landmark_serial, tag)
@@ -155,7 +154,7 @@ class _Walker:
         context = element.get("data-translate-context")
         if context is not None:
             scope = _Scope(context.strip() or None, scope.landmark, scope.landmark_serial)
-        label = self.label(element, scope)
+        label = self.label(tag, scope)
         if tag in LANDMARKS:
             self.landmarks += 1
             scope = _Scope(scope.msgctxt, tag, self.landmarks)

@@ -113,4 +113,5 @@ def _write_template(
         if text == old_text:
             return template, WriteResult(path, "unchanged")
     template, text = render(now_stamp())
-    return template, WriteResult(path, atomic_write(path, text))
+    # A template is made again by the next extract: no wait for the disk.
+    return template, WriteResult(path, atomic_write(path, text, durable=False))

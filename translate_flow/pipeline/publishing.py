@@ -223,7 +223,8 @@ def _build_article(config: Config, article: Article, languages: Sequence[Languag
         problems.extend(_rejection_problems(article, catalog, shown(config, po), result.rejections))
         kept_times.update(dict.fromkeys(
             f'{article.reference}:{k.line}: <time datetime="{k.datetime}">: {k.reason}' for k in result.kept_times))
-        status = atomic_write(out, serialize(result.html_tree, source))
+        # A built page is made again by the next build: no wait for the disk.
+        status = atomic_write(out, serialize(result.html_tree, source), durable=False)
         pages.append(BuiltPage(article.slug, language.tag, out, status, edition.complete, result.segments,
                                result.translated))
     return BuildReport(tuple(pages), tuple(problems), (*source.warnings, *kept_times))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -45,8 +46,12 @@ def each(function: Callable[[_Item], _Result], items: Sequence[_Item], workers: 
         return [function(item) for item in items]
     global _TASK, _ITEMS
     _TASK, _ITEMS = function, items
+    # Objects that exist at the fork are frozen: the children's collector then never
+    # walks them, and so never writes to (and copies) the pages they share with this process.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             return pool.map(_run_task, range(len(items)), chunksize=max(1, len(items) // (count * 4)))
     finally:
+        gc.unfreeze()
         _TASK, _ITEMS = None, ()
