@@ -9,7 +9,7 @@ answer to "is this element left alone?".
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -154,7 +154,7 @@ def skips(element: etree._Element, options: SegmentOptions) -> bool:
     return bool(names) and _skipped_by_attributes(element, names, options)
 
 
-def _skipped_by_attributes(element: etree._Element, names: list[str], options: SegmentOptions) -> bool:
+def _skipped_by_attributes(element: etree._Element, names: Sequence[str | bytes], options: SegmentOptions) -> bool:
     """True when the attributes of *element* (their *names* given) say it is left alone."""
     if "translate" in names and (element.get("translate") or "").strip().lower() == "no":
         return True
