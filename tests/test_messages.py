@@ -130,7 +130,7 @@ BASE = '[project]\nname = "site"\nsource_language = "en"\n'
         (BASE + 'target_languages = ["kk", "zh-hans", "zh-Hans"]\n',
          "[project] target_languages lists 'zh-Hans' twice"),
         (BASE + 'target_languages = ["ru"]\n[colours]\n',
-         "unknown table [colours] (known: project, paths, extract, build, models, translate, checks)"),
+         "unknown table [colours] (known: project, paths, extract, build, models, translate, checks, cluster)"),
         ('checks = 1\n' + BASE + 'target_languages = ["ru"]\n', "checks must be a table"),
     ],
     ids=["duplicate", "duplicate-in-other-case", "unknown-table-lists-checks", "checks-not-a-table"],
