@@ -158,3 +158,11 @@ def test_without_sacrebleu_one_line_says_how_to_install_it(project: Config, monk
     code, out, err = cli(project.root, "stats", "--quality")
     assert (code, out) == (2, "")
     assert err == f"translate-flow: error: {MISSING_SACREBLEU}\n"
+
+
+def test_one_line_per_language_for_the_review_overview(project: Config) -> None:
+    lines = pipeline.quality(project).by_language()
+    assert set(lines) == {"ru", "zh-Hans"}
+    assert lines["ru"].startswith(f"{ARGOS}: chrF++ ") and f"; {NLLB}: chrF++ " in lines["ru"]
+    assert "50% unchanged" in lines["ru"]  # the Argos share; one model alone is not named
+    assert re.fullmatch(r"chrF\+\+ \d+\.\d, TER 25\.0, 0% unchanged", lines["zh-Hans"])

@@ -26,7 +26,7 @@ pytest.importorskip("uvicorn", reason="the review extra: pip install 'translate-
 
 from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect, sync_playwright  # noqa: E402
 
-from test_review_http import BYLINE, HOME, SKIP, SLUG, entry_on_disk, ru_catalog, sample_project  # noqa: E402
+from test_review_http import BYLINE, HOME, SKIP, SLUG, approved_on_disk, entry_on_disk, ru_catalog, sample_project  # noqa: E402
 from translate_flow.config import Config  # noqa: E402
 from translate_flow.review import Workspace  # noqa: E402
 from translate_flow.review.server import Served, serve_on  # noqa: E402
@@ -264,10 +264,10 @@ def test_an_editor_approves_with_the_keyboard(page: Page, served: Served, projec
     page.keyboard.press("Alt+A")
     expect(page.locator("#status")).to_have_text("approved")
     expect(page.locator(f"#entry-{byline} .approved")).to_have_text("approved")
-    assert "approved" in entry_on_disk(project, BYLINE).flags
+    assert approved_on_disk(project, BYLINE)
     page.keyboard.press("Alt+A")
     expect(page.locator("#status")).to_have_text("approval withdrawn")
-    assert "approved" not in entry_on_disk(project, BYLINE).flags
+    assert not approved_on_disk(project, BYLINE)
 
 
 def test_machine_provenance_and_score_are_shown(page: Page, served: Served, project: Config) -> None:

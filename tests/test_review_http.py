@@ -26,12 +26,12 @@ with warnings.catch_warnings():  # starlette's notice that httpx2 will replace h
     from starlette.testclient import TestClient  # noqa: E402
 
 from conftest import REPO  # noqa: E402
-from translate_flow.catalog import read_po  # noqa: E402
+from translate_flow.catalog import is_approved, read_po  # noqa: E402
 from translate_flow.config import Config, load_config  # noqa: E402
 from translate_flow.memory import TranslationMemory  # noqa: E402
 from translate_flow.pipeline.state import project_lock  # noqa: E402
 from translate_flow.project import memory_index_path  # noqa: E402
-from translate_flow.review import APPROVED, Workspace, create_app  # noqa: E402
+from translate_flow.review import Workspace, create_app  # noqa: E402
 from translate_flow.review.app import Guard, origins_for  # noqa: E402
 from translate_flow.review.server import is_loopback  # noqa: E402
 from translate_flow.review.workspace import TRANSLATOR_VARIABLE  # noqa: E402
@@ -74,6 +74,14 @@ def entry_on_disk(config: Config, msgid: str) -> polib.POEntry:
     found = polib.pofile(str(ru_catalog(config))).find(msgid)
     assert found is not None
     return found
+
+
+def approved_on_disk(config: Config, msgid: str) -> bool:
+    """Whether the Russian catalog on disk records an editor's approval of *msgid* as it stands."""
+    path = ru_catalog(config)
+    found = [m for m in read_po(path.read_text(encoding="utf-8"), str(path)).active() if m.msgid == msgid]
+    assert len(found) == 1
+    return is_approved(found[0])
 
 
 @pytest.fixture
@@ -400,14 +408,15 @@ def test_an_editor_approves_a_reviewed_entry(client: TestClient, project: Config
     body = {"msgctxt": None, "msgid": BYLINE, "version": shown["version"], "approved": True}
     response = client.post(f"/api/approve/ru/{SLUG}", json=body, headers=WRITE)
     assert response.status_code == 200 and response.json()["entry"]["approved"] is True
-    assert APPROVED in entry_on_disk(project, BYLINE).flags
+    assert approved_on_disk(project, BYLINE)
+    assert entry_on_disk(project, BYLINE).tcomment.startswith("approved: ")  # a comment gettext tools keep
     rows = {r["language"]: r for r in client.get("/api/overview").json()["rows"]}
     assert rows["ru"]["approved"] == 1
     # A change to the text needs approving again.
     approved = response.json()["entry"]
     changed = save(client, approved, "Автор — <a1>Массимо Интровинье</a1>")
     assert changed.json()["entry"]["approved"] is False
-    assert APPROVED not in entry_on_disk(project, BYLINE).flags
+    assert not approved_on_disk(project, BYLINE)
 
 
 def test_approval_is_withdrawn_and_a_draft_cannot_be_approved(client: TestClient, project: Config) -> None:
@@ -416,7 +425,7 @@ def test_approval_is_withdrawn_and_a_draft_cannot_be_approved(client: TestClient
     shown = entry(client, BYLINE)
     body = {"msgid": BYLINE, "version": shown["version"], "approved": False}
     assert client.post(f"/api/approve/ru/{SLUG}", json=body, headers=WRITE).json()["entry"]["approved"] is False
-    assert APPROVED not in entry_on_disk(project, BYLINE).flags
+    assert not approved_on_disk(project, BYLINE)
     fuzzy = entry(client, SKIP)
     refused = client.post(f"/api/approve/ru/{SLUG}", json={"msgid": SKIP, "version": fuzzy["version"]}, headers=WRITE)
     assert refused.status_code == 422 and "reviewed" in refused.json()["error"]

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import threading
 import webbrowser
+from collections.abc import Sequence
 from typing import TextIO
 from urllib.parse import quote
 
+from .. import pipeline
 from ..config import Config
 from ..errors import UsageError
+from ..languages import Language
 from .options import Commands, add_project_command
 from .output import EXIT_OK, warning
 
@@ -33,6 +36,15 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument("--no-browser", action="store_true", help="print the address, do not open a browser")
 
 
+def _quality(config: Config, languages: Sequence[Language], only: Sequence[str]) -> dict[str, str]:
+    """The overview's quality column: what reviewers changed of each model's output, per
+    language; empty where sacrebleu (the quality extra) is not installed."""
+    try:
+        return pipeline.quality(config, only=only, languages=[language.tag for language in languages]).by_language()
+    except UsageError:
+        return {}
+
+
 def review(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Serve the review page until Ctrl+C."""
     try:
@@ -41,7 +53,7 @@ def review(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
     except ImportError:
         raise UsageError(MISSING) from None
     languages = tuple(config.target(tag) for tag in args.lang) or config.targets
-    workspace = Workspace(config, languages, tuple(args.article))
+    workspace = Workspace(config, languages, tuple(args.article), quality=_quality(config, languages, args.article))
     chosen = workspace.articles()  # an unknown article is a one-line error before serving
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number")

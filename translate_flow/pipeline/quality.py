@@ -70,6 +70,21 @@ class QualityReport:
     models: tuple[ModelQuality, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
 
+    def by_language(self) -> dict[str, str]:
+        """One line per language that has measured edits, for an overview: chrF++, TER and
+        the share accepted unchanged, per model where a language had several."""
+        lines: dict[str, list[str]] = {}
+        for model in self.models:
+            if model.chrf is None or model.ter is None:
+                continue
+            lines.setdefault(model.language, []).append(
+                f"{model.engine}: " if sum(m.language == model.language for m in self.models) > 1 else ""
+            )
+            lines[model.language][-1] += (
+                f"chrF++ {model.chrf:.1f}, TER {model.ter:.1f}, {model.unchanged_share:.0f}% unchanged"
+            )
+        return {language: "; ".join(parts) for language, parts in lines.items()}
+
 
 @dataclass(frozen=True)
 class _Edit:

@@ -13,6 +13,6 @@ The page's own templates, script and styles are package data (``templates/``,
 from __future__ import annotations
 
 from .app import create_app, origins_for
-from .workspace import APPROVED, Change, ReviewError, Workspace
+from .workspace import Change, ReviewError, Workspace
 
-__all__ = ["APPROVED", "Change", "ReviewError", "Workspace", "create_app", "origins_for"]
+__all__ = ["Change", "ReviewError", "Workspace", "create_app", "origins_for"]

@@ -24,8 +24,11 @@ from ..catalog import (
     Catalog,
     Key,
     Message,
+    approve,
     counts,
+    is_approved,
     now_stamp,
+    unapprove,
     with_findings,
 )
 from ..check import CheckContext, check_entry
@@ -47,7 +50,6 @@ from ..terms import TermMatcher
 from .preview import Preview, render_preview
 
 __all__ = [
-    "APPROVED",
     "TRANSLATOR_VARIABLE",
     "Change",
     "ReviewError",
@@ -55,7 +57,6 @@ __all__ = [
     "version",
 ]
 
-APPROVED = "approved"  # the flag an editor's approval sets on a reviewed entry
 TRANSLATOR_VARIABLE = "TRANSLATE_FLOW_TRANSLATOR"  # "Name <address>", for Last-Translator
 MEMORY_MATCHES = 5
 MEMORY_THRESHOLD = 0.5
@@ -99,11 +100,12 @@ class _Saved:
 
 
 def version(message: Message | None) -> str:
-    """A digest of what a reviewer decides in *message* (text and flags); changes when
-    anyone changes either. An entry that does not exist has the version ``""``."""
+    """A digest of what a reviewer or an editor decides in *message* (text, flags and
+    translator comments, where approvals are); changes when anyone changes one of them.
+    An entry that does not exist has the version ``""``."""
     if message is None:
         return ""
-    data = json.dumps([message.msgstr, sorted(message.flags)], ensure_ascii=False)
+    data = json.dumps([message.msgstr, sorted(message.flags), message.translator_comments], ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
@@ -243,7 +245,7 @@ class Workspace:
                 rows.append({
                     **row, "reviewed": c.translated, "fuzzy": c.fuzzy, "untranslated": c.untranslated,
                     "entries": c.total, "words": c.total_words, "done": round(c.percent_done(use_fuzzy=False), 1),
-                    "approved": sum(1 for m in found.active() if APPROVED in m.flags),
+                    "approved": sum(1 for m in found.active() if is_approved(m)),
                     "findings": severities,
                 })
         return rows
@@ -269,7 +271,7 @@ class Workspace:
             "source": source_parts(message.msgid),
             "msgstr": message.msgstr,
             "state": message.state,
-            "approved": APPROVED in message.flags,
+            "approved": is_approved(message),
             "version": version(message),
             "context": list(message.page_comments()),
             "references": [f"{path}:{line}" for path, line in message.references],
@@ -330,11 +332,11 @@ class Workspace:
             except TagMismatch as exc:
                 raise ReviewError("invalid", f"not saved: {exc}", {"tags": str(exc)}) from None
             flags = [f for f in message.flags if f != "fuzzy"]
-            if change.msgstr != message.msgstr:
-                flags = [f for f in flags if f != APPROVED]
             if change.draft and change.msgstr:
                 flags.insert(0, "fuzzy")
-            return replace(message, msgstr=change.msgstr, flags=tuple(flags))
+            edited = replace(message, msgstr=change.msgstr, flags=tuple(flags))
+            # An approval is of one text: a new one, or a draft, waits for the editor again.
+            return edited if is_approved(edited) else unapprove(edited)
 
         return self._change(article, language, change.key, change.seen, edit, change.msgstr, remember=True)
 
@@ -343,10 +345,11 @@ class Workspace:
         article, language = self.article(slug), self.language(tag)
 
         def edit(message: Message) -> Message:
-            if approved and not message.reviewed:
+            if not approved:
+                return unapprove(message)
+            if not message.reviewed:
                 raise ReviewError("invalid", "only a reviewed entry (translated, not fuzzy) can be approved")
-            flags = [f for f in message.flags if f != APPROVED] + ([APPROVED] if approved else [])
-            return replace(message, flags=tuple(flags))
+            return approve(message, by=translator() or "", when=now_stamp())
 
         return self._change(article, language, key, seen, edit, None, remember=False)
 
