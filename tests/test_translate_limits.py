@@ -19,6 +19,7 @@ from conftest import MakeProject
 
 from translate_flow import pipeline
 from translate_flow.cache import MachineCache
+from translate_flow.cli import main
 from translate_flow.config import Config, load_config
 from translate_flow.errors import ConfigError, ModelError
 from translate_flow.glossary import Glossary, parse_csv
@@ -295,6 +296,20 @@ def test_a_glossary_the_model_cannot_spell_costs_no_segment(make_project: MakePr
     assert any(KAZAKH_VARIANT in note and "not suppressed" in note for note in run.notes)
     entries = [e for e in polib.pofile(str(config.locales / "kk" / "LC_MESSAGES" / "budget.po")) if e.msgid]
     assert len(entries) == 3 and all(e.msgstr for e in entries)
+
+
+@pytest.mark.parametrize("command", ["translate", "run"], ids=["translate", "run"])
+def test_the_commands_say_what_the_model_could_not_do(
+    make_project: MakeProject, converted: Path, command: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = _project(make_project, converted)
+    config.glossary.mkdir(exist_ok=True)
+    (config.glossary / "terms.csv").write_text(f"en,kk,kind,forbidden_kk\nprogramme,бағдарлама,term,{KAZAKH_VARIANT}\n",
+                                               encoding="utf-8")
+    assert main(["--config", str(config.path), command]) in (0, 1)  # run: findings are fine
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if line.startswith("translate-flow: note: kk: ")]
+    assert len(notes) == 1 and KAZAKH_VARIANT in notes[0] and "Traceback" not in err
 
 
 class _Engines:

@@ -44,6 +44,11 @@ def warning(message: object, err: TextIO) -> None:
     print(f"{PROG}: warning: {message}", file=err)
 
 
+def note(message: object, err: TextIO) -> None:
+    """Say on *err* what the user may want to know: the job is done, with this caveat."""
+    print(f"{PROG}: note: {message}", file=err)
+
+
 def show_problem(problem: Problem, err: TextIO) -> None:
     """Print *problem* on *err* as ``path:line: error|finding: message``."""
     where = f"{problem.path}:{problem.line}" if problem.line else problem.path

@@ -16,7 +16,7 @@ from ..pipeline.cluster import connect, ray_engines
 from ..progress import progress_display
 from .build import show_removals
 from .options import Commands, add_engine_flags, add_project_command, add_publish_flags, translate_options
-from .output import EXIT_FINDINGS, EXIT_OK, relative, report, warning
+from .output import EXIT_FINDINGS, EXIT_OK, note, relative, report, warning
 
 __all__ = ["add_parser"]
 
@@ -89,6 +89,9 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         print(f"{result.changed} article-language pairs updated, {result.unchanged} up to date; "
               f"{from_model} segments from the model, {from_memory} from memory; {result.seconds:.1f} s", file=out)
     show_removals(config, result.pages, result.notes, err)
+    for language in result.languages:
+        for line in language.notes:
+            note(f"{language.language}: {line}", err)
     for line in reports.text_lines(f for r in result.results for f in r.findings if f.severity == "error"):
         print(line, file=err)
     code = report(result.problems, result.warnings, err)

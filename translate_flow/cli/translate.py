@@ -9,7 +9,7 @@ from .. import pipeline
 from ..config import Config
 from ..progress import progress_display
 from .options import Commands, add_engine_flags, add_project_command, translate_options
-from .output import report
+from .output import note, report
 
 __all__ = ["add_parser"]
 
@@ -49,6 +49,9 @@ def translate(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO
                 print(f"{run.language}: {run.unsure_tags} with tags to check, {run.loops} with repeated "
                       "output (see the catalog comments)", file=out)
         print(_summary(result), file=out)
+    for run in result.languages:
+        for line in run.notes:
+            note(f"{run.language}: {line}", err)
     return report(result.problems, (), err)
 
 

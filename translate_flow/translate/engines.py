@@ -39,6 +39,11 @@ class PivotEngine:
         self.first_terms = first_terms
         self.identity = f"{first.identity} | {pivot} | {second.identity} | {list(first_terms)!r}"
 
+    @property
+    def limits(self) -> tuple[str, ...]:
+        """What either leg's model cannot do (see :attr:`Translator.limits`)."""
+        return (*getattr(self.first, "limits", ()), *getattr(self.second, "limits", ()))
+
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
@@ -58,6 +63,7 @@ class PivotEngine:
                 unsure_tags=tuple(sorted(set(m.unsure_tags) | set(f.unsure_tags))),
                 loop=m.loop or f.loop,
                 via=self.pivot,
+                notes=(*m.notes, *f.notes),
             )
             for m, f in zip(middle, final)
         ]
