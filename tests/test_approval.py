@@ -206,10 +206,22 @@ def test_build_approved_publishes_approved_entries_only(reviewed: Config) -> Non
     assert "[Cafe opens]" in (reviewed.build_dir / "ru" / "cafe.html").read_text(encoding="utf-8")
 
 
+def test_build_says_why_a_page_is_held_back(make_project: MakeProject) -> None:
+    config = make_project([("cafe.html", PAGE)], targets=["ru"])
+    config.path.write_text(config.path.read_text(encoding="utf-8").replace(
+        "publish_untranslated = true", "publish_untranslated = false"), encoding="utf-8")
+    assert not pipeline.extract(config).problems
+    fill_catalogs([_po(config, RU)], lambda msgid: f"[{msgid}]")
+    code, _, err = cli(config.root, "build", "--approved")
+    assert code == 0
+    assert err == ("  skipped  ru/cafe.html: nothing approved; "
+                   "set [build] publish_untranslated = true to publish it anyway\n")
+
+
 def test_build_approved_counts_approved_words_against_the_threshold(reviewed: Config) -> None:
     code, _, err = cli(reviewed.root, "build", "--approved", "--min-complete", "50")
     assert code == 0
-    assert err == "  skipped  ru/cafe.html: 27% approved, below the 50% threshold\n"
+    assert err == "  skipped  ru/cafe.html: 27% approved, below 50%\n"
     report = pipeline.build(reviewed, approved=True, min_complete=50)
     assert [p.reason for p in report.pages] == ["27% approved, below 50%"]
 

@@ -43,13 +43,7 @@ def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     )
     for page in result.pages:
         if page.status == "skipped":
-            threshold = args.min_complete if args.min_complete is not None else config.build.min_complete
-            print(
-                f"  skipped  {page.language}/{page.article}.html: {page.complete:.0f}% "
-                f"{'approved' if args.approved else 'complete'}, "
-                f"below the {threshold:g}% threshold",
-                file=err,
-            )
+            print(f"  skipped  {page.language}/{page.article}.html: {page.reason}", file=err)
         elif page.status == "removed":
             continue  # with the notes, below
         elif not args.quiet and page.path is not None:
