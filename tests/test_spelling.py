@@ -7,11 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, MakeProject
 
 from translate_flow import pipeline
 from translate_flow.check import CheckContext, check_entry, spelling, spelling_unavailable
 from translate_flow.check.spelling import dictionary
+from translate_flow.cli import main
 from translate_flow.config import load_config
 from translate_flow.findings import CheckSettings
 from translate_flow.glossary import read_glossary
@@ -140,3 +141,16 @@ def test_check_notes_a_missing_dictionary_once_per_language(tmp_path: Path) -> N
     assert report.notes == (spelling_unavailable(ZH),)
     quiet = replace(config, checks=CheckSettings.from_table({"spelling": False}))
     assert pipeline.check(quiet, languages=["zh-Hans"], annotate=False).notes == ()
+
+
+@pytest.mark.parametrize("command", ["check", "run"], ids=["check", "run"])
+def test_the_commands_say_once_that_spelling_is_off(
+    make_project: MakeProject, command: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = make_project([("cafe.html", "<html lang=en><title>Cafe</title><p>A cafe opened.</p></html>")],
+                          targets=["ru", "zh-Hans"])
+    assert pipeline.extract(config).problems == ()
+    argv = ["--config", str(config.path), command] + (["--engine", "pseudo"] if command == "run" else [])
+    assert main(argv) in (0, 1)
+    notes = [line for line in capsys.readouterr().err.splitlines() if "spelling is off" in line]
+    assert notes == [f"translate-flow: note: {spelling_unavailable(ZH)}"]

@@ -45,8 +45,8 @@ spelling             info      a word the target language's Hunspell dictionary 
 ===================  ========  ===============================================================
 
 Pseudo-localized entries (``#. machine translation: pseudo``, still fuzzy) are checked by
-:data:`PSEUDO_CHECKS`: all but length-ratio and term-missing, which only a real translation
-can satisfy.
+:data:`PSEUDO_CHECKS`: all but length-ratio, term-missing and spelling, which only a real
+translation can satisfy.
 
 Some defects are *minor*: they are reported one severity below the check's (error becomes
 warning, warning becomes info), so the spelled-out number is a warning while the numbers

@@ -60,8 +60,8 @@ def check(
     notes: list[str] = []
     for language in targets(config, languages):
         context = check_context(config, terms, language)
-        if config.checks.is_enabled("spelling") and (note := spelling_unavailable(language)):
-            notes.append(note)
+        if config.checks.is_enabled("spelling") and (note := spelling_unavailable(language)) and note not in notes:
+            notes.append(note)  # a missing library is one note, not one per language
         for article in articles(config, only):
             path = catalog_path(config, article, language)
             where = shown(config, path)

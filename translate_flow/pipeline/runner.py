@@ -123,11 +123,13 @@ def run(
 
         results = list(kept)
         runs: list[LanguageRun] = []
+        checks_off: dict[str, None] = {}  # checks that could not run, each said once
         for _, outcome in outcomes:
             if outcome.run is not None:
                 runs.append(outcome.run)
             problems.extend(outcome.problems)
             results.extend(outcome.checked.results)
+            checks_off.update(dict.fromkeys(outcome.checked.notes))
         rule = Publishing.of(config, options.use_fuzzy, options.min_complete)
         built, published, refreshed = _publish(config, state, chosen, sources, failed, languages, work, rule)
         problems.extend(built.problems)
@@ -143,7 +145,7 @@ def run(
     return RunReport(
         tuple(results), built.pages, tuple(runs), tuple(problems),
         changed=sum(len(v) for v in dirty.values()), unchanged=len(kept),
-        seconds=time.perf_counter() - started, notes=built.notes, warnings=built.warnings,
+        seconds=time.perf_counter() - started, notes=(*checks_off, *built.notes), warnings=built.warnings,
     )
 
 
