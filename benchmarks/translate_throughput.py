@@ -2,27 +2,34 @@
 
 Run from the repository root with the project's environment::
 
-    .venv/bin/python benchmarks/translate_throughput.py [--repeat 2] [--max-length 64]
-        [--news 200] [--threads N] [--device cpu|cuda] [--batch-tokens N] [--profile]
+    .venv/bin/python benchmarks/translate_throughput.py [--repeat 2] [--max-length 32]
+        [--news 200] [--threads N] [--device cpu|cuda] [--compute-type T] [--batch-tokens N]
+        [--skip-argos] [--profile]
 
 An Argos-base-sized package (6+6 layers, d_model 512, 8 heads, FFN 2048, vocabulary 32000,
 int8, about 90 MB; random weights) is built on the fly into a temporary folder and the
 segments of the sample article plus generated news sentences are translated from English
-to Russian three ways, in one run:
+to Russian, in one run:
 
-(a) translate-flow's translate stage, ``pipeline.translate``, on a throwaway project whose
-    catalogs hold those segments, untranslated;
-(b) the same sentences through one raw ``ctranslate2.Translator.translate_batch`` call, with
-    the fastest settings of a small grid: the limit for this model on this machine;
+(a) ``translate-flow translate --lang ru``, the whole command a user runs, in a new process
+    on a throwaway project whose catalogs hold those segments, untranslated: process start,
+    imports, model load, catalogs read and written, the machine-output cache written;
+(s) the translate stage alone in this process, ``pipeline.translate`` with the model
+    already loaded;
+(b) the same sentences, already tokenized, through raw CTranslate2 at its best: every
+    thread layout (``inter_threads`` x ``intra_threads`` over the threads), one
+    ``translate_batch`` call and ``translate_iterable``, batches of tokens and of examples,
+    each tried; the fastest is the limit for this model on this machine. Loading and
+    tokenizing are not timed;
 (c) ``argostranslate.translate.translate`` one paragraph at a time, as a user of Argos
     Translate or LibreTranslate does, in the benchmark's own environment
     (``benchmarks/.env-argos``, created and filled from PyPI on first use), through
     ``translate_throughput_argos.py``.
 
-All three use beam size 4, the same threads and the same output bound: random weights
-never end a sentence, so every output runs to ``--max-length`` tokens. Model loading (with
-one small warm-up call) is timed apart from the translations. Each way is timed
-``--repeat`` times and the fastest run counts.
+Every way runs in one process with the same ``--threads`` and uses beam size 4 and the same
+output bound: random weights never end a sentence, so every output runs to
+``--max-length`` tokens. translate-flow uses its own automatic thread layout. Each way is
+timed ``--repeat`` times and the fastest run counts.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ from translate_flow.htmldoc import parse_html
 from translate_flow.pipeline import TranslateOptions
 from translate_flow.segment import SegmentOptions, segment_page
 from translate_flow.translate import Translator
+from translate_flow.translate.translator import thread_layout
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -72,10 +80,35 @@ NEWS_SEED = 20190816
 SENTENCES_PER_PARAGRAPH = 4
 TARGET_VS_RAW = 0.9
 TARGET_VS_ARGOS = 5.0
-#: (batch_type, max_batch_size) settings tried for the raw CTranslate2 limit.
+#: (batch_type, max_batch_size) settings tried for the raw CTranslate2 limit, with each
+#: thread layout and each of the two calls.
 GRID: tuple[tuple[str, int], ...] = (
-    ("tokens", 1024), ("tokens", 2048), ("tokens", 4096), ("examples", 32), ("examples", 64),
+    ("tokens", 1024), ("tokens", 2048), ("examples", 4), ("examples", 8), ("examples", 16), ("examples", 32),
 )
+CALLS = ("translate_batch", "translate_iterable")
+
+
+@dataclass(frozen=True)
+class RawSetting:
+    """One way to run raw CTranslate2: thread layout, call and batches."""
+
+    inter_threads: int
+    intra_threads: int
+    call: str
+    batch_type: str
+    max_batch_size: int
+
+    def describe(self) -> str:
+        """``inter 2 x intra 1, translate_iterable, max_batch_size 32 examples``."""
+        return (f"inter {self.inter_threads} x intra {self.intra_threads}, {self.call}, "
+                f"max_batch_size {self.max_batch_size} {self.batch_type}")
+
+
+def layouts(threads: int, device: str) -> list[tuple[int, int]]:
+    """Every (inter_threads, intra_threads) whose product is *threads*; one replica on a GPU."""
+    if device == "cuda":
+        return [(1, 0), (2, 0)]
+    return [(inter, threads // inter) for inter in range(1, threads + 1) if threads % inter == 0]
 
 sys.path.insert(0, str(REPO / "tests"))
 from modelfactory import SIZES, build_argos_package  # type: ignore[import-not-found]  # noqa: E402
@@ -257,12 +290,22 @@ class LengthRecorder:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.lengths: list[int] = []
+        self.results: list[Any] = []
+
+    @property
+    def lengths(self) -> list[int]:
+        """The length of each best hypothesis since the last :meth:`clear`."""
+        finished = [r.result() if hasattr(r, "result") else r for r in self.results]  # asynchronous or not
+        return [len(result.hypotheses[0]) for result in finished]
+
+    def clear(self) -> None:
+        """Forget the results recorded so far."""
+        self.results.clear()
 
     def translate_batch(self, *args: Any, **kwargs: Any) -> Any:
-        """Forward to CTranslate2 and note the output lengths."""
+        """Forward to CTranslate2 and keep the results, to measure them afterwards."""
         results = self.inner.translate_batch(*args, **kwargs)
-        self.lengths.extend(len(result.hypotheses[0]) for result in results)
+        self.results.extend(results)
         return results
 
     def __getattr__(self, name: str) -> Any:
@@ -293,6 +336,7 @@ packages_dir = "models"
 engine = "argos"
 beam_size = {beam}
 device = "{device}"
+compute_type = "{compute_type}"
 threads = {threads}
 max_decoding_length = {max_length}
 # The bound of a batch is min(max_decoding_length, longest input * length_ratio + 10): with
@@ -313,7 +357,7 @@ class TranslateFlow:
         (root / "translate-flow.toml").write_text(
             CONFIG.format(
                 source=FROM_CODE, target=TO_CODE, beam=BEAM_SIZE, device=args.device,
-                threads=args.threads, max_length=args.max_length, batch_tokens=batch_tokens,
+                compute_type=args.compute_type, threads=args.threads, max_length=args.max_length, batch_tokens=batch_tokens,
             ),
             encoding="utf-8",
         )
@@ -361,7 +405,7 @@ class TranslateFlow:
         shutil.rmtree(self.root / "locales")
         shutil.copytree(self.root / "locales.pristine", self.root / "locales")
         if self.recorder is not None:
-            self.recorder.lengths.clear()
+            self.recorder.clear()
         start = time.perf_counter()
         # Every timed run asks the model: the machine-output cache would answer repeats.
         report = pipeline.translate(self.config, options=TranslateOptions(cache=False), engines=self.engines)
@@ -371,6 +415,25 @@ class TranslateFlow:
         unique = sum(run.unique for run in report.languages)
         if unique != expected:
             raise SystemExit(f"translate-flow sent {unique} texts to the model, not {expected}")
+        return seconds
+
+    def command(self, expected: int) -> float:
+        """One ``translate-flow translate`` in a new process, from fresh catalogs and no
+        machine-output cache; return its wall-clock seconds."""
+        shutil.rmtree(self.root / "locales")
+        shutil.copytree(self.root / "locales.pristine", self.root / "locales")
+        shutil.rmtree(self.root / ".translate-flow", ignore_errors=True)
+        command = [sys.executable, "-m", "translate_flow", "--config", str(self.root / "translate-flow.toml"),
+                   "-q", "translate", "--lang", TO_CODE]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if done.returncode:
+            raise SystemExit(f"translate-flow translate exited {done.returncode}:\n{done.stderr}")
+        translated = sum(1 for path in (self.root / "locales").rglob("*.po")
+                         for m in read_po(path.read_text(encoding="utf-8"), str(path)).active() if m.msgstr)
+        if translated < expected:
+            raise SystemExit(f"translate-flow translate filled {translated} entries, fewer than {expected}")
         return seconds
 
     def output_tokens(self) -> float:
@@ -387,41 +450,47 @@ class RawCTranslate2:
 
     def __init__(self, package_dir: Path, args: argparse.Namespace) -> None:
         self.args = args
-        start = time.perf_counter()
-        compute_type = "int8_float16" if args.device == "cuda" else "int8"
-        self.model = ctranslate2.Translator(
-            str(package_dir / "model"), device=args.device, compute_type=compute_type,
-            intra_threads=args.threads if args.device == "cpu" else 0, inter_threads=1,
-        )
+        self.package_dir = package_dir
         self.sp = sentencepiece.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
-        self.translate(["The model is loaded and warmed up first."], GRID[0])
-        self.load_s = time.perf_counter() - start
+        self.models: dict[tuple[int, int], Any] = {}
         self.lengths: list[int] = []
 
-    def translate(self, texts: Sequence[str], setting: tuple[str, int]) -> list[str]:
-        """Tokenize, translate in one translate_batch call, detokenize."""
-        batch_type, max_batch_size = setting
-        tokens = self.sp.encode(list(texts), out_type=str)
-        results = self.model.translate_batch(
-            tokens,
-            beam_size=BEAM_SIZE,
-            max_decoding_length=self.args.max_length,
-            max_batch_size=max_batch_size,
-            batch_type=batch_type,
-        )
-        hypotheses = [result.hypotheses[0] for result in results]
-        self.lengths = [len(h) for h in hypotheses]
-        decoded: list[str] = self.sp.decode(hypotheses)
-        return decoded
+    def model(self, inter: int, intra: int) -> Any:
+        """The model loaded with this thread layout (and warmed up), kept for the next runs."""
+        if (inter, intra) not in self.models:
+            self.models.clear()  # one layout in memory at a time
+            model = ctranslate2.Translator(
+                str(self.package_dir / "model"), device=self.args.device, compute_type=self.args.compute_type,
+                inter_threads=inter, intra_threads=intra,
+            )
+            model.translate_batch([self.sp.encode("The model is warmed up first.", out_type=str)], beam_size=BEAM_SIZE)
+            self.models[inter, intra] = model
+        return self.models[inter, intra]
 
-    def run(self, texts: Sequence[str], setting: tuple[str, int]) -> float:
-        """One timed translation of *texts* with *setting*; return its seconds."""
-        return timed(lambda: self.translate(texts, setting))
+    def translate(self, tokens: Sequence[Sequence[str]], setting: RawSetting) -> None:
+        """Translate the tokenized sentences with *setting*; keep the output lengths."""
+        model = self.model(setting.inter_threads, setting.intra_threads)
+        options = dict(beam_size=BEAM_SIZE, max_decoding_length=self.args.max_length,
+                       max_batch_size=setting.max_batch_size, batch_type=setting.batch_type)
+        if setting.call == "translate_batch":
+            results = model.translate_batch(list(tokens), **options)
+        else:
+            results = list(model.translate_iterable(iter(tokens), **options))
+        self.lengths = [len(result.hypotheses[0]) for result in results]
+
+    def run(self, tokens: Sequence[Sequence[str]], setting: RawSetting) -> float:
+        """One timed translation of *tokens* with *setting*; return its seconds."""
+        return timed(lambda: self.translate(tokens, setting))
 
 
-def describe(setting: tuple[str, int]) -> str:
-    """``max_batch_size 2048 tokens``."""
-    return f"max_batch_size {setting[1]} {setting[0]}"
+def raw_settings(args: argparse.Namespace) -> list[RawSetting]:
+    """Every setting raw CTranslate2 is tried with, grouped by thread layout."""
+    return [
+        RawSetting(inter, intra, call, batch_type, size)
+        for inter, intra in layouts(args.threads, args.device)
+        for call in CALLS
+        for batch_type, size in GRID
+    ]
 
 
 # (c) Argos Translate ---------------------------------------------------------------------
@@ -494,7 +563,8 @@ def profile_translate_flow(flow: TranslateFlow, expected: int, top: int = 18) ->
 
 def print_report(
     ways: Sequence[Way], load: Workload, input_tokens: float, build_s: float, package: Path,
-    installed: Path, argos: dict[str, Any], args: argparse.Namespace,
+    installed: Path, argos: dict[str, Any] | None, flow: TranslateFlow, args: argparse.Namespace,
+    explored: Sequence[tuple[str, float]],
 ) -> None:
     """Versions, model, workload, every run, the table and the ratios."""
     versions = {
@@ -504,8 +574,8 @@ def print_report(
         "translate-flow": metadata.version("translate-flow"),
     }
     print(" ".join(f"{name} {version}" for name, version in versions.items()))
-    other = argos["versions"]
-    print("argos env: " + " ".join(f"{name} {version}" for name, version in other.items()))
+    if argos is not None:
+        print("argos env: " + " ".join(f"{name} {version}" for name, version in argos["versions"].items()))
     shape = SIZES["base"]
     installed_size = sum(p.stat().st_size for p in installed.rglob("*") if p.is_file())
     print(
@@ -520,16 +590,24 @@ def print_report(
         f"(seed {NEWS_SEED}); {input_tokens:.1f} input tokens each on average; "
         f"{len(load.paragraphs)} paragraphs for Argos"
     )
+    translator = next(iter(flow.loaded.values()))
+    inter, intra = thread_layout(translator.options, translator.device, os.cpu_count() or 1)
     print(
         f"decoding: {FROM_CODE}->{TO_CODE}, beam {BEAM_SIZE}, every output bounded to max_decoding_length "
-        f"{args.max_length} tokens; device {args.device}, {args.threads} threads; best of {args.repeat} runs for a and b, "
-        f"{args.argos_repeat} for c"
+        f"{args.max_length} tokens; device {args.device}, {args.compute_type}, {args.threads} threads "
+        f"(translate-flow's automatic layout: inter {inter} x intra {intra}); "
+        f"best of {args.repeat} runs for a and s, of {args.repeat + 1} for b's best setting, {args.argos_repeat} for c"
     )
-    print("argos: output bound passed by wrapping its CTranslate2 translator (benchmark process only)")
-    print(f"argos: sentence splitter: {argos['splitter']}")
+    print("processes: one per way (a: the translate-flow command; s, b: this process; c: one Argos process)")
+    if argos is not None:
+        print("argos: output bound passed by wrapping its CTranslate2 translator (benchmark process only)")
+        print(f"argos: sentence splitter: {argos['splitter']}")
     print()
-    for way in ways:
-        print(f"{way.name:<16} load and warm-up {way.load_s:6.2f} s")
+    print(f"raw CTranslate2, each setting once, to find its best ({len(load.texts)} sentences):")
+    for settings, seconds in sorted(explored, key=lambda run: run[1]):
+        print(f"  {seconds:7.2f} s  {len(load.texts) / seconds:6.2f} sentences/s  {settings}")
+    print()
+    print(f"{ways[1].name:<16} load and warm-up {ways[1].load_s:6.2f} s (the command's runs include it)")
     for way in ways:
         for number, (settings, seconds) in enumerate(way.runs, 1):
             print(f"{way.name:<16} run {number}: {seconds:7.2f} s  {way.sentences / seconds:6.2f} sentences/s  {settings}")
@@ -541,14 +619,17 @@ def print_report(
         settings, seconds = way.best
         print(
             f"{way.name:<16} {way.sentences:>9} {seconds:>8.2f} {way.rate:>12.2f} "
-            f"{way.output_tokens:>11.1f}  {settings}"
+            f"{f'{way.output_tokens:.1f}' if way.output_tokens else '-':>11}  {settings}"
         )
-    ours, raw, argos_way = ways
+    named = {way.name[0]: way for way in ways}
     print()
-    for label, other_way, target in (("a/b", raw, TARGET_VS_RAW), ("a/c", argos_way, TARGET_VS_ARGOS)):
-        ratio = ours.rate / other_way.rate
-        verdict = "met" if ratio >= target else "missed"
-        print(f"{label} = {ratio:.2f} ({ours.name} / {other_way.name}); target >= {target:g}: {verdict}")
+    checks = [("a/b", "a", "b", TARGET_VS_RAW), ("s/b", "s", "b", None), ("a/c", "a", "c", TARGET_VS_ARGOS)]
+    for label, mine, other, target in checks:
+        if mine not in named or other not in named:
+            continue
+        ratio = named[mine].rate / named[other].rate
+        verdict = f"; target >= {target:g}: {'met' if ratio >= target else 'missed'}" if target else ""
+        print(f"{label} = {ratio:.2f} ({named[mine].name} / {named[other].name}){verdict}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -556,20 +637,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2, help="timed runs of (a) and (b); the best counts (default 2)")
     parser.add_argument("--argos-repeat", type=int, default=1, help="timed runs of (c), about 3 minutes each on 2 cores (default 1)")
-    parser.add_argument("--max-length", type=int, default=64, help="output bound in tokens for every way (default 64)")
+    parser.add_argument("--max-length", type=int, default=32, help="output bound in tokens for every way (default 32)")
     parser.add_argument("--news", type=int, default=200, help="generated news sentences (default 200)")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="CPU threads for every way (default: all cores)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where every way runs (default cpu)")
     parser.add_argument("--batch-tokens", type=int, help="translate-flow's [translate] batch_tokens (default: its own default)")
     parser.add_argument("--minisbd-model", type=Path, help="MiniSBD's en.onnx, to give Argos its real splitter")
+    parser.add_argument("--compute-type", help="CTranslate2 compute type for every way (default int8 on CPU, "
+                        "int8_float16 on CUDA)")
+    parser.add_argument("--skip-argos", action="store_true", help="leave out (c), Argos Translate")
     parser.add_argument("--profile", action="store_true", help="profile one more translate-flow run and print it")
     args = parser.parse_args(argv)
+    args.compute_type = args.compute_type or ("int8_float16" if args.device == "cuda" else "int8")
     if min(args.repeat, args.argos_repeat, args.max_length, args.threads) < 1 or args.news < 0:
         parser.error("--repeat, --argos-repeat, --max-length and --threads must be at least 1, --news at least 0")
     if args.device == "cuda" and ctranslate2.get_cuda_device_count() == 0:
         parser.error("--device cuda: CTranslate2 sees no CUDA device here")
 
-    python = argos_python()
+    python = argos_python() if not args.skip_argos else Path(sys.executable)
     with tempfile.TemporaryDirectory(prefix="tf-throughput-") as temporary:
         work = Path(temporary)
         start = time.perf_counter()
@@ -587,30 +672,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         installed = models.find_installed(work / "project" / "models", FROM_CODE, TO_CODE)
         if installed is None or installed.path is None:
             raise SystemExit("the package did not install")
-        ours = Way("a translate-flow", len(load.msgids))
+        command = Way("a command", len(load.msgids))
+        ours = Way("s stage", len(load.msgids))
         raw_way = Way("b raw ct2", len(load.texts))
         flow.warm_up()
         ours.load_s = flow.load_s
         raw = RawCTranslate2(installed.path, args)
-        raw_way.load_s = raw.load_s
         pieces = raw.sp.encode(list(load.texts), out_type=str)
         input_tokens = sum(len(p) for p in pieces) / len(pieces)
-        settings = f"translate-flow [translate] batch_tokens {flow.config.translate.batch_tokens}"
-        best = GRID[0]
-        for number in range(args.repeat):  # in turns, so a slow spell of the machine hits both
+        settings = f"[translate] batch_tokens {flow.config.translate.batch_tokens}, automatic thread layout"
+        # First every raw setting once, to find its best; then the rounds, in turns, so that
+        # a slow spell of the machine hits every way alike. The raw figure is the best run of
+        # its best setting, the exploring run included.
+        for setting in raw_settings(args):
+            raw_way.runs.append((setting.describe(), raw.run(pieces, setting)))
+        best = next(s for s in raw_settings(args) if s.describe() == raw_way.best[0])
+        explored = list(raw_way.runs)
+        raw_way.runs = [run for run in explored if run[0] == best.describe()]
+        for _ in range(args.repeat):
+            command.runs.append(("translate-flow -q translate --lang ru, " + settings, flow.command(len(load.msgids))))
             ours.runs.append((settings, flow.run(len(load.msgids))))
             ours.output_tokens = flow.output_tokens()
-            for setting in GRID if number == 0 else (best,):
-                raw_way.runs.append((describe(setting), raw.run(load.texts, setting)))
-                raw_way.output_tokens = sum(raw.lengths) / len(raw.lengths)
-            best = next(s for s in GRID if describe(s) == raw_way.best[0])
+            raw_way.runs.append((best.describe(), raw.run(pieces, best)))
+            raw_way.output_tokens = sum(raw.lengths) / len(raw.lengths)
         del raw
 
-        argos = run_argos(python, work, package, load, args)
-        argos_way = Way("c argostranslate", argos["sentences"], argos["load_s"])
-        argos_way.runs = [("translate() per paragraph, Argos defaults", s) for s in argos["runs"]]
-        argos_way.output_tokens = argos["output_tokens"]
-        print_report((ours, raw_way, argos_way), load, input_tokens, build_s, package, installed.path, argos, args)
+        argos_way = None
+        argos = None
+        if not args.skip_argos:
+            argos = run_argos(python, work, package, load, args)
+            argos_way = Way("c argostranslate", argos["sentences"], argos["load_s"])
+            argos_way.runs = [("translate() per paragraph, Argos defaults", s) for s in argos["runs"]]
+            argos_way.output_tokens = argos["output_tokens"]
+        ways = (command, ours, raw_way) + ((argos_way,) if argos_way else ())
+        print_report(ways, load, input_tokens, build_s, package, installed.path, argos, flow, args, explored)
         if args.profile:
             profile_translate_flow(flow, len(load.msgids))
     return 0

@@ -30,11 +30,12 @@ BASE = '[project]\nname = "site"\nsource_language = "en"\ntarget_languages = ["r
         (BASE + "[translate]\nengine = \"magic\"\n", "[translate] engine must be one of"),
         (BASE + '[models.pairs.enru]\npath = "m"\n', '[models.pairs."enru"]: name pairs SOURCE-TARGET'),
         (BASE + '[models.pairs."en-ru"]\nsentencepiece = "s"\n', "[models.pairs.\"en-ru\"] needs 'path'"),
+        (BASE + '[models.pairs."en-ru"]\npath = "m"\nsentencepiece = " "\n', "[models.pairs.\"en-ru\"] needs 'sentencepiece'"),
         (BASE + "[checks]\nnumbres = false\n", "[checks] unknown check 'numbres' (did you mean 'numbers'?)"),
         (BASE + '[checks]\nnumbers = "fatal"\n', "[checks] severity of numbers must be one of"),
     ],
     ids=["toml", "table", "setting", "type", "no-targets", "source-is-target", "date-format",
-         "template", "base-url", "alternate-built", "alternate-type", "engine", "pair-name", "pair-path", "check-name", "check-severity"],
+         "template", "base-url", "alternate-built", "alternate-type", "engine", "pair-name", "pair-path", "pair-empty-sentencepiece", "check-name", "check-severity"],
 )
 def test_a_broken_configuration_names_its_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "translate-flow.toml"
@@ -46,6 +47,14 @@ def test_a_broken_configuration_names_its_file(tmp_path: Path, text: str, messag
     assert error.message.startswith(message), error.message
     assert str(path) not in error.message
     assert str(error) == f"{path}: {error.message}"
+
+
+@pytest.mark.parametrize("written", ['target_sentencepiece = ""\n', ""], ids=["empty", "absent"])
+def test_a_pair_without_a_target_sentencepiece_uses_the_sources(tmp_path: Path, written: str) -> None:
+    path = tmp_path / "translate-flow.toml"
+    path.write_text(BASE + f'[models.pairs."en-ru"]\npath = "m"\nsentencepiece = "m/spm.model"\n{written}', encoding="utf-8")
+    pair = load_config(path).models.pairs["en-ru"]
+    assert pair.target_sentencepiece == pair.sentencepiece == tmp_path / "m" / "spm.model"
 
 
 def test_a_missing_configuration_names_its_file(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import modelfactory
@@ -41,6 +42,7 @@ from translate_flow.translate import (
     output_hash,
 )
 from translate_flow.translate.prepare import Chunk, batches, output_bound
+from translate_flow.translate.translator import thread_layout
 
 BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=24, device="cpu", threads=1)
 NAMES = [("Serikzhan Bilash", "Серикжан Билаш"), ("Aiman Umarova", "Айман Умарова"),
@@ -89,6 +91,35 @@ def test_same_model_same_input_same_output(models_dir: Path, ru: Translator) -> 
     msgids = sample_msgids()[:40]
     again = Translator(argos_spec(models_dir), BOUNDED)
     assert [r.text for r in ru.translate(msgids)] == [r.text for r in again.translate(msgids)]
+
+
+@pytest.mark.parametrize(
+    ("threads", "inter", "intra", "device", "expected"),
+    [
+        (0, 0, 0, "cpu", (8, 1)),  # every core, one single-threaded replica each
+        (4, 0, 0, "cpu", (4, 1)),
+        (0, 2, 0, "cpu", (2, 4)),  # the replicas asked for share the cores
+        (0, 0, 4, "cpu", (2, 4)),
+        (6, 4, 0, "cpu", (4, 1)),
+        (0, 3, 3, "cpu", (3, 3)),  # both given: as given
+        (0, 0, 0, "cuda", (1, 0)),  # one replica per GPU unless asked
+        (0, 2, 0, "cuda", (2, 0)),
+    ],
+    ids=["auto", "threads", "inter", "intra", "inter-within-threads", "both", "gpu", "gpu-inter"],
+)
+def test_the_thread_layout(threads: int, inter: int, intra: int, device: str, expected: tuple[int, int]) -> None:
+    options = DecodeOptions(threads=threads, inter_threads=inter, intra_threads=intra)
+    assert thread_layout(options, device, cores=8) == expected
+
+
+@pytest.mark.parametrize(("inter", "intra"), [(1, 2), (2, 1), (3, 1)], ids=["1x2", "2x1", "3x1"])
+def test_the_thread_layout_changes_speed_never_output(models_dir: Path, ru: Translator, inter: int, intra: int) -> None:
+    msgids = sample_msgids()
+    laid_out = Translator(argos_spec(models_dir), replace(BOUNDED, threads=0, inter_threads=inter, intra_threads=intra))
+    assert laid_out.replicas == inter and laid_out.model.num_translators == inter
+    assert laid_out.identity == ru.identity  # the machine-output cache holds for every layout
+    assert [r.text for r in laid_out.translate(msgids)] == [r.text for r in ru.translate(msgids)]
+    assert laid_out.calls > inter  # enough batches that every replica had work
 
 
 def test_identical_inputs_are_translated_once(models_dir: Path) -> None:
@@ -326,7 +357,7 @@ TOML_SETTINGS = [
     ("beam_size", "6", 6), ("device", '"cpu"', "cpu"), ("compute_type", '"int8"', "int8"),
     ("threads", "3", 3), ("batch_tokens", "4096", 4096), ("batch_examples", "32", 32),
     ("repetition_penalty", "1.2", 1.2), ("no_repeat_ngram_size", "3", 3), ("length_ratio", "1.5", 1.5),
-    ("max_decoding_length", "256", 256), ("n_best", "8", 8),
+    ("max_decoding_length", "256", 256), ("n_best", "8", 8), ("inter_threads", "2", 2), ("intra_threads", "1", 1),
 ]
 
 

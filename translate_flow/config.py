@@ -83,7 +83,7 @@ class ModelSettings:
 
     packages_dir: Path | None = None  # None: ARGOS_PACKAGES_DIR or the standard Argos folder
     index_url: str = ""  # "": the Argos package index argostranslate itself uses
-    cache_dir: Path | None = None  # None: ~/.cache/translate-flow/downloads
+    cache_dir: Path | None = None  # None: ~/.cache/translate-flow/packages
     timeout: float = 10.0
     pivot: str = "en"  # translate through this language when no direct model exists; "" never
     pairs: Mapping[str, PairModel] = field(default_factory=dict)
@@ -97,9 +97,11 @@ class TranslateSettings:
     beam_size: int = 4
     device: str = "auto"
     compute_type: str = "auto"
-    threads: int = 0
+    threads: int = 0  # CPU threads for the model; 0: every core
+    inter_threads: int = 0  # model replicas decoding batches side by side; 0: chosen for throughput
+    intra_threads: int = 0  # threads inside each replica; 0: chosen for throughput
     batch_tokens: int = 2048
-    batch_examples: int = 0  # sentences per batch; 0: 128 / beam on CPU, 512 / beam on GPU
+    batch_examples: int = 0  # sentences per batch; 0: 32 / beam on CPU, 512 / beam on GPU
     max_input_tokens: int = 1024
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
@@ -182,6 +184,7 @@ _SCHEMA: Mapping[str, Mapping[str, type | tuple[type, ...]]] = {
     },
     "translate": {
         "engine": str, "beam_size": int, "device": str, "compute_type": str, "threads": int,
+        "inter_threads": int, "intra_threads": int,
         "batch_tokens": int, "batch_examples": int, "max_input_tokens": int, "repetition_penalty": (int, float),
         "no_repeat_ngram_size": int, "length_ratio": (int, float), "max_decoding_length": int,
         "n_best": int, "memory_accept": (int, float), "memory_suggest": (int, float),
@@ -264,6 +267,9 @@ def load_config(path: Path) -> Config:
         raise ConfigError("[translate] needs 0.5 <= memory_suggest <= memory_accept <= 1", path=str(path))
     if not 1 <= translate.n_best <= 16:
         raise ConfigError("[translate] n_best must be between 1 and 16 (4 to 8 is usual)", path=str(path))
+    if min(translate.threads, translate.inter_threads, translate.intra_threads) < 0:
+        raise ConfigError("[translate] threads, inter_threads and intra_threads must be 0 (automatic) or more",
+                          path=str(path))
     if translate.beam_size < 1 or translate.batch_tokens < 16 or translate.max_input_tokens < 16:
         raise ConfigError("[translate] beam_size, batch_tokens and max_input_tokens must be positive", path=str(path))
     cluster = _cluster_settings(path, data.get("cluster", {}))
@@ -315,7 +321,7 @@ def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSe
             if not isinstance(value, expected):
                 raise ConfigError(f"{where} {key} has the wrong type ({type(value).__name__})", path=str(path))
         for required in ("path", "sentencepiece"):
-            if required not in values:
+            if not values.get(required, "").strip():
                 raise ConfigError(f"{where} needs {required!r}", path=str(path))
         model = local(values["path"])
         source_sp = local(values["sentencepiece"])
@@ -323,7 +329,9 @@ def _model_settings(path: Path, root: Path, table: Mapping[str, Any]) -> ModelSe
             pair=pair,
             path=model,
             sentencepiece=source_sp,
-            target_sentencepiece=local(values["target_sentencepiece"]) if "target_sentencepiece" in values else source_sp,
+            # Empty or absent: one SentencePiece model for both sides, as for packages_dir = "".
+            target_sentencepiece=local(values["target_sentencepiece"]) if values.get("target_sentencepiece", "").strip()
+            else source_sp,
             source_token=values.get("source_token", ""),
             target_token=values.get("target_token", ""),
             source_prefix=values.get("source_prefix", ""),

@@ -60,8 +60,9 @@ class DecodeOptions:
     compute_type: str = _DEFAULTS.compute_type  # "auto": int8 on CPU, int8_float16 on GPU
     threads: int = _DEFAULTS.threads  # 0: every core
     batch_tokens: int = _DEFAULTS.batch_tokens
-    # Sentences per batch; 0: 128 / beam on CPU (bigger batches of beams only add memory
-    # there, not speed), 512 / beam on a GPU.
+    # Sentences per batch; 0: 32 / beam on CPU, where small batches of beams stay in the
+    # cache and keep every replica busy to the end (8 at beam 4 was the fastest measured,
+    # 4 and 16 slower: benchmarks/translate_throughput.py), 512 / beam on a GPU.
     batch_examples: int = _DEFAULTS.batch_examples
     repetition_penalty: float = _DEFAULTS.repetition_penalty
     no_repeat_ngram_size: int = _DEFAULTS.no_repeat_ngram_size
@@ -69,6 +70,9 @@ class DecodeOptions:
     length_extra: int = 10  # not a setting: tokens allowed beyond the ratio, for short inputs
     max_decoding_length: int = _DEFAULTS.max_decoding_length
     n_best: int = _DEFAULTS.n_best  # hypotheses to choose from when the glossary has a say
+    # How the CPU threads are laid out (see translate.threads.thread_layout); 0: chosen for throughput.
+    inter_threads: int = _DEFAULTS.inter_threads  # model replicas, each decoding its own batch
+    intra_threads: int = _DEFAULTS.intra_threads  # threads inside each replica
 
     @classmethod
     def from_settings(
@@ -91,6 +95,8 @@ class DecodeOptions:
             length_ratio=settings.length_ratio,
             max_decoding_length=settings.max_decoding_length,
             n_best=settings.n_best,
+            inter_threads=settings.inter_threads,
+            intra_threads=settings.intra_threads,
         )
 
 

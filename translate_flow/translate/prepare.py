@@ -170,7 +170,7 @@ def batches(
     planned: list[Batch] = []
     for n_best in (1, options.n_best):
         examples = options.batch_examples or max(
-            8, (512 if device == "cuda" else 128) // max(options.beam_size, n_best))
+            8, (512 if device == "cuda" else 32) // max(options.beam_size, n_best))
         group = [i for i in range(len(chunks)) if (chunks[i].index in steered) == (n_best > 1)]
         order = sorted(group, key=lambda i: len(chunks[i].tokens))
         batch: list[int] = []

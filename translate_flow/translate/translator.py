@@ -12,7 +12,33 @@ from .finish import Finishing, ModelFailure, finish
 from .layout import read_layout
 from .prepare import Batch, Chunk, Preparer, batches
 
-__all__ = ["Translator"]
+__all__ = ["Translator", "thread_layout"]
+
+
+def thread_layout(options: DecodeOptions, device: str, cores: int) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for CTranslate2: replicas of the model, and the
+    threads each uses, within ``options.threads`` CPU threads (0: all *cores*).
+
+    On a CPU the automatic layout is one single-threaded replica per thread: batches are
+    independent, so decoding several side by side keeps every core busy, while the threads
+    of one replica wait on each other at every decoding step. On a GPU one replica decodes
+    batch after batch; ``inter_threads`` asks for more.
+    """
+    if device != "cpu":
+        return max(1, options.inter_threads), options.intra_threads
+    total = options.threads or cores
+    inter, intra = options.inter_threads, options.intra_threads
+    if inter and intra:
+        return inter, intra
+    if inter:
+        return inter, max(1, total // inter)
+    if intra:
+        return max(1, total // intra), intra
+    return max(1, total), 1
+
+
+# Decoding options that change speed, never output: not part of an engine's identity.
+_NOT_IDENTITY = frozenset({"threads", "device", "inter_threads", "intra_threads"})
 
 
 class Translator:
@@ -32,11 +58,11 @@ class Translator:
         compute_type = options.compute_type
         if compute_type == "auto":
             compute_type = "int8_float16" if self.device == "cuda" else "int8"
-        threads = options.threads or os.cpu_count() or 1
+        self.replicas, threads = thread_layout(options, self.device, os.cpu_count() or 1)
         try:
             self.model = ctranslate2.Translator(
                 str(spec.model_dir), device=self.device, compute_type=compute_type,
-                intra_threads=threads if self.device == "cpu" else 0, inter_threads=1,
+                inter_threads=self.replicas, intra_threads=threads,
             )
             self.source_sp = sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece))
             self.target_sp = (
@@ -59,7 +85,7 @@ class Translator:
         # What the model could not do in the latest call, one line each, for the run's report.
         self.limits: tuple[str, ...] = self.inputs.limits
         # Threads change speed, never output; device and compute type count as resolved.
-        decoding = {k: v for k, v in options.__dict__.items() if k not in ("threads", "device")}
+        decoding = {k: v for k, v in options.__dict__.items() if k not in _NOT_IDENTITY}
         self.identity = f"{spec!r} {decoding!r} {compute_type} {self.device}"
 
     def translate(
@@ -78,8 +104,10 @@ class Translator:
         steered = {c.index for p in prepared if p.steered for c in p.chunks}
         suppress = self._suppressed(steering)
         outputs: dict[int, Any] = {}
-        for batch in batches(chunks, steered, self.spec, self.options, self.device):
-            outputs.update(self._run(chunks, batch, suppress))
+        # Every batch is submitted at once, so that each replica always has one to decode.
+        planned = batches(chunks, steered, self.spec, self.options, self.device)
+        for batch, submitted in [(b, self._submit(chunks, b, suppress)) for b in planned]:
+            outputs.update(self._collect(chunks, batch, submitted, suppress))
             if progress is not None:
                 progress(len({chunks[p].index for p in batch.positions}))
         parts: dict[int, list[tuple[Chunk, Any]]] = {}
@@ -119,25 +147,38 @@ class Translator:
             return None
         return pieces
 
-    def _run(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> dict[int, Any]:
+    def _submit(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> Any:
+        """*batch* handed to the model's replicas: its pending results, or the error it raised."""
+        try:
+            return self._call(chunks, batch, suppress)
+        except (RuntimeError, ValueError) as exc:
+            return exc
+
+    def _collect(
+        self, chunks: Sequence[Chunk], batch: Batch, submitted: Any, suppress: list[list[str]] | None,
+    ) -> dict[int, Any]:
         """The model's output for each chunk of *batch*, by position in *chunks*.
 
         A batch the model fails on is run again in halves, down to single chunks; a chunk
         that fails alone gets a :class:`ModelFailure` in place of output.
         """
-        try:
-            return self._call(chunks, batch, suppress)
-        except (RuntimeError, ValueError) as exc:
-            if len(batch.positions) == 1:
-                return {batch.positions[0]: ModelFailure(" ".join(str(exc).split()))}
+        if not isinstance(submitted, Exception):
+            try:
+                return dict(zip(batch.positions, [pending.result() for pending in submitted]))
+            except (RuntimeError, ValueError) as exc:
+                submitted = exc
+        if len(batch.positions) == 1:
+            return {batch.positions[0]: ModelFailure(" ".join(str(submitted).split()))}
         half = len(batch.positions) // 2
         outputs: dict[int, Any] = {}
         for positions in (batch.positions[:half], batch.positions[half:]):
-            outputs.update(self._run(chunks, Batch(positions, batch.bound, batch.n_best), suppress))
+            part = Batch(positions, batch.bound, batch.n_best)
+            outputs.update(self._collect(chunks, part, self._submit(chunks, part, suppress), suppress))
         return outputs
 
-    def _call(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> dict[int, Any]:
-        """One ``translate_batch`` call; CTranslate2's errors pass through."""
+    def _call(self, chunks: Sequence[Chunk], batch: Batch, suppress: list[list[str]] | None) -> list[Any]:
+        """One asynchronous ``translate_batch`` call: a pending result per chunk of *batch*.
+        CTranslate2's errors pass through, here or from the results."""
         spec, options = self.spec, self.options
         sources = []
         for position in batch.positions:
@@ -160,9 +201,10 @@ class Translator:
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             return_scores=True,
             return_attention=True,  # alignment puts the tags back by attention
+            asynchronous=True,
         )
         self.calls += 1
-        return dict(zip(batch.positions, outputs))
+        return list(outputs)
 
 
 def _device(requested: str, ctranslate2: Any) -> str:
