@@ -17,6 +17,7 @@ import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,6 +36,9 @@ LANGUAGE_TOKEN_FORMS = (
     re.compile(r">>[A-Za-z_]{2,12}<<"),
     re.compile(r"__[A-Za-z_-]{2,12}__"),
 )
+# Each list as one pattern: a model's vocabulary has tens of thousands of tokens to try.
+_LANGUAGE_TOKEN = re.compile("|".join(f"(?:{form.pattern})" for form in LANGUAGE_TOKEN_FORMS))
+_MARKER = re.compile("|".join(f"(?:{form.pattern})" for form in MARKER_FORMS))
 # config.json keys that name the length of the position tables (Hugging Face's, when a
 # converted model folder carries one).
 _POSITION_KEYS = ("max_position_embeddings", "max_source_positions")
@@ -52,16 +56,16 @@ class ModelLayout:
     input_positions: int | None = None  # rows of the encoder's position table; None: no limit
     output_positions: int | None = None  # rows of the decoder's
 
-    @property
+    @cached_property
     def language_tokens(self) -> tuple[str, ...]:
         """The vocabularies' tokens of a language-token form, sorted."""
         tokens = self.source_vocabulary | self.target_vocabulary
-        return tuple(sorted(t for t in tokens if any(f.fullmatch(t) for f in LANGUAGE_TOKEN_FORMS)))
+        return tuple(sorted(filter(_LANGUAGE_TOKEN.fullmatch, tokens)))
 
-    @property
+    @cached_property
     def special(self) -> frozenset[str]:
         """Tokens never shown in a translation: the markers and every language token."""
-        markers = (t for t in self.target_vocabulary if any(f.fullmatch(t) for f in MARKER_FORMS))
+        markers = filter(_MARKER.fullmatch, self.target_vocabulary)
         return MARKERS | frozenset(markers) | frozenset(self.language_tokens)
 
     def input_limit(self, wanted: int) -> int:
