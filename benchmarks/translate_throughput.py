@@ -85,6 +85,8 @@ TARGET_VS_ARGOS = 5.0
 GRID: tuple[tuple[str, int], ...] = (
     ("tokens", 1024), ("tokens", 2048), ("examples", 4), ("examples", 8), ("examples", 16), ("examples", 32),
 )
+#: Larger batches, which only a GPU makes use of.
+GPU_GRID: tuple[tuple[str, int], ...] = (("tokens", 4096), ("tokens", 8192), ("examples", 64), ("examples", 128))
 CALLS = ("translate_batch", "translate_iterable")
 
 
@@ -491,7 +493,7 @@ def raw_settings(args: argparse.Namespace) -> list[RawSetting]:
         RawSetting(inter, intra, call, batch_type, size)
         for inter, intra in layouts(args.threads, args.device)
         for call in CALLS
-        for batch_type, size in GRID
+        for batch_type, size in (GRID + GPU_GRID if args.device == "cuda" else GRID)
     ]
 
 

@@ -42,7 +42,7 @@ from translate_flow.translate import (
     output_hash,
 )
 from translate_flow.translate.prepare import Chunk, batches, output_bound
-from translate_flow.translate.translator import thread_layout
+from translate_flow.translate.translator import keep_buffers_in_the_heap, thread_layout
 
 BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=24, device="cpu", threads=1)
 NAMES = [("Serikzhan Bilash", "Серикжан Билаш"), ("Aiman Umarova", "Айман Умарова"),
@@ -120,6 +120,12 @@ def test_the_thread_layout_changes_speed_never_output(models_dir: Path, ru: Tran
     assert laid_out.identity == ru.identity  # the machine-output cache holds for every layout
     assert [r.text for r in laid_out.translate(msgids)] == [r.text for r in ru.translate(msgids)]
     assert laid_out.calls > inter  # enough batches that every replica had work
+
+
+def test_a_cpu_translator_keeps_ctranslate2s_buffers_in_the_heap(ru: Translator) -> None:
+    # glibc (the C library of the systems the tests run on) takes the setting, once per process.
+    assert keep_buffers_in_the_heap() is True
+    assert keep_buffers_in_the_heap.cache_info().currsize == 1
 
 
 def test_identical_inputs_are_translated_once(models_dir: Path) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from ..errors import ModelError
@@ -12,7 +15,7 @@ from .finish import Finishing, ModelFailure, finish
 from .layout import read_layout
 from .prepare import Batch, Chunk, Preparer, batches
 
-__all__ = ["Translator", "thread_layout"]
+__all__ = ["Translator", "keep_buffers_in_the_heap", "thread_layout"]
 
 
 def thread_layout(options: DecodeOptions, device: str, cores: int) -> tuple[int, int]:
@@ -37,6 +40,35 @@ def thread_layout(options: DecodeOptions, device: str, cores: int) -> tuple[int,
     return max(1, total), 1
 
 
+# glibc's mallopt parameters, and the values that suit CTranslate2 on a CPU.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD = 32 * 2**20  # glibc's largest: buffers up to this size come from the heap
+_TRIM_THRESHOLD = 256 * 2**20  # free memory kept for the next batch before it goes back
+
+
+@cache
+def keep_buffers_in_the_heap() -> bool:
+    """Have glibc's allocator serve CTranslate2's large, short-lived buffers from the heap
+    and keep them there for the next batch; once per process. False where the C library
+    is not glibc.
+
+    By default glibc maps every buffer over a threshold afresh and unmaps it when freed,
+    so each batch page-faults its activations in again; raising the threshold only after
+    such a buffer is freed leaves a new process paying that for its first batches. Measured
+    on 2 cores, 3 x 309 segments: system time 2.75 s down to 0.35 s, model load 0.32 s to
+    0.13 s. The process keeps up to 256 MiB of freed memory.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        libc.gnu_get_libc_version  # noqa: B018 - glibc only; musl has another allocator
+    except (OSError, AttributeError):
+        return False
+    # The threshold first: setting either turns off glibc's own adjustment of both.
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD))
+
+
 # Decoding options that change speed, never output: not part of an engine's identity.
 _NOT_IDENTITY = frozenset({"threads", "device", "inter_threads", "intra_threads"})
 
@@ -59,6 +91,8 @@ class Translator:
         if compute_type == "auto":
             compute_type = "int8_float16" if self.device == "cuda" else "int8"
         self.replicas, threads = thread_layout(options, self.device, os.cpu_count() or 1)
+        if self.device == "cpu":
+            keep_buffers_in_the_heap()
         try:
             self.model = ctranslate2.Translator(
                 str(spec.model_dir), device=self.device, compute_type=compute_type,
