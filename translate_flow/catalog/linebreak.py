@@ -153,7 +153,45 @@ def break_opportunities(text: str) -> list[int]:
     libunistring's algorithm: the pair table between the last character that is not a
     space and this one, spaces making ``I`` entries breaks; a mark joins the character
     before it, and counts as a letter where there is none (at the start, after a space).
+    Worked out a word (a run without spaces) at a time, each word once: what happens
+    inside a word does not depend on what came before it.
     """
+    result: list[int] = []
+    rules = _RULES
+    last = "BK"  # the class of the last character that is not a space, as the scan has it
+    offset = 0
+    for word in text.split(" "):
+        if word:
+            first, inside, final = _word(word)
+            spaced = offset > 0  # a word other than at the start follows a space
+            if first == "CM" or first == "ZWJ":
+                if spaced and last != "BK":  # a mark after spaces always starts a new piece
+                    result.append(offset)
+            elif first != "BK" and first != "ZW":
+                if last == "ZW":
+                    result.append(offset)
+                elif last != "BK":
+                    rule = rules[last, first]
+                    if rule == "D" or (rule == "I" and spaced):
+                        result.append(offset)
+            result.extend(offset + position for position in inside)
+            last = final
+        offset += len(word) + 1
+    return result
+
+
+@lru_cache(maxsize=16384)
+def _word(word: str) -> tuple[str, tuple[int, ...], str]:
+    """The class of *word*'s first character, the breaks inside it, and the class the scan
+    ends it with."""
+    first = _PAIR_CLASSES.get(word[0]) or _pair_class(word[0])
+    inside, last = _scan(word)
+    return first, tuple(inside), last
+
+
+def _scan(text: str) -> tuple[list[int], str]:
+    """:func:`break_opportunities` character by character from the start of a line; also
+    the class of the last character that is not a space."""
     result: list[int] = []
     classes, rules = _PAIR_CLASSES, _RULES
     last = "BK"  # the class of the last character that is not a space
@@ -181,7 +219,7 @@ def break_opportunities(text: str) -> list[int]:
             if rule == "D" or (rule == "I" and spaced):
                 result.append(position)
         last, spaced = kind, False
-    return result
+    return result, last
 
 
 @lru_cache(maxsize=4096)
