@@ -9,7 +9,7 @@ import pytest
 from translate_flow.check import CheckContext, urls
 from translate_flow.languages import language
 from translate_flow.protect import find_spans
-from translate_flow.textrules import find_links, find_repeat, joins_without_space, script_of, without_links
+from translate_flow.textrules import find_links, find_repeat, has_letter, joins_without_space, script_of, without_links
 from translate_flow.translate import find_loop
 
 # One table for both sides: a text and the links in it, in order.
@@ -111,3 +111,14 @@ def test_script_of(tag: str, script: str) -> None:
 )
 def test_text_in_scripts_without_spaces_joins_without_one(text: str, joins: bool) -> None:
     assert joins_without_space(text) is joins
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", False), ("12 345", False), ("²", False), ("x²", True), ("²x", True), ("_ - _", False),
+     ("Ёж", True), ("中文", True), ("٣٤", False), ("a\u0301", True)],
+    ids=["empty", "digits", "superscript", "letter-after-numeral", "numeral-first", "underscores",
+         "cyrillic", "han", "arabic-digits", "combining-mark"],
+)
+def test_has_letter_agrees_with_isalpha(text: str, expected: bool) -> None:
+    assert has_letter(text) is expected is any(ch.isalpha() for ch in text)

@@ -143,13 +143,16 @@ class _Reader:
             entry.translator_comments.append(line[1:].removeprefix(" "))
 
     def keyword_or_string(self, line: str, *, obsolete: bool, previous: bool, raw: str) -> None:
-        keyword = _KEYWORD.match(line)
-        rest = line[keyword.end() :] if keyword else line
-        strings = _STRINGS.fullmatch(rest)
-        if strings is None:
-            shown = raw if len(raw) <= 40 else raw[:37] + "..."
-            raise self.error(f"cannot read {shown!r}")
-        value = "".join(unescape(s[1:-1]) for s in _ONE_STRING.findall(strings.group(1)))
+        keyword = _KEYWORD.match(line) if not line.startswith('"') else None
+        rest = (line[keyword.end() :] if keyword else line).strip()
+        if rest[:1] == '"' and rest[-1:] == '"' and len(rest) > 1 and rest.count('"') == 2 and "\\" not in rest:
+            value = rest[1:-1]  # one string without escapes: most lines are
+        else:
+            strings = _STRINGS.fullmatch(rest)
+            if strings is None:
+                shown = raw if len(raw) <= 40 else raw[:37] + "..."
+                raise self.error(f"cannot read {shown!r}")
+            value = "".join(unescape(s[1:-1]) for s in _ONE_STRING.findall(strings.group(1)))
         where = "previous" if previous else "strings"
         if keyword is None:
             if self.current is None or self.current[0] != where:
