@@ -6,7 +6,8 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 __all__ = ["each"]
@@ -19,6 +20,10 @@ _Result = TypeVar("_Result")
 _TASK: Callable[[Any], Any] | None = None
 _ITEMS: Sequence[Any] = ()
 PARALLEL_FROM = 16  # fewer items than this are not worth the processes
+# Page work allocates many small objects that live until the page is done; at the
+# collector's default, a pass every 700 allocations, it walks them again and again for
+# nothing (about 8% of extract and of build on the regression corpus).
+_PAGE_WORK_COLLECTION = 50_000
 
 
 def _run_task(index: int) -> Any:
@@ -38,6 +43,22 @@ def each(function: Callable[[_Item], _Result], items: Sequence[_Item], workers: 
     is safe: a fork start method, and no other thread in this process (a thread holding a
     lock at the fork would leave the child stuck).
     """
+    with _fewer_collections():  # forked children inherit the setting
+        return _each(function, items, workers)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The young generation collected after more allocations, while the work lasts."""
+    before = gc.get_threshold()
+    gc.set_threshold(_PAGE_WORK_COLLECTION, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _each(function: Callable[[_Item], _Result], items: Sequence[_Item], workers: int) -> list[_Result]:
     count = workers or cores()
     if (
         count <= 1 or len(items) < max(PARALLEL_FROM, 2 * count)
