@@ -36,14 +36,14 @@ TERMS = [("Serikzhan Bilash", "Серикжан Билаш"), ("Massimo Introvig
         ("Visit www.cesnur.org/ now", "www.cesnur.org/"),
         ("Please, write to <a1>INFO@BITTERWINTER.ORG</a1> Thank you.", "INFO@BITTERWINTER.ORG"),
         ("Mail helper@riverton.example.org for help", "helper@riverton.example.org"),
-        ("He paid 1,200 dollars on 16.08.2019 (12%).", "1,200"),
+        ("He paid 1,200 dollars on 16.08.2019 (12%).", "12%"),
         ("He paid 1,200 dollars on 16.08.2019 (12%).", "16.08.2019"),
         ("Hello {name}, you have %(count)d messages and %s more", "{name}"),
         ("Hello {name}, you have %(count)d messages and %s more", "%(count)d"),
         ("Support Bitter Winter and CESNUR", "Bitter Winter"),
         ("Support Bitter Winter and CESNUR", "CESNUR"),
     ],
-    ids=["url", "bare-domain", "email-in-capitals", "email", "thousands", "date", "brace-placeholder",
+    ids=["url", "bare-domain", "email-in-capitals", "email", "percent", "date", "brace-placeholder",
          "printf-placeholder", "do-not-translate", "acronym"],
 )
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t or "latin")
@@ -181,3 +181,19 @@ def test_run_with_the_pseudo_engine_passes_the_repository_projects_own_checks(tm
         text = path.read_text(encoding="utf-8")
         assert "machine translation: pseudo" in text and "check: error" not in text
     assert (tmp_path / "build" / "ru" / "bilash-free-but-silenced.html").is_file()
+
+
+FIGURES = "About 1,200 people paid $3.50 each on 16 August 2019; 2,500,000 in all."
+
+
+@pytest.mark.parametrize(
+    ("target", "written"),
+    [("ru", ["1\xa0200", "$3.50", "2\xa0500\xa0000"]), ("kk", ["1\xa0200", "2\xa0500\xa0000"]),
+     ("de", ["1.200", "$3,50", "2.500.000"]), ("zh-Hans", ["1,200", "$3.50", "2,500,000"])],
+    ids=["ru", "kk", "de", "zh"],
+)
+def test_figures_are_written_as_the_target_writes_them(target: str, written: list[str]) -> None:
+    pseudo = pseudolocalize(FIGURES, target)
+    assert all(figure in pseudo for figure in written), pseudo
+    context = CheckContext(language("en"), language(target))
+    assert [f for f in check_entry(FIGURES, pseudo, context, checks=PSEUDO_CHECKS) if f.check == "numbers"] == []

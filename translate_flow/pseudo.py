@@ -17,8 +17,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from babel.numbers import format_decimal
+
+from .check.figures import read_figures
 from .markup import TAG_RE, escape_text, unescape_text
-from .protect import find_spans
+from .protect import Span, find_spans
 from .textrules import script_of
 
 __all__ = ["EXPANSION", "PLACEHOLDER", "PseudoScript", "pseudo_script", "pseudolocalize"]
@@ -86,7 +89,7 @@ def pseudolocalize(msgid: str, target: str = "", terms: Sequence[tuple[str, str]
     matches = list(TAG_RE.finditer(msgid))
     edges = [0, *(edge for m in matches for edge in (m.start(), m.end())), len(msgid)]
     # The texts around the tags, each changed: (text, letters changed, end of its last kept span).
-    texts = [_changed(unescape_text(msgid[edges[k] : edges[k + 1]]), table, terms)
+    texts = [_changed(unescape_text(msgid[edges[k] : edges[k + 1]]), table, terms, target)
              for k in range(0, len(edges), 2)]
     letters = sum(count for _, count, _ in texts)
     padding = "".join(script.padding[i % len(script.padding)] for i in range(math.ceil(letters * EXPANSION)))
@@ -103,10 +106,13 @@ def pseudolocalize(msgid: str, target: str = "", terms: Sequence[tuple[str, str]
     return f"{body[:start]}[{body[start:end]}]{body[end:]}"
 
 
-def _changed(text: str, table: Mapping[int, str], terms: Sequence[tuple[str, str]]) -> tuple[str, int, int]:
-    """*text* with its letters changed, its protected spans and placeholders kept; how
-    many letters were changed; and where the last kept span ends in the changed text."""
-    kept = [(s.start, s.end, s.rendering) for s in find_spans(text, terms)]
+def _changed(
+    text: str, table: Mapping[int, str], terms: Sequence[tuple[str, str]], target: str,
+) -> tuple[str, int, int]:
+    """*text* with its letters changed, its protected spans and placeholders kept (figures
+    as *target* writes them); how many letters were changed; and where the last kept span
+    ends in the changed text."""
+    kept = [(s.start, s.end, _kept(s, target)) for s in find_spans(text, terms)]
     kept += [(m.start(), m.end(), m.group(0)) for m in PLACEHOLDER.finditer(text)
              if all(m.end() <= s or m.start() >= e for s, e, _ in kept)]
     parts: list[str] = []
@@ -121,6 +127,29 @@ def _changed(text: str, table: Mapping[int, str], terms: Sequence[tuple[str, str
     letters += sum(ch.isalpha() for ch in text[position:])
     parts.append(text[position:].translate(table))
     return "".join(parts), letters, floor
+
+
+def _kept(span: Span, target: str) -> str:
+    """What a protected span becomes: itself, but a figure the target language reads as
+    another value ("1,200" is 1.2 in Russian) written as the target writes it ("1 200"),
+    as a translator would."""
+    if span.kind != "number" or not target:
+        return span.rendering
+    from .languages import language  # the target's locale, only where a figure needs it
+
+    locale = language(target).locale
+    figures = read_figures(span.rendering, "en", "en")
+    if len(figures) != 1 or figures[0].kind != "digits":
+        return span.rendering
+    read = [f for f in read_figures(span.rendering, locale, language(target).primary) if f.kind == "digits"]
+    if len(read) == 1 and read[0].values & figures[0].values:
+        return span.rendering  # the target reads it as the source does
+    value = next(iter(figures[0].values)) if len(figures[0].values) == 1 else None
+    if value is None:
+        return span.rendering
+    decimals = len(span.rendering.rpartition(".")[2]) if "." in span.rendering else 0
+    # The source's decimals kept ("3.50" is "3,50", not "3,5"), the target's separators.
+    return format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=locale)
 
 
 def _padded(text: str, floor: int, padding: str, script: PseudoScript) -> str:
