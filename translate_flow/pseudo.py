@@ -5,9 +5,10 @@ Cyrillic, or Latin with Han characters added), text grows by about 30 % (transla
 into most languages are longer than English) and each segment is bracketed, so clipped,
 untranslated or concatenated strings stand out in a built page, as localization teams use
 it. What a translation must keep stays as it is: numbered tags, placeholders, URLs,
-e-mail addresses, figures, and the glossary's names and do-not-translate terms (the same
-spans :mod:`translate_flow.protect` shields from a model), so a pseudo-translation passes
-the project's checks.
+e-mail addresses, figures (written as the target writes them where it would read the
+source's otherwise: "1,200" is "1 200" in Russian), and the glossary's names and
+do-not-translate terms (the same spans :mod:`translate_flow.protect` shields from a model),
+so a pseudo-translation passes the project's checks.
 """
 
 from __future__ import annotations
