@@ -21,9 +21,9 @@ ALPHABET = list(
 @pytest.mark.parametrize(
     "text",
     ["", " ", "word", "two words", "  leading", "trailing  ", "a  b", "\u0301mark first", "x \u0301y",
-     "a\u200bb c", "(quoted) text.", "中文，中文。 English", "e-mail: you@example.org / 50%"],
+     "a\u200bb c", "(quoted) text.", "中文，中文。 English", "e-mail: you@example.org / 50%", "well-known (a) [b] {c} \"q\" 1,000.5 $5 +1 a|b a\tb x/y? ok! 10%"],
     ids=["empty", "space", "word", "two", "leading", "trailing", "double-space", "mark-start",
-         "mark-after-space", "zero-width", "brackets", "cjk", "punctuation"],
+         "mark-after-space", "zero-width", "brackets", "cjk", "punctuation", "ascii-classes"],
 )
 def test_words_break_as_characters_do(text: str) -> None:
     assert break_opportunities(text) == _scan(text)[0]
@@ -32,4 +32,11 @@ def test_words_break_as_characters_do(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=60))
 def test_any_text_breaks_as_characters_do(text: str) -> None:
+    assert break_opportunities(text) == _scan(text)[0]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_any_ascii_text_breaks_as_characters_do(text: str) -> None:
+    """ASCII text, control characters and all."""
     assert break_opportunities(text) == _scan(text)[0]
