@@ -131,6 +131,7 @@ def test_the_overview_lists_sorts_and_filters(page: Page, served: Served, shots:
     page.goto(served.url)
     rows = page.locator("table.overview tbody tr")
     expect(rows).to_have_count(3)
+    expect(page.locator("main > p.note")).to_contain_text("spelling is off for zh-Hans")
     page.locator("th[data-key='fuzzy']").click()
     page.locator("th[data-key='fuzzy']").click()
     expect(page.locator("th[data-key='fuzzy']")).to_have_attribute("aria-sort", "descending")

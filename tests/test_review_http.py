@@ -27,7 +27,9 @@ with warnings.catch_warnings():  # starlette's notice that httpx2 will replace h
 
 from conftest import REPO  # noqa: E402
 from translate_flow.catalog import is_approved, read_po  # noqa: E402
+from translate_flow.check import spelling_unavailable  # noqa: E402
 from translate_flow.config import Config, load_config  # noqa: E402
+from translate_flow.languages import language  # noqa: E402
 from translate_flow.memory import TranslationMemory  # noqa: E402
 from translate_flow.pipeline.state import project_lock  # noqa: E402
 from translate_flow.project import memory_index_path  # noqa: E402
@@ -129,6 +131,11 @@ def test_the_page_shell_escapes_the_project_name(tmp_path: Path) -> None:
     app = create_app(Workspace(load_config(config.path)), hosts=["testserver"], token=TOKEN)
     page = TestClient(app).get("/").text
     assert "&lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+
+
+def test_the_overview_says_which_language_has_no_spelling_check(client: TestClient) -> None:
+    notes = client.get("/api/overview").json()["notes"]
+    assert notes == [spelling_unavailable(language("zh-Hans"))]  # Hunspell has no Chinese
 
 
 def test_the_overview_lists_every_article_and_language(client: TestClient) -> None:

@@ -184,7 +184,8 @@ class _Views:
     # --- data ------------------------------------------------------------------------------
 
     def overview(self, request: Request) -> Response:
-        return _json({"project": self.workspace.config.name, "rows": self.workspace.overview()})
+        workspace = self.workspace
+        return _json({"project": workspace.config.name, "rows": workspace.overview(), "notes": workspace.notes()})
 
     def article(self, request: Request) -> Response:
         data = self.workspace.entries(request.path_params["slug"], request.path_params["lang"])

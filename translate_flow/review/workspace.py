@@ -31,7 +31,7 @@ from ..catalog import (
     unapprove,
     with_findings,
 )
-from ..check import CheckContext, check_entry
+from ..check import CheckContext, check_entry, spelling_unavailable
 from ..config import Config
 from ..errors import ProjectLocked, Problem, TranslateFlowError
 from ..findings import SEVERITIES, Finding
@@ -223,6 +223,12 @@ class Workspace:
                         self.terms(message.msgid, language)
 
     # --- the overview --------------------------------------------------------------------
+
+    def notes(self) -> list[str]:
+        """What the findings leave out, a line each: checks that cannot run here."""
+        if not self.config.checks.is_enabled("spelling"):
+            return []
+        return list(dict.fromkeys(note for language in self.languages if (note := spelling_unavailable(language))))
 
     def overview(self) -> list[dict[str, Any]]:
         """One row per article and language: progress, approvals, findings by severity."""

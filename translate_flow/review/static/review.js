@@ -91,7 +91,8 @@ async function overview() {
   }
   filter.addEventListener("input", draw);
   language.addEventListener("change", draw);
-  main.replaceChildren(el("div", { class: "filters" }, filter, language),
+  const notes = (data.notes || []).map((note) => el("p", { class: "note" }, note));
+  main.replaceChildren(...notes, el("div", { class: "filters" }, filter, language),
     el("table", { class: "overview" }, el("thead", {}, el("tr", {}, heads)), body));
   draw();
   say(rows.length + " catalogs");
