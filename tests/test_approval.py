@@ -206,6 +206,16 @@ def test_build_approved_publishes_approved_entries_only(reviewed: Config) -> Non
     assert "[Cafe opens]" in (reviewed.build_dir / "ru" / "cafe.html").read_text(encoding="utf-8")
 
 
+def test_run_approved_publishes_approved_entries_only_and_a_plain_run_all_again(reviewed: Config) -> None:
+    page = reviewed.build_dir / "ru" / "cafe.html"
+    code, _, _ = cli(reviewed.root, "run", "--quiet", "--approved")
+    assert code in (0, 1)  # 1: findings on the bracketed translations
+    assert "[It serves tea.]" in page.read_text(encoding="utf-8")
+    assert "[Cafe opens]" not in page.read_text(encoding="utf-8")
+    code, _, _ = cli(reviewed.root, "run", "--quiet")  # another rule: the page is built again
+    assert "[Cafe opens]" in page.read_text(encoding="utf-8")
+
+
 def test_build_says_why_a_page_is_held_back(make_project: MakeProject) -> None:
     config = make_project([("cafe.html", PAGE)], targets=["ru"])
     config.path.write_text(config.path.read_text(encoding="utf-8").replace(

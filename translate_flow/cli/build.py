@@ -8,7 +8,7 @@ from typing import TextIO
 
 from .. import pipeline
 from ..config import Config
-from .options import Commands, add_project_command, add_publish_flags
+from .options import Commands, add_approved_flag, add_project_command, add_publish_flags
 from .output import PROG, relative, report
 
 __all__ = ["add_parser", "show_removals"]
@@ -28,11 +28,7 @@ def add_parser(commands: Commands) -> None:
         no_fuzzy_help="use the source text where a translation is still fuzzy",
         min_complete_help="skip pages with fewer translated source words than this",
     )
-    parser.add_argument(
-        "--approved", action="store_true",
-        help="publish only entries an editor approved (the source text elsewhere); "
-             "--min-complete then counts approved words",
-    )
+    add_approved_flag(parser)
 
 
 def build(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

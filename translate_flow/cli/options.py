@@ -131,6 +131,15 @@ def translate_options(args: argparse.Namespace) -> pipeline.TranslateOptions:
     )
 
 
+def add_approved_flag(parser: argparse.ArgumentParser) -> None:
+    """``--approved``: publish what an editor approved, and nothing else."""
+    parser.add_argument(
+        "--approved", action="store_true",
+        help="publish only entries an editor approved (the source text elsewhere); "
+             "--min-complete then counts approved words",
+    )
+
+
 def add_publish_flags(
     parser: argparse.ArgumentParser, *, fuzzy_help: str, no_fuzzy_help: str, min_complete_help: str,
 ) -> None:

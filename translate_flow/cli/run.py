@@ -15,7 +15,9 @@ from ..fsio import atomic_write
 from ..pipeline.cluster import connect, ray_engines
 from ..progress import progress_display
 from .build import show_removals
-from .options import Commands, add_engine_flags, add_project_command, add_publish_flags, translate_options
+from .options import (
+    Commands, add_approved_flag, add_engine_flags, add_project_command, add_publish_flags, translate_options,
+)
 from .output import EXIT_FINDINGS, EXIT_OK, note, relative, report, warning
 
 __all__ = ["add_parser"]
@@ -50,6 +52,7 @@ def add_parser(commands: Commands) -> None:
         no_fuzzy_help="publish reviewed translations only",
         min_complete_help="skip pages below this share of translated words",
     )
+    add_approved_flag(parser)
 
 
 def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -58,7 +61,8 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         raise UsageError("--jobs must be at least 1")
     options = pipeline.RunOptions(
         languages=tuple(args.lang), articles=tuple(args.article), translate=translate_options(args),
-        use_fuzzy=args.use_fuzzy, min_complete=args.min_complete, jobs=args.jobs, wait=args.wait,
+        use_fuzzy=args.use_fuzzy, min_complete=args.min_complete, approved=args.approved, jobs=args.jobs,
+        wait=args.wait,
     )
     with ExitStack() as stack:
         engines = None

@@ -38,6 +38,7 @@ class RunOptions:
     translate: TranslateOptions = TranslateOptions()
     use_fuzzy: bool | None = None
     min_complete: float | None = None
+    approved: bool = False  # publish only entries an editor approved
     jobs: int = 1
     wait: bool = False  # wait for another run's lock instead of refusing
 
@@ -91,6 +92,7 @@ def run(
         state = RunState.load(config, settings_digest(
             config, chosen_options.engine, chosen_options.draft, chosen_options.retranslate,
             options.use_fuzzy, options.min_complete,
+            *(("approved",) if options.approved else ()),  # the digests of earlier runs still hold
         ))
         chosen = articles(config, options.articles)
         problems: list[Problem] = []
@@ -130,7 +132,7 @@ def run(
             problems.extend(outcome.problems)
             results.extend(outcome.checked.results)
             checks_off.update(dict.fromkeys(outcome.checked.notes))
-        rule = Publishing.of(config, options.use_fuzzy, options.min_complete)
+        rule = Publishing.of(config, options.use_fuzzy, options.min_complete, approved=options.approved)
         built, published, refreshed = _publish(config, state, chosen, sources, failed, languages, work, rule)
         problems.extend(built.problems)
         if not options.articles:
