@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
-__all__ = ["break_opportunities", "column_width", "columns", "fill"]
+__all__ = ["break_opportunities", "column_width", "columns", "fill", "is_simple", "simple_breaks"]
 
 # The classes of libunistring's pair table, and the table itself (as libunistring 1.0
 # behaves): table[before][after] is D (break), I (break only across spaces) or P (no
@@ -266,3 +266,69 @@ def fill(text: str, width: int, start: int, opportunities: Sequence[int]) -> lis
             column += before
         piece_start = position
     return breaks
+
+
+_SIMPLE: dict[str, bool] = {}  # by character, as met
+_NOT_SIMPLE = frozenset({"BK", "ZW", "CM", "ZWJ"})
+
+
+def is_simple(text: str) -> bool:
+    """True when every character of *text* is one column wide and breaks by the pair table
+    alone (no hard break, zero-width space, mark or joiner): most text of most languages."""
+    if text.isascii():
+        return True  # ASCII counts as one column a character, as columns() counts it
+    known = _SIMPLE
+    return all(known[char] if char in known else _simple(char) for char in set(text))
+
+
+def _simple(char: str) -> bool:
+    kind = _PAIR_CLASSES.get(char) or _pair_class(char)
+    _SIMPLE[char] = simple = kind not in _NOT_SIMPLE and column_width(char) == 1
+    return simple
+
+
+def simple_breaks(text: str, width: int, start: int, forbidden: Collection[int] = ()) -> list[int]:
+    """:func:`fill` of *text* at every opportunity not *forbidden*, for :func:`is_simple`
+    text, found by looking only near the end of each line.
+
+    In such text every character is a column wide, and whether a line may break before a
+    character depends only on it and the last character that is not a space before it;
+    most of a long text never needs a look.
+    """
+    end = len(text)
+    if start + end <= width:
+        return []
+    breaks: list[int] = []
+    line, column = 0, start  # where the current line starts, and its column there
+    while True:
+        last = line + width - column  # the end of the longest text that fits on this line
+        if last >= end:
+            return breaks
+        position = last
+        while position > line and not _may_break(text, position, forbidden):
+            position -= 1
+        if position <= line:  # the line's first piece is too long: it stands alone
+            position = max(last, line) + 1
+            while position < end and not _may_break(text, position, forbidden):
+                position += 1
+            if position >= end:
+                return breaks
+        breaks.append(position)
+        line, column = position, 0
+
+
+def _may_break(text: str, position: int, forbidden: Collection[int]) -> bool:
+    """Whether a line of simple *text* may break before *position* (not 0)."""
+    char = text[position]
+    if char == " " or position in forbidden:
+        return False
+    before = position - 1
+    while before >= 0 and text[before] == " ":
+        before -= 1
+    if before < 0:
+        return False  # only spaces before: nothing to break from
+    classes = _PAIR_CLASSES
+    rule = _RULES[
+        classes.get(text[before]) or _pair_class(text[before]), classes.get(char) or _pair_class(char)
+    ]
+    return rule == "D" or (rule == "I" and before < position - 1)

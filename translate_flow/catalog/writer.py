@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .linebreak import break_opportunities, fill
+from .linebreak import break_opportunities, fill, is_simple, simple_breaks
 from .model import Catalog, Message
 from .syntax import WRAP_WIDTH, escape
 
@@ -134,7 +134,6 @@ def _breaks(portion: str, escaped: str, width: int, start: int, directives: str)
     a format directive, nor before the ``\\n`` that ends a line."""
     if escaped.isascii() and start + len(escaped) <= width:
         return []  # fits: most short texts end here
-    opportunities = break_opportunities(escaped)
     forbidden: set[int] = set()
     if len(escaped) != len(portion):
         forbidden.update(m.start() + 1 for m in _ESCAPE.finditer(escaped))
@@ -146,4 +145,7 @@ def _breaks(portion: str, escaped: str, width: int, start: int, directives: str)
         while position >= 0 and (match := directive.match(escaped, position)) is not None:
             forbidden.update(range(match.start() + 1, match.end()))
             position = escaped.find("%", match.end())
+    if is_simple(escaped):
+        return simple_breaks(escaped, width, start, forbidden)
+    opportunities = break_opportunities(escaped)
     return fill(escaped, width, start, [p for p in opportunities if p not in forbidden] if forbidden else opportunities)
