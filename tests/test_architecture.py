@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "htmldoc": 1, "dates": 1,
     "markup": 2, "config": 2,
     # stages: plain functions over loaded data
-    "alignment": 3, "pseudo": 3, "protect": 3, "segment": 3, "assemble": 3, "catalog": 3, "glossary": 3,
+    "alignment": 3, "pseudo": 3, "protect": 3, "segment": 3, "slots": 3, "assemble": 3, "catalog": 3, "glossary": 3,
     "terms": 3, "check": 3, "translate": 3, "cache": 3, "memory": 3, "models": 3, "reports": 3,
     # the project on disk, the commands over it, the command line
     "project": 4,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -286,3 +288,112 @@ def test_check_turns_checks_off_and_changes_severity(make_project: MakeProject) 
     fill_catalogs([ru_po(config)], lambda msgid: {"The fine was $ 300.": "Штраф составил 500 $."}.get(msgid, msgid))
     found = {(f.check, f.severity) for f in pipeline.check(config).findings}
     assert ("numbers", "warning") in found and not any(c == "forbidden-variant" for c, _ in found)
+
+
+# --- the segmentation kept between extract and build ----------------------------------------
+
+
+def _segmentation_files(config: Config) -> dict[str, bytes]:
+    folder = config.root / ".translate-flow" / "segments"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.json"))}
+
+
+def _built(config: Config) -> dict[str, bytes]:
+    return {p.relative_to(config.build_dir).as_posix(): p.read_bytes()
+            for p in sorted(config.build_dir.rglob("*.html"))}
+
+
+def _kept_project(make_project: MakeProject) -> Config:
+    """Three languages, a nested slug, and pages with comments, attributes and markup."""
+    pages = [SAMPLE_ARTICLE, PAGES / "inline-markup.html", PAGES / "meta-attributes.html"]
+    config = make_project(pages)
+    nested = config.root / "articles" / "2015" / "04"
+    nested.mkdir(parents=True)
+    (nested / "ruling.html").write_text(article("fine", "supporters", "lawyer"), encoding="utf-8")
+    pipeline.extract(config)
+    fill_catalogs(sorted(config.locales.rglob("*.po")), lambda msgid: f"[{msgid}]")
+    return config
+
+
+def test_build_from_the_kept_segmentation_writes_what_segmenting_again_does(
+    make_project: MakeProject,
+) -> None:
+    config = _kept_project(make_project)
+    kept = _segmentation_files(config)
+    assert set(kept) == {"bilash-free-but-silenced.json", "inline-markup.json", "meta-attributes.json",
+                         "2015/04/ruling.json"}
+    assert not pipeline.build(config).problems
+    from_kept = _built(config)
+    assert len(from_kept) == 12
+    shutil.rmtree(config.root / ".translate-flow" / "segments")
+    shutil.rmtree(config.build_dir)
+    assert not pipeline.build(config, workers=1).problems
+    assert _built(config) == from_kept
+    assert _segmentation_files(config) == kept  # made again by the build, the same
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["not-json", "another-key", "slots-that-do-not-fit", "empty"],
+)
+def test_a_damaged_kept_segmentation_is_not_used_and_is_made_again(
+    make_project: MakeProject, damage: str
+) -> None:
+    config = _kept_project(make_project)
+    assert not pipeline.build(config).problems
+    expected = _built(config)
+    path = config.root / ".translate-flow" / "segments" / "2015" / "04" / "ruling.json"
+    good = path.read_bytes()
+    kept = json.loads(good)
+    if damage == "not-json":
+        path.write_bytes(good[: len(good) // 2])
+    elif damage == "another-key":
+        other = json.loads((path.parent.parent.parent / "inline-markup.json").read_bytes())
+        path.write_text(json.dumps({"key": "0" * 24, "slots": other["slots"]}), encoding="utf-8")
+    elif damage == "slots-that-do-not-fit":
+        kept["slots"][0][0] = 10_000
+        path.write_text(json.dumps(kept), encoding="utf-8")
+    else:
+        path.write_bytes(b"")
+    shutil.rmtree(config.build_dir)
+    assert not pipeline.build(config).problems
+    assert _built(config) == expected
+    assert path.read_bytes() == good
+
+
+def test_an_edited_page_is_segmented_again(make_project: MakeProject) -> None:
+    config = make_project([("ruling.html", article("fine", "lawyer"))], targets=["ru"])
+    pipeline.extract(config)
+    review(ru_po(config))
+    before = _segmentation_files(config)["ruling.json"]
+    page = config.root / "articles" / "ruling.html"
+    page.write_text(article("fine", "lawyer", replace=("His lawyer appealed.", "His lawyer resigned.")),
+                    encoding="utf-8")
+    pipeline.build(config)
+    built = (config.build_dir / "ru" / "ruling.html").read_text(encoding="utf-8")
+    assert "His lawyer resigned." in built and "Его адвокат" not in built
+    assert "Суд оштрафовал его." in built
+    after = _segmentation_files(config)["ruling.json"]
+    assert after != before and b"His lawyer resigned." in after
+
+
+def test_a_rejection_in_any_language_names_the_source_line(make_project: MakeProject) -> None:
+    """Every language but the last is built on a copy of the page, and a copy's comments
+    have no source line: the sentence after one is still told by its line in the page."""
+    html = article("fine", "supporters").replace(
+        "<p>Supporters gathered <em>outside</em> the court.</p>",
+        "<div>Opening words.<!-- a note -->\n\n\nSupporters gathered <em>outside</em> the court.</div>")
+    config = make_project([("ruling.html", html)], targets=["kk", "ru"])
+    pipeline.extract(config)
+    source_line = next(i for i, text in enumerate(html.splitlines(), 1) if "Supporters" in text)
+    for tag in ("kk", "ru"):
+        po = config.locales / tag / "LC_MESSAGES" / "ruling.po"
+        catalog = polib.pofile(str(po))
+        entry = catalog.find("Supporters gathered <em1>outside</em1> the court.")
+        assert entry is not None
+        entry.msgstr = "Сторонники собрались у суда."  # the tag is gone
+        catalog.save(str(po))
+    report = pipeline.build(config)
+    assert sorted(p.path for p in report.problems) == [
+        "locales/kk/LC_MESSAGES/ruling.po", "locales/ru/LC_MESSAGES/ruling.po"]
+    assert all(f"articles/ruling.html:{source_line}" in p.message for p in report.problems)

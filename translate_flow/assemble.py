@@ -28,7 +28,7 @@ from .errors import LanguageError
 from .languages import Language, language
 from .markup import HTML_SPACE, Close, Hidden, Open, TagMismatch, Text, Token, Void, parse_tagged
 from .policy import SegmentOptions, in_skipped_part, local_name, primary_subtag
-from .segment import AttributeSlot, RunSlot, SentenceSlot, locate
+from .segment import AttributeSlot, RunSlot, SentenceSlot, Slot, locate
 from .textrules import joins_without_space
 
 __all__ = ["Assembled", "AssembleOptions", "KeptTime", "Rejection", "assemble", "publishable"]
@@ -90,12 +90,14 @@ class Assembled:
 
 
 def assemble(
-    tree: etree._ElementTree, translations: Mapping[Key, str], options: AssembleOptions
+    tree: etree._ElementTree, translations: Mapping[Key, str], options: AssembleOptions,
+    slots: Sequence[Slot] | None = None,
 ) -> Assembled:
     """Replace every segment of *tree* (modified in place) by its translation, if usable.
 
     Segments without a usable translation keep the source text, marked with the source
-    language. Attributes cannot be marked and keep their source text unmarked.
+    language. Attributes cannot be marked and keep their source text unmarked. *slots* are
+    the tree's slots when they are known already (located with ``options.segment``).
     """
     root = tree.getroot()
     languages = _PageLanguages.of(tree, options)
@@ -105,7 +107,7 @@ def assemble(
     marks: list[etree._Element] = []
     total = 0
     used = 0
-    for slot in locate(tree, options.segment):
+    for slot in locate(tree, options.segment) if slots is None else slots:
         if isinstance(slot, AttributeSlot):
             total += 1
             translation = translations.get((slot.segment.msgctxt, slot.segment.msgid))

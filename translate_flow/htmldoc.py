@@ -32,9 +32,10 @@ under token names.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.entities import name2codepoint
 from typing import Literal
 
@@ -165,6 +166,7 @@ class Page:
     # The XML declaration and doctype exactly as written, for serialize to write back.
     preamble: str = ""
     empty_end: str = "/>"  # how the XHTML page closed its empty elements: "/>" or " />"
+    digest: str = ""  # SHA-256 of the bytes the page was read from: the same page, the same tree
 
 
 def decode_html(data: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
@@ -276,6 +278,11 @@ def parse_html(data: bytes, path: str) -> Page:
     type) is read as XML, with its elements out of the XHTML namespace so that every stage
     sees plain tag names; one that is not well-formed is read as HTML, with a warning.
     """
+    page = _parse(data, path)
+    return replace(page, digest=hashlib.sha256(data).hexdigest())
+
+
+def _parse(data: bytes, path: str) -> Page:
     text, encoding, warnings = decode_html(data, path)
     if "\x00" in text:
         raise HtmlError("not an HTML document (binary data); pass a .html page", path=path)

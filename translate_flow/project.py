@@ -18,10 +18,12 @@ file is written through :func:`translate_flow.fsio.atomic_write`.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .catalog import Catalog, read_po, write_po
 from .config import Config
@@ -50,18 +52,22 @@ __all__ = [
     "page_path",
     "read_catalog",
     "read_page",
+    "read_segmentation",
     "remove_stale_temporaries",
+    "segmentation_path",
     "shown",
     "state_path",
     "stored_name",
     "targets",
     "template_path",
     "write_catalog",
+    "write_segmentation",
 ]
 
 STATE_DIR = ".translate-flow"  # caches, run state and the lock; never the source of truth
 MEMORY_DIR = "memory"  # imported TMX files, committed with the project
 MEMORY_INDEX = Path(STATE_DIR) / "memory.sqlite"  # the translation memory's index, under the root
+SEGMENTATIONS = Path(STATE_DIR) / "segments"  # each article's slots as plain data, by slug
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -141,6 +147,11 @@ def memory_index_path(config: Config) -> Path:
     return config.root / MEMORY_INDEX
 
 
+def segmentation_path(config: Config, article: Article) -> Path:
+    """Where the article's page's segmentation is kept between commands."""
+    return config.root / SEGMENTATIONS / f"{article.slug}.json"
+
+
 def shown(config: Config, path: Path) -> str:
     """*path* as the user is shown it: relative to the project root where it is inside."""
     try:
@@ -208,6 +219,28 @@ def catalog_loader(config: Config, path: Path) -> Callable[[], Catalog]:
         return read_catalog(config, path) or Catalog()
 
     return load
+
+
+def read_segmentation(config: Config, article: Article, key: str) -> Any:
+    """The segmentation kept for *article* under *key*, as plain data; None when there is
+    none, it was kept under another key (another page, code or options), or it is damaged."""
+    try:
+        kept = json.loads(segmentation_path(config, article).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return None
+    return kept.get("slots")
+
+
+def write_segmentation(config: Config, article: Article, key: str, slots: Any) -> None:
+    """Keep *article*'s segmentation (plain data) under *key*. Only an optimization: one
+    that cannot be written is not kept, and nothing else changes."""
+    text = json.dumps({"key": key, "slots": slots}, ensure_ascii=False, separators=(",", ":"))
+    try:
+        atomic_write(segmentation_path(config, article), text, durable=False)
+    except TranslateFlowError:
+        pass
 
 
 def write_catalog(path: Path, catalog: Catalog) -> WriteResult:

@@ -39,6 +39,7 @@ __all__ = [
     "Slot",
     "locate",
     "segment_page",
+    "segments_of",
     "split_sentences",
 ]
 
@@ -98,8 +99,13 @@ Slot = Union[RunSlot, AttributeSlot]
 
 def segment_page(tree: etree._ElementTree, options: SegmentOptions = SegmentOptions()) -> list[Segment]:
     """Return the page's segments in document order."""
+    return segments_of(locate(tree, options))
+
+
+def segments_of(slots: Sequence[Slot]) -> list[Segment]:
+    """The segments of *slots*, in their order."""
     segments: list[Segment] = []
-    for slot in locate(tree, options):
+    for slot in slots:
         if isinstance(slot, AttributeSlot):
             segments.append(slot.segment)
         else:

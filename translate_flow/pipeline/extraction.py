@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from lxml import etree
 
 from .. import __version__
+from ..cache import digest
 from ..catalog import Catalog, make_template, now_stamp, read_po, update, write_po
 from ..config import Config
 from ..errors import CatalogError, Problem, TranslateFlowError
 from ..fsio import atomic_write
+from ..htmldoc import Page
 from ..languages import Language
 from ..project import (
-    Article, WriteResult, articles, catalog_path, open_catalog, read_page, shown, targets, template_path,
-    write_catalog,
+    Article, WriteResult, articles, catalog_path, open_catalog, read_page, read_segmentation, shown, targets,
+    template_path, write_catalog, write_segmentation,
 )
-from ..segment import Segment, SegmentOptions, segment_page
+from ..segment import Segment, SegmentOptions, Slot, locate, segments_of
+from ..slots import bind, plain
 from .workers import each
 
-__all__ = ["GENERATOR", "ExtractReport", "extract", "segment_options"]
+__all__ = ["GENERATOR", "ExtractReport", "Segmentation", "extract", "segment_options", "segmentation"]
 
 GENERATOR = f"translate-flow {__version__}"
 
@@ -37,6 +44,45 @@ class ExtractReport:
 def segment_options(config: Config) -> SegmentOptions:
     """How the project's pages are segmented (extract and build must agree)."""
     return SegmentOptions(config.source.tag, config.extract.skip_foreign)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """A page's slots, bound to its tree, and as plain data to bind to copies of the tree."""
+
+    slots: list[Slot]
+    data: Any
+
+    def on(self, tree: etree._ElementTree) -> list[Slot]:
+        """The slots bound to *tree*, a deep copy of the page's tree."""
+        return bind(self.data, tree)
+
+
+def segmentation(config: Config, article: Article, page: Page) -> Segmentation:
+    """The slots of *article*'s *page*: kept from an earlier extract or build of the same
+    bytes (with the same code and options), else located now and kept for the next one."""
+    options = segment_options(config)
+    key = digest(_code_identity(), page.digest, options)
+    data = read_segmentation(config, article, key)
+    if data is not None:
+        try:
+            return Segmentation(bind(data, page.tree), data)
+        except ValueError:
+            pass  # damaged: located again below, and kept anew
+    slots = locate(page.tree, options)
+    data = plain(slots, page.tree)
+    write_segmentation(config, article, key, data)
+    return Segmentation(slots, data)
+
+
+@cache
+def _code_identity() -> tuple[object, ...]:
+    """What else decides a page's segmentation: this code (each module's size and time,
+    so an edited or reinstalled module counts) and the parser's versions."""
+    package = Path(__file__).resolve().parent.parent
+    modules = sorted(package.rglob("*.py"))
+    stats = [(p.relative_to(package).as_posix(), s.st_size, s.st_mtime_ns) for p in modules if (s := p.stat())]
+    return __version__, etree.LXML_VERSION, etree.LIBXML_VERSION, stats
 
 
 def extract(
@@ -61,7 +107,7 @@ def _extract_article(config: Config, article: Article, languages: Sequence[Langu
         page = read_page(article)
     except TranslateFlowError as exc:
         return ExtractReport(problems=(Problem.of(exc, article.reference),))
-    segments = segment_page(page.tree, segment_options(config))
+    segments = segments_of(segmentation(config, article, page).slots)
     pot = template_path(config, article)
     try:
         template, written = _write_template(config, article, segments, pot)

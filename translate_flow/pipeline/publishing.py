@@ -25,7 +25,7 @@ from ..languages import Language
 from ..project import (
     Article, articles, catalog_path, open_catalog, page_path, read_page, shown, targets,
 )
-from .extraction import segment_options
+from .extraction import Segmentation, segment_options, segmentation
 from .workers import each
 
 __all__ = [
@@ -195,6 +195,7 @@ def _build_article(config: Config, article: Article, languages: Sequence[Languag
     planned = _editions(config, article, languages, rule)
     published = [e.language.tag for e in planned if e.published(rule)]
     building = [e for e in planned if e.building]
+    located: Segmentation | None = None  # once a page is to be written
     pages: list[BuiltPage] = []
     problems: list[Problem] = []
     kept_times: dict[str, None] = {}  # the same <time> is kept in every language: said once
@@ -217,9 +218,15 @@ def _build_article(config: Config, article: Article, languages: Sequence[Languag
             alternates=_alternates(config, article, source, language, published),
             date_format=config.build.date_format,
         )
-        # The source tree is parsed once per article; the last language may use it as it is.
-        tree = source.tree if edition is building[-1] else copy.deepcopy(source.tree)
-        result = assemble(tree, rule.translations(catalog), options)
+        # The source tree is parsed and segmented once per article; the last language may
+        # use it as it is, the others a copy.
+        located = located or segmentation(config, article, source)
+        if edition is building[-1]:
+            tree, slots = source.tree, located.slots
+        else:
+            tree = copy.deepcopy(source.tree)
+            slots = located.on(tree)
+        result = assemble(tree, rule.translations(catalog), options, slots)
         problems.extend(_rejection_problems(article, catalog, shown(config, po), result.rejections))
         kept_times.update(dict.fromkeys(
             f'{article.reference}:{k.line}: <time datetime="{k.datetime}">: {k.reason}' for k in result.kept_times))
