@@ -44,8 +44,10 @@ def write_po(catalog: Catalog) -> str:
     return "\n".join(_entry_text(m) for m in entries)
 
 
+@lru_cache(maxsize=_CACHED_FIELDS)
 def _entry_text(message: Message) -> str:
-    """One entry as gettext writes it, ending in a newline."""
+    """One entry as gettext writes it, ending in a newline. Cached: a template's entries
+    come again, the same, in each new language's catalog."""
     lines: list[str] = []
     lines.extend("# " + line if line else "#" for line in message.translator_comments)
     lines.extend("#. " + line if line else "#." for line in message.auto_comments)
