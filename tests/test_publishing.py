@@ -169,8 +169,11 @@ def test_the_page_of_a_deleted_article_is_removed_and_its_catalogs_kept(make_pro
     pipeline.build(config)
     stranger = config.build_dir / "ru" / "index.html"  # no article ever had it: not ours to remove
     stranger.write_text("<p>index</p>", encoding="utf-8")
+    kept = config.root / ".translate-flow" / "segments" / f"{slug}.json"
+    assert kept.is_file()
     source.unlink()
     report = pipeline.build(config)
+    assert not kept.exists() and (config.root / ".translate-flow" / "segments" / "other.json").is_file()
     removed = [(p.language, p.path, p.reason) for p in report.pages if p.status == "removed"]
     assert removed == [(tag, config.build_dir / tag / f"{slug}.html", "its article was deleted") for tag in ("kk", "ru")]
     assert report.notes == (f"kept the catalogs of 1 deleted article ({slug}): their translations still feed "

@@ -43,6 +43,7 @@ __all__ = [
     "articles",
     "catalog_path",
     "file_digest",
+    "forget_segmentation",
     "import_memory_file",
     "imported_memory_files",
     "load_glossary",
@@ -241,6 +242,14 @@ def write_segmentation(config: Config, article: Article, key: str, slots: Any) -
         atomic_write(segmentation_path(config, article), text, durable=False)
     except TranslateFlowError:
         pass
+
+
+def forget_segmentation(config: Config, article: Article) -> None:
+    """Drop what was kept of a deleted article's segmentation."""
+    try:
+        segmentation_path(config, article).unlink(missing_ok=True)
+    except OSError:
+        pass  # only an optimization's leftover
 
 
 def write_catalog(path: Path, catalog: Catalog) -> WriteResult:

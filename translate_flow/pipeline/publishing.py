@@ -23,7 +23,7 @@ from ..fsio import atomic_write
 from ..htmldoc import Page, serialize
 from ..languages import Language
 from ..project import (
-    Article, articles, catalog_path, open_catalog, page_path, read_page, shown, targets,
+    Article, articles, catalog_path, forget_segmentation, open_catalog, page_path, read_page, shown, targets,
 )
 from .extraction import Segmentation, segment_options, segmentation
 from .workers import each
@@ -312,7 +312,8 @@ def sweep(config: Config, languages: Sequence[Language]) -> BuildReport:
 
     An article is known deleted when its template or a catalog remains and its page does
     not; files in ``build/`` that no article ever had are left alone. The catalogs and
-    templates are kept: their translations still feed the memory.
+    templates are kept: their translations still feed the memory. What was kept of their
+    segmentation goes.
     """
     current = {article.slug for article in articles(config)}
     gone = sorted(_catalogued(config, languages) - current)
@@ -321,6 +322,7 @@ def sweep(config: Config, languages: Sequence[Language]) -> BuildReport:
     pages = []
     for slug in gone:
         article = Article(slug, config.articles / f"{slug}.html", "")
+        forget_segmentation(config, article)
         for language in languages:
             out = page_path(config, article, language)
             if _remove(config, out):
