@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
@@ -10,6 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from translate_flow.cli import main
 from translate_flow.config import Config, load_config
 
 # The package index server's fixtures (`server`, `dist`), for every test module.
@@ -113,3 +117,16 @@ def fill_catalogs(paths: Iterable[Path], translate: Callable[[str], str], *, fuz
             elif not fuzzy and "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         po.save(str(path))
+
+
+def cli(root: Path, *argv: str) -> tuple[int, str, str]:
+    """``translate-flow ARGV`` in this process, run in *root*: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(argv))
+    finally:
+        os.chdir(cwd)
+    return code, out.getvalue(), err.getvalue()

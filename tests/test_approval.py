@@ -3,22 +3,18 @@ counted, and the only entries ``build --approved`` publishes."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import MakeProject, fill_catalogs, msgfmt_check
+from conftest import MakeProject, cli, fill_catalogs, msgfmt_check
 
 from translate_flow import pipeline
 from translate_flow.catalog import (
     Catalog, Message, approve, counts, is_approved, read_po, translations, unapprove, update, write_po,
 )
-from translate_flow.cli import main
 from translate_flow.config import Config
 from translate_flow.languages import Language, language
 
@@ -163,18 +159,6 @@ PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Cafe opens</title></head>
 <body><p>A cafe opened on the square. It serves tea.</p></body></html>
 """
-
-
-def cli(root: Path, *argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(argv))
-    finally:
-        os.chdir(cwd)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _po(config: Config, language: Language) -> Path:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import MakeProject, fill_catalogs
+from conftest import MakeProject, cli, fill_catalogs
 from treecompare import load
 
 from translate_flow import pipeline
-from translate_flow.cli import main
 from translate_flow.config import Config
 
 PAGE = """<!DOCTYPE html>
@@ -194,18 +190,6 @@ def test_building_some_articles_leaves_deleted_ones_alone(make_project: MakeProj
     report = pipeline.build(config, only=["other"])
     assert [p.status for p in report.pages] == ["unchanged"] and not report.notes
     assert (config.build_dir / "ru" / "cafe.html").is_file()
-
-
-def cli(root: Path, *argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(argv))
-    finally:
-        os.chdir(cwd)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_build_says_which_pages_it_removed(make_project: MakeProject) -> None:

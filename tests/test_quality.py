@@ -3,22 +3,17 @@ the catalogs' provenance comments and the machine-output cache."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
 import re
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from conftest import MakeProject
+from conftest import MakeProject, cli
 
 from translate_flow import pipeline
 from translate_flow.cache import MachineCache
 from translate_flow.catalog import Catalog, Message, machine_comment, read_po, write_po
-from translate_flow.cli import main
 from translate_flow.config import Config
 from translate_flow.errors import UsageError
 from translate_flow.languages import language
@@ -33,18 +28,6 @@ PAGE = """<!DOCTYPE html>
 """
 ARGOS = "argos translate-en_ru 1.9"
 NLLB = "ct2 nllb-200-distilled-600M"
-
-
-def cli(root: Path, *argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(argv))
-    finally:
-        os.chdir(cwd)
-    return code, out.getvalue(), err.getvalue()
 
 
 def machine(msgid: str, text: str, engine: str, *, via: str = "") -> Message:
