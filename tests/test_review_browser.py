@@ -26,7 +26,9 @@ pytest.importorskip("uvicorn", reason="the review extra: pip install 'translate-
 
 from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect, sync_playwright  # noqa: E402
 
-from test_review_http import BYLINE, HOME, SKIP, SLUG, approved_on_disk, entry_on_disk, ru_catalog, sample_project  # noqa: E402
+from test_review_http import (  # noqa: E402
+    BYLINE, HOME, SKIP, SLUG, approved_on_disk, edit_on_disk, entry_on_disk, ru_catalog, sample_project,
+)
 from translate_flow.config import Config  # noqa: E402
 from translate_flow.review import Workspace  # noqa: E402
 from translate_flow.review.server import Served, serve_on  # noqa: E402
@@ -218,11 +220,7 @@ def test_an_entry_changed_underneath_shows_both_versions(
 ) -> None:
     open_article(page, served)
     skip = index_of(page, SKIP)
-    po = polib.pofile(str(ru_catalog(project)), wrapwidth=79)
-    theirs = po.find(SKIP)
-    assert theirs is not None
-    theirs.msgstr = "Перейти к содержанию (правка коллеги)"
-    po.save(str(ru_catalog(project)))
+    edit_on_disk(project, SKIP, "Перейти к содержанию (правка коллеги)")
     page.keyboard.press("Alt+F")
     assert current(page) == skip
     replace_text(page, "Моя правка")

@@ -3,6 +3,7 @@ what they leave on disk, and the requests it must refuse."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -76,6 +77,15 @@ def entry_on_disk(config: Config, msgid: str) -> polib.POEntry:
     found = polib.pofile(str(ru_catalog(config))).find(msgid)
     assert found is not None
     return found
+
+
+def edit_on_disk(config: Config, msgid: str, msgstr: str) -> None:
+    """A colleague's edit of the Russian catalog, saved by polib as an editor saves it."""
+    po = polib.pofile(str(ru_catalog(config)), wrapwidth=79)
+    theirs = po.find(msgid)
+    assert theirs is not None
+    theirs.msgstr = msgstr
+    po.save(str(ru_catalog(config)))
 
 
 def approved_on_disk(config: Config, msgid: str) -> bool:
@@ -335,11 +345,7 @@ def test_a_translation_whose_tags_differ_is_refused_with_the_reason(
 
 def test_an_entry_changed_on_disk_is_never_overwritten(client: TestClient, project: Config) -> None:
     shown = entry(client, SKIP)
-    po = polib.pofile(str(ru_catalog(project)), wrapwidth=79)
-    theirs = po.find(SKIP)
-    assert theirs is not None
-    theirs.msgstr = "Перейти к содержанию (из git pull)"
-    po.save(str(ru_catalog(project)))
+    edit_on_disk(project, SKIP, "Перейти к содержанию (из git pull)")
     before = ru_catalog(project).read_bytes()
     response = save(client, shown, "Моя версия")
     assert response.status_code == 409
@@ -403,9 +409,7 @@ def test_undo_puts_back_the_last_save(client: TestClient, project: Config) -> No
 
 def test_undo_refuses_when_the_entry_changed_since(client: TestClient, project: Config) -> None:
     save(client, entry(client, SKIP), "Другой текст")
-    po = polib.pofile(str(ru_catalog(project)), wrapwidth=79)
-    po.find(SKIP).msgstr = "Третий текст"  # type: ignore[union-attr]
-    po.save(str(ru_catalog(project)))
+    edit_on_disk(project, SKIP, "Третий текст")
     assert client.post("/api/undo", json={}, headers=WRITE).status_code == 409
     assert entry_on_disk(project, SKIP).msgstr == "Третий текст"
 
@@ -511,13 +515,30 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
 
 
-def test_the_command_serves_until_interrupted(project: Config) -> None:
+@contextlib.contextmanager
+def _reviewing(project: Config, *args: str) -> Iterator[subprocess.Popen[str]]:
+    """``translate-flow review --no-browser ARGS`` in a process of its own, which is killed
+    if the test leaves it running."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "translate_flow", "--config", str(project.path), "review", "--no-browser",
-         "--lang", "ru"],
+        [sys.executable, "-m", "translate_flow", "--config", str(project.path), "review", "--no-browser", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment(),
     )
     try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def _interrupted(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """Stop the review with Ctrl+C; its output and error output."""
+    process.send_signal(signal.SIGINT)
+    return process.communicate(timeout=30)
+
+
+def test_the_command_serves_until_interrupted(project: Config) -> None:
+    with _reviewing(project, "--lang", "ru") as process:
         assert process.stdout is not None
         line = process.stdout.readline()
         match = re.search(r"at (http://127\.0\.0\.1:[0-9]+/)(\S*)", line)
@@ -532,11 +553,7 @@ def test_the_command_serves_until_interrupted(project: Config) -> None:
                 time.sleep(0.1)
         else:
             pytest.fail("the server never answered")
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
+        out, err = _interrupted(process)
     assert process.returncode == 0, err
     assert "review stopped" in out and "Traceback" not in err
 
@@ -561,19 +578,10 @@ def test_the_command_refuses_an_unknown_article_in_one_line(project: Config) -> 
 
 
 def test_the_command_warns_when_serving_beyond_this_machine(project: Config) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "translate_flow", "--config", str(project.path), "review", "--no-browser",
-         "--host", "0.0.0.0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_environment(),
-    )
-    try:
+    with _reviewing(project, "--host", "0.0.0.0") as process:
         assert process.stdout is not None
         assert "http://0.0.0.0:" in process.stdout.readline()
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
+        _, err = _interrupted(process)
     assert "warning: serving on 0.0.0.0" in err
 
 
