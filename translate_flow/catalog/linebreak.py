@@ -136,6 +136,14 @@ def _break_class(char: str) -> str:
 
 _PAIR_CLASSES: dict[str, str] = {}  # filled as characters are met; a few hundred at most
 _RULES = {(before, after): _TABLE[_INDEX[before]][_INDEX[after]] for before in _CLASSES for after in _CLASSES}
+# Whether a line may break between the last character that is not a space (its class, or
+# "BK" at the start of a line) and the next one, with or without spaces between them:
+# always after a zero-width space, never at the start, else as the pair table says.
+_BREAKS = {
+    (before, after, spaced): before == "ZW" or (
+        before != "BK" and (_RULES[before, after] == "D" or (_RULES[before, after] == "I" and spaced)))
+    for before in (*_CLASSES, "BK", "ZW") for after in _CLASSES for spaced in (False, True)
+}
 
 
 def _pair_class(char: str) -> str:
@@ -157,7 +165,7 @@ def break_opportunities(text: str) -> list[int]:
     inside a word does not depend on what came before it.
     """
     result: list[int] = []
-    rules = _RULES
+    breaks = _BREAKS
     last = "BK"  # the class of the last character that is not a space, as the scan has it
     offset = 0
     for word in text.split(" "):
@@ -167,13 +175,8 @@ def break_opportunities(text: str) -> list[int]:
             if first == "CM" or first == "ZWJ":
                 if spaced and last != "BK":  # a mark after spaces always starts a new piece
                     result.append(offset)
-            elif first != "BK" and first != "ZW":
-                if last == "ZW":
-                    result.append(offset)
-                elif last != "BK":
-                    rule = rules[last, first]
-                    if rule == "D" or (rule == "I" and spaced):
-                        result.append(offset)
+            elif first != "BK" and first != "ZW" and breaks[last, first, spaced]:
+                result.append(offset)
             result.extend(offset + position for position in inside)
             last = final
         offset += len(word) + 1
@@ -193,7 +196,7 @@ def _scan(text: str) -> tuple[list[int], str]:
     """:func:`break_opportunities` character by character from the start of a line; also
     the class of the last character that is not a space."""
     result: list[int] = []
-    classes, rules = _PAIR_CLASSES, _RULES
+    classes, breaks = _PAIR_CLASSES, _BREAKS
     last = "BK"  # the class of the last character that is not a space
     spaced = False  # whether spaces came since that character
     for position, char in enumerate(text):
@@ -212,12 +215,8 @@ def _scan(text: str) -> tuple[list[int], str]:
                 result.append(position)
                 last, spaced = kind, False
                 continue
-        if last == "ZW":
+        if breaks[last, kind, spaced]:
             result.append(position)
-        elif last != "BK":
-            rule = rules[last, kind]
-            if rule == "D" or (rule == "I" and spaced):
-                result.append(position)
         last, spaced = kind, False
     return result, last
 
@@ -328,7 +327,7 @@ def _may_break(text: str, position: int, forbidden: Collection[int]) -> bool:
     if before < 0:
         return False  # only spaces before: nothing to break from
     classes = _PAIR_CLASSES
-    rule = _RULES[
-        classes.get(text[before]) or _pair_class(text[before]), classes.get(char) or _pair_class(char)
+    return _BREAKS[
+        classes.get(text[before]) or _pair_class(text[before]), classes.get(char) or _pair_class(char),
+        before < position - 1,
     ]
-    return rule == "D" or (rule == "I" and before < position - 1)
