@@ -5,11 +5,15 @@ language's script."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translate_flow.check import CheckContext, urls
 from translate_flow.languages import language
 from translate_flow.protect import find_spans
-from translate_flow.textrules import find_links, find_repeat, has_letter, joins_without_space, script_of, without_links
+from translate_flow.textrules import (
+    find_links, find_repeat, has_letter, has_words, joins_without_space, script_of, without_links,
+)
 from translate_flow.translate import find_loop
 
 # One table for both sides: a text and the links in it, in order.
@@ -122,3 +126,15 @@ def test_text_in_scripts_without_spaces_joins_without_one(text: str, joins: bool
 )
 def test_has_letter_agrees_with_isalpha(text: str, expected: bool) -> None:
     assert has_letter(text) is expected is any(ch.isalpha() for ch in text)
+
+
+# Pieces of links and of the words around them: schemes, www, domains, addresses, paths.
+LINK_PIECES = ["https://", "http://", "www.", "example", ".org", ".com", ".ru", "/path", "you", "@", "mail",
+               ".", ":", "/", " ", " ", "a", "Z", "я", "中", "1", "2", "-", "_", "?", "=", "&", "(", ")", ",", "\n"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=16).map("".join))
+def test_has_words_is_a_letter_outside_every_link(text: str) -> None:
+    """The short ways of has_words give what its definition does."""
+    assert has_words(text) is has_letter(without_links(text))

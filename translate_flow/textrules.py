@@ -171,13 +171,16 @@ def has_words(text: str) -> bool:
     ``www.example.org/`` is nothing to translate."""
     if not has_letter(text):
         return False
-    if "." not in text and "@" not in text:
+    if ("." not in text and "@" not in text) or _WORD_OUTSIDE_LINKS.search(text):
         return True
     return has_letter(without_links(text))
 
 
 # A word character that is neither a digit nor "_": a letter, or a rare numeral such as "²".
 _WORD_LETTER = re.compile(r"[^\W\d_]")
+# A letter in a run without spaces that holds none of ". @ : /": every link holds one of
+# them and no space, so no link reaches into such a run, and most sentences have one.
+_WORD_OUTSIDE_LINKS = re.compile(r"(?<!\S)[^\s.@:/]*[^\W\d_][^\s.@:/]*(?!\S)")
 
 
 def has_letter(text: str) -> bool:
