@@ -3,6 +3,7 @@ besides them (names, glossary renderings, loanwords, compounds, Kazakh inflectio
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from translate_flow.terms import TermMatcher
 
 EN, RU, KK, ZH = language("en"), language("ru"), language("kk"), language("zh-Hans")
 
+# CI installs them (.ci/run): there a missing dictionary fails these tests instead of hiding them.
 pytestmark = pytest.mark.skipif(
-    dictionary(RU) is None or dictionary(KK) is None,
+    not os.environ.get("CI") and (dictionary(RU) is None or dictionary(KK) is None),
     reason="needs Hunspell and its Russian and Kazakh dictionaries: apt-get install hunspell hunspell-ru hunspell-kk",
 )
 
