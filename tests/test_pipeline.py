@@ -397,3 +397,22 @@ def test_a_rejection_in_any_language_names_the_source_line(make_project: MakePro
     assert sorted(p.path for p in report.problems) == [
         "locales/kk/LC_MESSAGES/ruling.po", "locales/ru/LC_MESSAGES/ruling.po"]
     assert all(f"articles/ruling.html:{source_line}" in p.message for p in report.problems)
+
+
+def test_a_state_folder_that_cannot_be_written_keeps_nothing_and_changes_nothing(
+    make_project: MakeProject,
+) -> None:
+    """A file where the state folder goes: the segmentation is not kept, the pages are the same."""
+    config = make_project([("ruling.html", article("fine", "supporters"))], targets=["ru"])
+    pipeline.extract(config)
+    review(ru_po(config))
+    assert not pipeline.build(config).problems
+    expected = _built(config)
+    shutil.rmtree(config.root / ".translate-flow")
+    (config.root / ".translate-flow").write_text("not a folder", encoding="utf-8")
+    shutil.rmtree(config.build_dir)
+    extracted = pipeline.extract(config)
+    assert not extracted.problems and extracted.segments == 4
+    assert not pipeline.build(config).problems
+    assert _built(config) == expected
+    assert (config.root / ".translate-flow").read_text(encoding="utf-8") == "not a folder"
