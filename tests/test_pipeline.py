@@ -416,3 +416,20 @@ def test_a_state_folder_that_cannot_be_written_keeps_nothing_and_changes_nothing
     assert not pipeline.build(config).problems
     assert _built(config) == expected
     assert (config.root / ".translate-flow").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_the_kept_segmentation_is_for_the_code_that_made_it(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Other code, another sentence splitter or parser: the page is segmented anew."""
+    from translate_flow.pipeline import extraction
+
+    config = make_project([("ruling.html", article("fine", "lawyer"))], targets=["ru"])
+    pipeline.extract(config)
+    kept = config.root / ".translate-flow" / "segments" / "ruling.json"
+    first = json.loads(kept.read_bytes())["key"]
+    identity = extraction._code_identity()
+    assert any(name.startswith("sentencex") for name, _, _ in identity[-1])
+    monkeypatch.setattr(extraction, "_code_identity", lambda: (*identity[:-1], [("segment.py", 1, 2)]))
+    assert not pipeline.build(config, workers=1).problems
+    assert json.loads(kept.read_bytes())["key"] != first

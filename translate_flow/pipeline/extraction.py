@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import sentencex
 from lxml import etree
 
 from .. import __version__
@@ -77,12 +80,14 @@ def segmentation(config: Config, article: Article, page: Page) -> Segmentation:
 
 @cache
 def _code_identity() -> tuple[object, ...]:
-    """What else decides a page's segmentation: this code (each module's size and time,
-    so an edited or reinstalled module counts) and the parser's versions."""
+    """What else decides a page's segmentation: this code and the sentence splitter's (each
+    file's size and time, so an edited, upgraded or reinstalled module counts), the
+    parser's versions, and Python's (its Unicode tables class the characters)."""
     package = Path(__file__).resolve().parent.parent
-    modules = sorted(package.rglob("*.py"))
-    stats = [(p.relative_to(package).as_posix(), s.st_size, s.st_mtime_ns) for p in modules if (s := p.stat())]
-    return __version__, etree.LXML_VERSION, etree.LIBXML_VERSION, stats
+    files = [*sorted(package.rglob("*.py")), *sorted(Path(sentencex.__file__).parent.glob("*.*"))]
+    stats = [(p.name, s.st_size, s.st_mtime_ns) for p in files if (s := p.stat())]
+    return (__version__, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version, unicodedata.unidata_version,
+            stats)
 
 
 def extract(
