@@ -34,6 +34,7 @@ from translate_flow.config import ClusterSettings, Config, load_config
 from translate_flow.errors import ConfigError
 from translate_flow.pipeline.cluster import INSTALL_HINT, connect, plan_shards, ray_engines
 from translate_flow.translate import DecodeOptions, ModelSpec
+from translate_flow.translate.layout import read_layout
 from translate_flow.translate.prepare import Preparer, batches
 
 pytestmark = [pytest.mark.ray, pytest.mark.xdist_group("ray")]
@@ -313,7 +314,8 @@ def test_a_local_cluster_runs_the_job_on_this_machine(
 
 def _batched(texts: list[str], spec: ModelSpec, options: DecodeOptions) -> list[list[str]]:
     """The texts of each batch a Translator makes of *texts*, in its order."""
-    preparer = Preparer(spec, sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece)))
+    source_sp = sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece))
+    preparer = Preparer.for_model(spec, source_sp, read_layout(spec.model_dir))
     prepared = [preparer.prepare(index, text, ()) for index, text in enumerate(texts)]
     chunks = [c for p in prepared for c in p.chunks]
     return [[texts[i] for i in sorted({chunks[p].index for p in batch.positions})]

@@ -25,11 +25,12 @@ from translate_flow.errors import ConfigError, ModelError
 from translate_flow.glossary import Glossary, parse_csv
 from translate_flow.languages import Language, language
 from translate_flow.pipeline.engines import ModelEngines
+from translate_flow.pipeline.cluster import plan_shards
 from translate_flow.pipeline.translation import provenance
 from translate_flow.terms import GlossarySteering, TermMatcher
 from translate_flow.translate import DecodeOptions, Engine, ModelSpec, Translation, Translator
 from translate_flow.translate.layout import ModelLayout, read_layout
-from translate_flow.translate.prepare import Preparer
+from translate_flow.translate.prepare import Preparer, batches
 
 BOUNDED = DecodeOptions(beam_size=2, max_decoding_length=16, device="cpu", threads=1)
 KAZAKH_VARIANT = "кәсіптік"  # the Russian-only target vocabulary cannot write ә or і
@@ -120,6 +121,29 @@ def test_inputs_longer_than_the_position_table_are_cut_to_it(converted: Path, ma
     assert max(len(c.tokens) + len(spec.source_prefix) + 1 for c in prepared.chunks) <= positions - 1
     result = translator.translate([long, "The council approved it."])
     assert all(r.text and not r.notes for r in result)
+
+
+def _batched(preparer: Preparer, texts: list[str], spec: ModelSpec, options: DecodeOptions) -> list[list[str]]:
+    """The texts of each batch *preparer*'s chunks of *texts* make, in order."""
+    prepared = [preparer.prepare(index, text, ()) for index, text in enumerate(texts)]
+    chunks = [c for p in prepared for c in p.chunks]
+    return [[texts[i] for i in sorted({chunks[p].index for p in batch.positions})]
+            for batch in batches(chunks, set(), spec, options, "cpu")]
+
+
+def test_cluster_shards_cut_inputs_as_the_model_does(converted: Path) -> None:
+    """The shards of a cluster run are whole batches of the plan the translator makes, with
+    inputs cut to the model's position table, not to the configured limit."""
+    spec = nllb_spec(converted)  # 1024 configured, 128 positions
+    options = dataclasses.replace(BOUNDED, batch_tokens=256)
+    translator = Translator(spec, options)
+    texts = [" ".join(f"Plan {n}.{k} of the council was approved by the city on Monday." for k in range(n % 9 + 1))
+             for n in range(60)]
+    assert sum(len(translator.inputs.prepare(0, t, ()).chunks) > 1 for t in texts) > 10
+    shards = plan_shards(texts, 6, spec, options, "cpu", (), None)
+    whole = _batched(translator.inputs, texts, spec, options)
+    alone = [batch for shard in shards for batch in _batched(translator.inputs, shard, spec, options)]
+    assert sorted(map(sorted, alone)) == sorted(map(sorted, whole))
 
 
 # --- configured language tokens, checked at load ---------------------------------------------------

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from ..config import ClusterSettings, Config
 from ..errors import ModelError, TranslateFlowError
 from ..translate import Advance, DecodeOptions, ModelSpec, Steering, Terms, Translation, Translator
+from ..translate.layout import read_layout
 from ..translate.prepare import Preparer, batches
 from .engines import ModelEngines
 
@@ -162,7 +163,9 @@ def plan_shards(
     import sentencepiece
 
     unique = list(dict.fromkeys(msgids))
-    preparer = Preparer(spec, sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece)))
+    # Prepared as the Translator prepares them: with the limits the model's folder sets.
+    source_sp = sentencepiece.SentencePieceProcessor(model_file=str(spec.source_sentencepiece))
+    preparer = Preparer.for_model(spec, source_sp, read_layout(spec.model_dir))
     prepared = [preparer.prepare(index, msgid, terms, steering) for index, msgid in enumerate(unique)]
     chunks = [c for p in prepared for c in p.chunks]
     steered = {c.index for p in prepared if p.steered for c in p.chunks}

@@ -18,6 +18,7 @@ from ..alignment import Item
 from ..markup import spaced_voids
 from ..protect import Protected, Span, find_spans, protect
 from .base import DecodeOptions, ModelSpec, Steering, Terms
+from .layout import ModelLayout
 
 __all__ = ["Batch", "Chunk", "Preparer", "Prepared", "batches", "cut", "output_bound", "placeholder_form"]
 
@@ -81,6 +82,13 @@ class Preparer:
         # The source prefix and the end token count against the model's limit too.
         wanted = spec.max_input_tokens if max_input_tokens is None else max_input_tokens
         self.limit = max(8, wanted - len(spec.source_prefix) - 1)
+
+    @classmethod
+    def for_model(cls, spec: ModelSpec, source_sp: Any, layout: ModelLayout) -> Preparer:
+        """The preparer of *spec*'s model as its folder describes it (*layout*): inputs cut
+        to what its position table holds, placeholders in a form both vocabularies have."""
+        return cls(spec, source_sp, max_input_tokens=layout.input_limit(spec.max_input_tokens),
+                   vocabulary=layout.source_vocabulary & layout.target_vocabulary)
 
     def prepare(self, index: int, msgid: str, terms: Terms, steering: Steering | None = None) -> Prepared:
         """*msgid* without tags, its protected spans as placeholders, cut into chunks."""

@@ -109,10 +109,7 @@ class Translator:
         self.layout = read_layout(spec.model_dir)
         self.layout.check_tokens(spec.source_prefix, "source", str(spec.model_dir))
         self.layout.check_tokens(spec.target_prefix, "target", str(spec.model_dir))
-        self.inputs = Preparer(
-            spec, self.source_sp, max_input_tokens=self.layout.input_limit(spec.max_input_tokens),
-            vocabulary=self.layout.source_vocabulary & self.layout.target_vocabulary,
-        )
+        self.inputs = Preparer.for_model(spec, self.source_sp, self.layout)
         self.placeholder = self.inputs.placeholder
         self.calls = 0  # translate_batch calls, for reports and tests
         self.finishing = Finishing(self.layout.special)
