@@ -28,8 +28,9 @@ with warnings.catch_warnings():  # starlette's notice that httpx2 will replace h
     from starlette.testclient import TestClient  # noqa: E402
 
 from conftest import REPO  # noqa: E402
-from translate_flow.catalog import is_approved, read_po  # noqa: E402
-from translate_flow.check import spelling_unavailable  # noqa: E402
+from translate_flow import pipeline  # noqa: E402
+from translate_flow.catalog import MACHINE_PREFIX, is_approved, read_po  # noqa: E402
+from translate_flow.check import check_entry, spelling_unavailable  # noqa: E402
 from translate_flow.config import Config, load_config  # noqa: E402
 from translate_flow.languages import language  # noqa: E402
 from translate_flow.memory import TranslationMemory  # noqa: E402
@@ -302,6 +303,27 @@ def test_a_save_writes_the_entry_reviewed_with_the_header_updated(
     assert po.metadata["Last-Translator"] == "Anna Reviewer <anna@example.org>"
     assert po.metadata["PO-Revision-Date"] != "2026-12-03 17:42+0000"
     assert not list(ru_catalog(project).parent.glob(".*.tmp"))
+
+
+def test_a_pseudo_entry_has_the_findings_check_gives_it(project: Config) -> None:
+    """An unreviewed pseudo-translation is held to the checks a pseudo-translation can pass,
+    in the review page as in ``check``: twice as long is no length-ratio finding."""
+    po = polib.pofile(str(ru_catalog(project)), wrapwidth=79)
+    theirs = po.find(SKIP)
+    assert theirs is not None
+    theirs.msgstr = "[Шкип то маин цонтент ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~]"
+    theirs.flags = ["fuzzy"]
+    theirs.comment = f"{MACHINE_PREFIX} pseudo score=0.00 mt=0123456789"
+    po.save(str(ru_catalog(project)))
+    with TestClient(create_app(Workspace(project), hosts=["testserver"], token=TOKEN)) as client:
+        shown = {f["check"] for f in entry(client, SKIP)["findings"]}
+    report = pipeline.check(project, languages=["ru"])
+    checked = {f.check for f in report.findings if f.msgid == SKIP}
+    assert shown == checked and "length-ratio" not in shown
+    message = next(m for m in read_po(ru_catalog(project).read_text(encoding="utf-8"), "ru.po").active()
+                   if m.msgid == SKIP)
+    assert "length-ratio" in {f.check for f in check_entry(message.msgid, message.msgstr,
+                                                            Workspace(project).context(language("ru")))}
 
 
 def test_keep_as_draft_leaves_the_entry_fuzzy(client: TestClient, project: Config) -> None:

@@ -9,7 +9,7 @@ from ..catalog import MACHINE_PREFIX, Key, Message, counts, read_po, with_findin
 from ..check import CHECKS, PSEUDO_CHECKS, CheckContext, check_entry, spelling_unavailable
 from ..config import Config
 from ..errors import Problem, TranslateFlowError
-from ..findings import Finding
+from ..findings import CheckSettings, Finding
 from ..glossary import Glossary
 from ..languages import Language
 from ..project import (
@@ -19,7 +19,7 @@ from ..reports import CatalogResult, LocatedFinding
 from ..terms import TermMatcher
 from ..fsio import atomic_write
 
-__all__ = ["CheckReport", "check", "check_context", "is_pseudo"]
+__all__ = ["CheckReport", "check", "check_context", "check_message", "is_pseudo"]
 
 _PSEUDO = f"{MACHINE_PREFIX} pseudo "
 
@@ -75,8 +75,7 @@ def check(
             found: dict[Key, list[Finding]] = {}
             for message in catalog.active():
                 if message.msgstr:
-                    checks = PSEUDO_CHECKS if is_pseudo(message) else CHECKS
-                    entry = check_entry(message.msgid, message.msgstr, context, config.checks, checks)
+                    entry = check_message(message, context, config.checks)
                     if entry:
                         found[message.key] = entry
             if annotate:
@@ -100,6 +99,13 @@ def check_context(config: Config, glossary: Glossary, language: Language) -> Che
     """What the checks know of the project for *language*: kept phrases and the glossary."""
     keep = frozenset(source for source, rendering in glossary.protected(language) if source == rendering)
     return CheckContext(config.source, language, keep=keep, terms=TermMatcher(glossary, config.source, language))
+
+
+def check_message(message: Message, context: CheckContext, settings: CheckSettings) -> list[Finding]:
+    """What the enabled checks find in *message*; an unreviewed pseudo-translation is held
+    only to the checks a pseudo-translation can pass."""
+    checks = PSEUDO_CHECKS if is_pseudo(message) else CHECKS
+    return check_entry(message.msgid, message.msgstr, context, settings, checks)
 
 
 def is_pseudo(message: Message) -> bool:

@@ -31,7 +31,7 @@ from ..catalog import (
     unapprove,
     with_findings,
 )
-from ..check import CheckContext, check_entry, spelling_unavailable
+from ..check import CheckContext, spelling_unavailable
 from ..config import Config
 from ..errors import ProjectLocked, Problem, TranslateFlowError
 from ..findings import SEVERITIES, Finding
@@ -40,7 +40,7 @@ from ..htmldoc import Page
 from ..languages import Language
 from ..markup import TAG_RE, TagMismatch, check_tags
 from ..memory import TranslationMemory
-from ..pipeline.checking import check_context
+from ..pipeline.checking import check_context, check_message, is_pseudo
 from ..pipeline.state import project_lock
 from ..project import (
     Article, articles, catalog_path, load_glossary, memory_index_path, open_catalog, read_page, shown,
@@ -136,7 +136,7 @@ class Workspace:
     _pages: dict[str, tuple[float, Page]] = field(default_factory=dict)
     _glossary: Glossary | None = None
     _contexts: dict[str, CheckContext] = field(default_factory=dict)
-    _found: dict[tuple[str, str, str], tuple[Finding, ...]] = field(default_factory=dict)
+    _found: dict[tuple[str, str, str, bool], tuple[Finding, ...]] = field(default_factory=dict)
     _terms: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     _checking: threading.Lock = field(default_factory=threading.Lock)
 
@@ -184,14 +184,13 @@ class Workspace:
         return self._contexts[language.tag]
 
     def findings(self, message: Message, language: Language) -> list[Finding]:
-        """What the project's checks find in *message* now (every check of the registry)."""
+        """What the project's checks find in *message* now, as ``check`` finds it."""
         # The checks are pure: the same text in the same language finds the same things.
-        key = (language.tag, message.msgid, message.msgstr)
+        key = (language.tag, message.msgid, message.msgstr, is_pseudo(message))
         found = self._found.get(key)
         if found is None:
             with self._checking:  # the checks' term matchers keep caches: one thread at a time
-                found = self._found[key] = tuple(
-                    check_entry(message.msgid, message.msgstr, self.context(language), self.config.checks))
+                found = self._found[key] = tuple(check_message(message, self.context(language), self.config.checks))
         return list(found)
 
     def terms(self, msgid: str, language: Language) -> list[dict[str, Any]]:
