@@ -258,6 +258,9 @@ NUMBERS = [
     case("ru", "It cost 1,200 dollars.", "Это стоило 1,200 долларов.",
          Want("'1,200' is written as in English, where Russian reads it as another value; write it "
               "'1 200'", minor=True), id="copied-figure-is-one-finding"),
+    case("ru", "It cost 1,200.50 dollars.", "Это стоило 1,200.50 долларов.",
+         Want("'1,200.50' is written as in English, where Russian reads it as another value; write it "
+              "'1 200,50'", minor=True), id="copied-figure-keeps-its-decimals"),
     case("kk", "It cost 1,200 dollars.", f"Бұл 1{NNBSP}200 доллар тұрды.", id="narrow-no-break-space"),
     case("ru", "It cost 1,200 dollars.", f"Это стоило 1{NBSP}200 долларов.", id="no-break-space"),
     case("ru", "It cost 1,200 dollars.", "Это стоило 1 200 долларов.", id="space"),

@@ -197,3 +197,19 @@ def test_figures_are_written_as_the_target_writes_them(target: str, written: lis
     assert all(figure in pseudo for figure in written), pseudo
     context = CheckContext(language("en"), language(target))
     assert [f for f in check_entry(FIGURES, pseudo, context, checks=PSEUDO_CHECKS) if f.check == "numbers"] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "msgid", "target", "written"),
+    [("de", "Es kostet 1.200,50 Euro.", "ru", f"1\xa0200,50"), ("de", "Es kostet 1.200 Euro.", "en", "1,200"),
+     ("de", "Es kostet 1.200 Euro.", "kk", "1\xa0200"), ("en", "It cost 1,200.50 dollars.", "ru", "1\xa0200,50")],
+    ids=["de-ru-decimals", "de-en", "de-kk", "en-ru-decimals"],
+)
+def test_figures_are_read_in_the_source_language(source: str, msgid: str, target: str, written: str) -> None:
+    """A figure is read as the source language writes it, then written as the target does,
+    decimals kept, as the numbers check asks it to be."""
+    pseudo = pseudolocalize(msgid, target, source=source)
+    assert written in pseudo, pseudo
+    context = CheckContext(language(source), language(target))
+    assert [f for f in check_entry(msgid, pseudo, context, checks=PSEUDO_CHECKS) if f.check == "numbers"] == []
+    assert PseudoEngine(target, source).translate([msgid])[0].text == pseudo

@@ -17,10 +17,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from babel.numbers import format_decimal
-
-from .check.figures import read_figures
+from .check.figures import as_read_in, read_figures, reads_alike, written_in
 from .markup import TAG_RE, escape_text, unescape_text
 from .protect import Span, find_spans
 from .textrules import script_of
@@ -73,6 +72,7 @@ LANGUAGE_LETTERS: Mapping[str, Mapping[str, str]] = {
 _ENDING = re.compile(r"""[\s.?!:;,…"'”’»)\]}]*\Z""")
 
 
+@lru_cache(maxsize=64)
 def pseudo_script(target: str) -> tuple[PseudoScript, dict[int, str]]:
     """How to pseudo-localize into BCP 47 *target* ("" for accented Latin): the script's
     rules and the translation table of its letters."""
@@ -82,15 +82,17 @@ def pseudo_script(target: str) -> tuple[PseudoScript, dict[int, str]]:
     return script, str.maketrans(table)
 
 
-def pseudolocalize(msgid: str, target: str = "", terms: Sequence[tuple[str, str]] = ()) -> str:
-    """Return a pseudo-translation of *msgid* into *target*: letters changed in the target's
-    script, about 30 % longer, bracketed; tags, placeholders, links, figures and the
-    (source, rendering) *terms* kept (each as its rendering)."""
+def pseudolocalize(
+    msgid: str, target: str = "", terms: Sequence[tuple[str, str]] = (), *, source: str = "en",
+) -> str:
+    """Return a pseudo-translation of *msgid* (in *source*) into *target*: letters changed
+    in the target's script, about 30 % longer, bracketed; tags, placeholders, links,
+    figures and the (source, rendering) *terms* kept (each as its rendering)."""
     script, table = pseudo_script(target)
     matches = list(TAG_RE.finditer(msgid))
     edges = [0, *(edge for m in matches for edge in (m.start(), m.end())), len(msgid)]
     # The texts around the tags, each changed: (text, letters changed, end of its last kept span).
-    texts = [_changed(unescape_text(msgid[edges[k] : edges[k + 1]]), table, terms, target)
+    texts = [_changed(unescape_text(msgid[edges[k] : edges[k + 1]]), table, terms, source, target)
              for k in range(0, len(edges), 2)]
     letters = sum(count for _, count, _ in texts)
     padding = "".join(script.padding[i % len(script.padding)] for i in range(math.ceil(letters * EXPANSION)))
@@ -108,12 +110,12 @@ def pseudolocalize(msgid: str, target: str = "", terms: Sequence[tuple[str, str]
 
 
 def _changed(
-    text: str, table: Mapping[int, str], terms: Sequence[tuple[str, str]], target: str,
+    text: str, table: Mapping[int, str], terms: Sequence[tuple[str, str]], source: str, target: str,
 ) -> tuple[str, int, int]:
     """*text* with its letters changed, its protected spans and placeholders kept (figures
     as *target* writes them); how many letters were changed; and where the last kept span
     ends in the changed text."""
-    kept = [(s.start, s.end, _kept(s, target)) for s in find_spans(text, terms)]
+    kept = [(s.start, s.end, _kept(s, source, target)) for s in find_spans(text, terms)]
     kept += [(m.start(), m.end(), m.group(0)) for m in PLACEHOLDER.finditer(text)
              if all(m.end() <= s or m.start() >= e for s, e, _ in kept)]
     parts: list[str] = []
@@ -130,27 +132,21 @@ def _changed(
     return "".join(parts), letters, floor
 
 
-def _kept(span: Span, target: str) -> str:
+def _kept(span: Span, source: str, target: str) -> str:
     """What a protected span becomes: itself, but a figure the target language reads as
     another value ("1,200" is 1.2 in Russian) written as the target writes it ("1 200"),
-    as a translator would."""
+    as a translator would, and as the numbers check asks."""
     if span.kind != "number" or not target:
         return span.rendering
-    from .languages import language  # the target's locale, only where a figure needs it
+    from .languages import language  # the locales, only where a figure needs them
 
-    locale = language(target).locale
-    figures = read_figures(span.rendering, "en", "en")
+    written, reader = language(source), language(target)
+    figures = read_figures(span.rendering, written.locale, written.primary)
     if len(figures) != 1 or figures[0].kind != "digits":
         return span.rendering
-    read = [f for f in read_figures(span.rendering, locale, language(target).primary) if f.kind == "digits"]
-    if len(read) == 1 and read[0].values & figures[0].values:
+    if reads_alike(figures[0], as_read_in(figures[0], reader.locale, reader.primary)):
         return span.rendering  # the target reads it as the source does
-    value = next(iter(figures[0].values)) if len(figures[0].values) == 1 else None
-    if value is None:
-        return span.rendering
-    decimals = len(span.rendering.rpartition(".")[2]) if "." in span.rendering else 0
-    # The source's decimals kept ("3.50" is "3,50", not "3,5"), the target's separators.
-    return format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=locale)
+    return written_in(figures[0], reader.locale)
 
 
 def _padded(text: str, floor: int, padding: str, script: PseudoScript) -> str:

@@ -20,7 +20,7 @@ from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from ..textrules import DATE, NUMBER_SPACES, WORD, without_links
 
-__all__ = ["Figure", "FigureKind", "matching", "read_figures"]
+__all__ = ["Figure", "FigureKind", "as_read_in", "matching", "read_figures", "reads_alike", "written_in"]
 
 FigureKind = Literal["digits", "words", "month"]
 
@@ -344,8 +344,21 @@ def matching(
 
 
 def written_in(figure: Figure, locale: str) -> str:
-    """How *locale* writes *figure*'s value ("1,200" is "1 200" in Russian); its text as
-    written when it may stand for several values."""
+    """How *locale* writes *figure*'s value, its decimals kept as written ("1,200.50" is
+    "1 200,50" in Russian); its text as written when it may stand for several values."""
     if len(figure.values) != 1:
         return figure.text
-    return format_decimal(next(iter(figure.values)), locale=locale)
+    value = next(iter(figure.values))
+    exponent = value.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""), locale=locale)
+
+
+def as_read_in(figure: Figure, locale: str, language: str) -> list[Figure]:
+    """The figures of digits a reader of *locale* (*language*) sees in *figure*'s text."""
+    return [n for n in read_figures(figure.text, locale, language) if n.kind == "digits"]
+
+
+def reads_alike(figure: Figure, reading: Sequence[Figure]) -> bool:
+    """Whether *reading* (:func:`as_read_in`) is one figure that may have *figure*'s value."""
+    return len(reading) == 1 and bool(reading[0].values & figure.values)

@@ -22,7 +22,7 @@ from ..textrules import (
     without_links,
 )
 from .base import CheckContext, Defect, collapsed, may_stay, plain_text, quote, quotes, without_kept
-from .figures import matching, read_figures, written_in
+from .figures import as_read_in, matching, read_figures, reads_alike, written_in
 
 __all__ = [
     "DEFAULT_BAND",
@@ -139,10 +139,9 @@ def numbers(msgid: str, msgstr: str, context: CheckContext) -> list[Defect]:
     # and an added number.
     as_source = [n for n in read_figures(plain_text(msgstr), context.source.locale, context.source.primary)
                  if n.kind == "digits"]
-    readings = {i: [n for n in read_figures(source[i].text, context.target.locale, context.target.primary)
-                    if n.kind == "digits"] for i in s_digits if i not in exact and i not in spelled}
-    otherwise = [i for i, read in readings.items()
-                 if not (len(read) == 1 and read[0].values & source[i].values)]
+    readings = {i: as_read_in(source[i], context.target.locale, context.target.primary)
+                for i in s_digits if i not in exact and i not in spelled}
+    otherwise = [i for i, read in readings.items() if not reads_alike(source[i], read)]
     copied = matching(otherwise, range(len(as_source)), lambda i, k: source[i].text == as_source[k].text)
     read_otherwise = Counter(n.text for i in copied for n in readings[i])
     defects: list[Defect] = []

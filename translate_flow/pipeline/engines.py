@@ -50,7 +50,7 @@ class ModelEngines:
     def get(self, language: Language) -> Engine:
         """The engine for source -> *language*; :class:`ModelNotFound` says what to do."""
         if self.choice == "pseudo":
-            return PseudoEngine(language.tag)
+            return PseudoEngine(language.tag, self.config.source.tag)
         source = self.config.source
         spec = self._spec(source, language)
         if spec is not None:

@@ -14,16 +14,17 @@ class PseudoEngine:
     """Pseudo-localization in place of a model: letters changed in the target's script,
     longer, bracketed; tags, links, figures, names and do-not-translate terms kept."""
 
-    def __init__(self, target: str = "") -> None:
+    def __init__(self, target: str = "", source: str = "en") -> None:
         self.target = target  # a BCP 47 tag; "" writes accented Latin
-        self.identity = f"pseudo 2 {target}".rstrip()
+        self.source = source  # the language the msgids are in: how their figures read
+        self.identity = f"pseudo 2 {target}".rstrip() + (f" from {source}" if source != "en" else "")
 
     def translate(
         self, msgids: Sequence[str], terms: Terms = (), progress: Advance | None = None,
         steering: Steering | None = None,
     ) -> list[Translation]:
         """Pseudo-translate each msgid; *terms* (names, do-not-translate terms) as rendered."""
-        results = [Translation(m, pseudolocalize(m, self.target, terms), 0.0, "pseudo") for m in msgids]
+        results = [Translation(m, pseudolocalize(m, self.target, terms, source=self.source), 0.0, "pseudo") for m in msgids]
         if progress is not None:
             progress(len(msgids))
         return results
