@@ -57,13 +57,13 @@ def approve(
                     problems.append(catalog)
                     continue
                 active = catalog.active()
-                already = sum(1 for m in active if is_approved(m))
-                waiting = tuple((m.line, m.msgid) for m in active if m.reviewed and not is_approved(m))
-                unreviewed = sum(1 for m in active if not m.reviewed)
+                approved = [is_approved(m) for m in active]  # a digest each: worked out once
+                pending = {id(m) for m, done in zip(active, approved) if m.reviewed and not done}
+                waiting = tuple((m.line, m.msgid) for m in active if id(m) in pending)
+                already, unreviewed = sum(approved), sum(1 for m in active if not m.reviewed)
                 if all_reviewed and waiting:
                     messages = tuple(
-                        approve_entry(m, by=by, when=when) if m.reviewed and not m.obsolete and not is_approved(m) else m
-                        for m in catalog.messages
+                        approve_entry(m, by=by, when=when) if id(m) in pending else m for m in catalog.messages
                     )
                     write_catalog(path, replace(catalog, messages=messages))
                     results.append(Approval(article.slug, language.tag, path, len(waiting), already, (), unreviewed))

@@ -250,7 +250,7 @@ class Workspace:
                 rows.append({
                     **row, "reviewed": c.translated, "fuzzy": c.fuzzy, "untranslated": c.untranslated,
                     "entries": c.total, "words": c.total_words, "done": round(c.percent_done(use_fuzzy=False), 1),
-                    "approved": sum(1 for m in found.active() if is_approved(m)),
+                    "approved": c.approved,
                     "findings": severities,
                 })
         return rows
