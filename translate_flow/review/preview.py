@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
 from ..assemble import AssembleOptions, assemble
-from ..catalog import Message
+from ..catalog import Key, Message
 from ..htmldoc import Page, serialize
 from ..languages import Language
 from ..markup import HTML_SPACE
-from ..pipeline.extraction import segment_options
+from ..pipeline.extraction import Segmentation, segment_options
 from ..config import Config
 from ..textrules import UNSPACED_CHARS
 
@@ -47,23 +47,24 @@ class Preview:
 
 
 def render_preview(
-    config: Config, page: Page, language: Language, messages: Sequence[Message], *,
-    use_fuzzy: bool, base_href: str, stylesheet: str,
+    config: Config, page: Page, located: Segmentation, language: Language, messages: Sequence[Message],
+    published: Mapping[Key, str], *, base_href: str, stylesheet: str,
 ) -> Preview:
-    """The page *page* assembled in *language* from *messages* (the catalog's active
-    entries, in order), each sentence inside a span numbered by its entry's index.
+    """The page *page* (its slots *located*) assembled in *language* from *messages* (the
+    catalog's active entries, in order), each sentence inside a span numbered by its
+    entry's index: the *published* translation (as build's rule gives them), else the
+    source text.
 
     Links and images resolve against *base_href*; *stylesheet* (the highlight's) is linked
     last in the head. The source tree is left as it was.
     """
-    marked: dict[tuple[str | None, str], str] = {}
+    marked: dict[Key, str] = {}
     for index, message in enumerate(messages):
-        published = message.msgstr and (use_fuzzy or not message.fuzzy)
-        text = message.msgstr if published else message.msgid
+        text = published.get(message.key, message.msgid)
         marked[message.key] = f"{_START}{index}{_SEP}{text}{_END}"
     tree = copy.deepcopy(page.tree)
     options = AssembleOptions(language=language, segment=segment_options(config), date_format=config.build.date_format)
-    result = assemble(tree, marked, options)
+    result = assemble(tree, marked, options, located.on(tree))
     root = result.html_tree.getroot()
     _unmark_where_spans_cannot_go(root)
     _point_at(root, base_href, stylesheet)

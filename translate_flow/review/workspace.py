@@ -41,6 +41,8 @@ from ..languages import Language
 from ..markup import TAG_RE, TagMismatch, check_tags
 from ..memory import TranslationMemory
 from ..pipeline.checking import check_context, check_message, is_pseudo
+from ..pipeline.extraction import Segmentation, segmentation
+from ..pipeline.publishing import Publishing
 from ..pipeline.state import project_lock
 from ..project import (
     Article, articles, catalog_path, load_glossary, memory_index_path, open_catalog, read_page, shown,
@@ -133,7 +135,7 @@ class Workspace:
     quality: Mapping[str, str] = field(default_factory=dict)
     _undo: list[_Saved] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _pages: dict[str, tuple[float, Page]] = field(default_factory=dict)
+    _pages: dict[str, tuple[float, Page, Segmentation]] = field(default_factory=dict)
     _glossary: Glossary | None = None
     _contexts: dict[str, CheckContext] = field(default_factory=dict)
     _found: dict[tuple[str, str, str, bool], tuple[Finding, ...]] = field(default_factory=dict)
@@ -309,18 +311,20 @@ class Workspace:
         catalog on disk now, each sentence marked with its entry's index."""
         article, language = self.article(slug), self.language(tag)
         catalog = self.catalog(article, language)
+        page, located = self._page(article)
         return render_preview(
-            self.config, self._page(article), language, catalog.active(),
-            use_fuzzy=self.config.build.use_fuzzy, base_href=base_href, stylesheet=stylesheet,
+            self.config, page, located, language, catalog.active(), Publishing.of(self.config).translations(catalog),
+            base_href=base_href, stylesheet=stylesheet,
         )
 
-    def _page(self, article: Article) -> Page:
-        """The article's source page, parsed again only when the file changed."""
+    def _page(self, article: Article) -> tuple[Page, Segmentation]:
+        """The article's source page and its slots, read again only when the file changed."""
         stamp = article.path.stat().st_mtime_ns
         kept = self._pages.get(article.slug)
         if kept is None or kept[0] != stamp:
-            kept = self._pages[article.slug] = (stamp, read_page(article))
-        return kept[1]
+            page = read_page(article)
+            kept = self._pages[article.slug] = (stamp, page, segmentation(self.config, article, page))
+        return kept[1], kept[2]
 
     # --- changes -------------------------------------------------------------------------
 
