@@ -17,11 +17,12 @@ from .. import alignment, textrules
 from ..alignment import Placement
 from ..markup import TagMismatch, check_tags
 from .base import ModelSpec, Steering, Translation
+from .layout import MARKERS
 from .prepare import Chunk, Prepared
 
 __all__ = ["Finishing", "ModelFailure", "choose", "detokenize", "find_loop", "finish"]
 
-_SPECIAL_PIECES = frozenset({"</s>", "<s>", "<unk>", "<blank>", "<pad>"})
+_SPECIAL_PIECES = MARKERS  # what every converter's vocabulary may mark; a model's layout knows more
 _BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
 
 

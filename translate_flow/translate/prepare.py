@@ -20,7 +20,7 @@ from ..protect import Protected, Span, find_spans, protect
 from .base import DecodeOptions, ModelSpec, Steering, Terms
 from .layout import ModelLayout
 
-__all__ = ["Batch", "Chunk", "Preparer", "Prepared", "batches", "cut", "output_bound", "placeholder_form"]
+__all__ = ["Batch", "Chunk", "Preparer", "Prepared", "batches", "cut", "output_bound"]
 
 # Where a long input may be cut, best first: sentence ends, clause ends, commas, spaces.
 CLAUSE_BREAKS = (re.compile(r"(?<=[.!?。！？])\s+"), re.compile(r"(?<=[;:；：])\s*"),
@@ -132,12 +132,6 @@ class Preparer:
             end = len(encoded[: piece.end].decode("utf-8", errors="ignore"))
             spans.append((offset + begin, offset + end))
         return tuple(tokens), tuple(spans)
-
-
-def placeholder_form(source_sp: Any, vocabulary: Collection[str] | None = None) -> Callable[[int], str]:
-    """The first placeholder form the tokenizer keeps intact (no unknown pieces) and, when
-    *vocabulary* is given, whose pieces the model can read and write."""
-    return _formatter(_placeholder(source_sp, vocabulary) or PLACEHOLDER_FORMS[-1])
 
 
 def _placeholder(source_sp: Any, vocabulary: Collection[str] | None) -> str | None:
