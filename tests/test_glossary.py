@@ -660,6 +660,9 @@ def test_init_needs_target_languages(run: Callable[..., tuple[int, str, str]], t
     assert not (tmp_path / "translate-flow.toml").exists()
     code, _, err = run("init", "--target", "ru", "--target", "ru")
     assert code == 2 and "--target ru is given twice" in err
+    code, _, err = run("init", "--target", "ru", "--target", "en")
+    assert code == 2 and err.strip() == "translate-flow: error: --target en is the source language"
+    assert not (tmp_path / "translate-flow.toml").exists()
 
 
 def test_init_starts_an_empty_glossary(run: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:

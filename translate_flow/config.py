@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ConfigError, LanguageError
 from .findings import CheckSettings
@@ -28,6 +28,7 @@ __all__ = [
     "TranslateSettings",
     "find_config",
     "load_config",
+    "misplaced_target",
 ]
 
 CONFIG_NAME = "translate-flow.toml"
@@ -204,6 +205,18 @@ ENGINES = frozenset({"auto", "argos", "ct2", "pseudo"})
 DEVICES = frozenset({"auto", "cpu", "cuda"})
 
 
+def misplaced_target(source: Language, targets: Sequence[Language]) -> tuple[Literal["twice", "source"], str] | None:
+    """The first target language listed twice, or else one that is the source, and which
+    of the two it is; None when every target is a language of its own."""
+    for index, target in enumerate(targets):
+        if any(target.tag == earlier.tag for earlier in targets[:index]):
+            return "twice", target.tag
+    for target in targets:
+        if target.tag == source.tag:
+            return "source", target.tag
+    return None
+
+
 def find_config(start: Path) -> Path:
     """The nearest ``translate-flow.toml`` in *start* or its parents."""
     start = start.resolve()
@@ -237,12 +250,13 @@ def load_config(path: Path) -> Config:
         raise LanguageError(exc.message, path=str(path)) from None
     if not targets:
         raise ConfigError("[project] target_languages is empty; list e.g. ['ru', 'kk']", path=str(path))
-    repeated = [t.tag for i, t in enumerate(targets) if any(t.tag == u.tag for u in targets[:i])]
-    if repeated:
-        raise ConfigError(f"[project] target_languages lists {repeated[0]!r} twice; list each language once",
-                          path=str(path))
-    if any(t.tag == source.tag for t in targets):
-        raise ConfigError(f"the source language {source.tag!r} is also a target", path=str(path))
+    misplaced = misplaced_target(source, targets)
+    if misplaced is not None:
+        kind, tag = misplaced
+        if kind == "twice":
+            raise ConfigError(f"[project] target_languages lists {tag!r} twice; list each language once",
+                              path=str(path))
+        raise ConfigError(f"the source language {tag!r} is also a target", path=str(path))
     extract = ExtractSettings(**data.get("extract", {}))
     build = _build_settings(path, source, targets, data.get("build", {}))
     if not 0.0 <= extract.similarity <= 1.0:

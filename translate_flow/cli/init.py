@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..config import CONFIG_NAME
+from ..config import CONFIG_NAME, misplaced_target
 from ..errors import UsageError
 from ..fsio import atomic_write
 from ..languages import language
@@ -50,11 +50,10 @@ def init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("name the languages to translate into, e.g. "
                          "`translate-flow init --target kk --target ru`")
     targets = [language(t) for t in args.target]
-    for index, target in enumerate(targets):
-        if target.tag == source.tag:
-            raise UsageError(f"--target {target.tag} is the source language")
-        if target.tag in (earlier.tag for earlier in targets[:index]):
-            raise UsageError(f"--target {target.tag} is given twice")
+    misplaced = misplaced_target(source, targets)
+    if misplaced is not None:
+        kind, tag = misplaced
+        raise UsageError(f"--target {tag} is given twice" if kind == "twice" else f"--target {tag} is the source language")
     listed = ", ".join(f'"{t.tag}"' for t in targets)
     atomic_write(config_path, (
         f'[project]\nname = "{folder.resolve().name}"\nversion = "1.0"\n'
