@@ -549,6 +549,8 @@ class TermMatcher:
         self._forbidden_forms: dict[Term, list[_Form]] = {}
         self._text_forms: dict[str, _Form] = {}
         self._docs: dict[str, _Doc] = {}
+        # The last entry's rendering spans: the checks of one entry ask for them in turn.
+        self._rendered: tuple[tuple[str, str], list[tuple[int, int]]] = (("", ""), [])
 
     def _forms(self, term: Term, language: Language, texts: Sequence[str]) -> list[_Form]:
         pattern = term.pattern(language)
@@ -641,6 +643,13 @@ class TermMatcher:
         return [AlteredName(e.term, e.rendering) for e in self.expected(msgid)
                 if e.term.kind in ("name", "dnt") and not self.target_spans(msgstr, e.term)]
 
+    def rendered_spans(self, msgid: str, msgstr: str) -> list[tuple[int, int]]:
+        """Where *msgstr* holds a rendering of a glossary term that *msgid* calls for."""
+        if self._rendered[0] != (msgid, msgstr):
+            spans = [span for e in self.expected(msgid) for span in self.target_spans(msgstr, e.term)]
+            self._rendered = ((msgid, msgstr), spans)
+        return self._rendered[1]
+
     def forbidden_used(self, msgid: str, msgstr: str) -> list[ForbiddenUse]:
         """Forbidden variants in the translation, matched like renderings (inflected too).
 
@@ -650,7 +659,7 @@ class TermMatcher:
         target = self._need_target()
         if not msgstr.strip():
             return []
-        allowed = [span for e in self.expected(msgid) for span in self.target_spans(msgstr, e.term)]
+        allowed = self.rendered_spans(msgid, msgstr)
         used = []
         for term in self.glossary.terms:
             forms = self._forbidden_forms.get(term)

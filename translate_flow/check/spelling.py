@@ -224,7 +224,7 @@ def _without_glossary(msgid: str, msgstr: str, context: CheckContext) -> str:
     terms = context.terms
     if not isinstance(terms, TermMatcher) or not msgstr.strip():
         return msgstr
-    spans = [span for expected in terms.expected(msgid) for span in terms.target_spans(msgstr, expected.term)]
+    spans = terms.rendered_spans(msgid, msgstr)
     if not spans:
         return msgstr
     chars = list(msgstr)
