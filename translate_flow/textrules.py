@@ -27,6 +27,7 @@ from typing import Literal
 from babel.core import get_global
 
 __all__ = [
+    "CYRILLIC_LETTERS",
     "CYRILLIC_WORD",
     "DATE",
     "EMAIL",
@@ -66,7 +67,9 @@ HAN = re.compile(f"[{HAN_CHARS}]")
 # Han, CJK radicals and ideographic punctuation, kana, and bopomofo.
 UNSPACED_CHARS = f"\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff{HAN_CHARS}"
 UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
-CYRILLIC_WORD = re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]+")
+# The Cyrillic blocks: the main one and its supplement, Extended-A, -B and -C.
+CYRILLIC_LETTERS = "[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]"
+CYRILLIC_WORD = re.compile(f"{CYRILLIC_LETTERS}+")
 _LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 LATIN_WORD = re.compile(f"[{_LATIN_LETTERS}]+(?:['’-][{_LATIN_LETTERS}]+)*")
 # A word: letters and digits, joined by inner hyphens and apostrophes ("Nur-Sultan", "COVID-19").

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..languages import Language, language as language_of
 from ..terms import KK_SUFFIXES, TermMatcher
-from ..textrules import LATIN_WORD, WORD, script_of, without_links
+from ..textrules import CYRILLIC_LETTERS, LATIN_WORD, WORD, script_of, without_links
 from .base import CheckContext, Defect, plain_text, quotes, without_kept
 
 __all__ = ["COMBINING_FORMS", "DICTIONARY_FOLDERS", "LOANS_FROM", "SUPPLEMENT", "Dictionary", "dictionary", "spelling", "unavailable"]
@@ -48,7 +48,7 @@ _LIBRARIES = ("hunspell-1.7", "hunspell-1.6", "hunspell")
 # The letters of the scripts whose words are checked; a word with any other letter is left
 # alone (a Latin name in a Cyrillic text).
 _SCRIPT_WORDS: Mapping[str, re.Pattern[str]] = {
-    "Cyrl": re.compile(r"[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]+(?:['’-][\u0400-\u052f]+)*"),
+    "Cyrl": re.compile(rf"{CYRILLIC_LETTERS}+(?:['’-]{CYRILLIC_LETTERS}+)*"),
     "Latn": LATIN_WORD,
 }
 

@@ -10,7 +10,7 @@ from .. import pipeline, reports
 from ..config import Config
 from ..fsio import atomic_write
 from .options import Commands, add_project_command
-from .output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PROG, error
+from .output import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, error, note
 
 __all__ = ["add_parser"]
 
@@ -54,8 +54,8 @@ def check(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) ->
     if not args.quiet:
         for line in reports.summary_table(results):
             print(line, file=err)
-        for note in result.notes:
-            print(f"{PROG}: note: {note}", file=err)
+        for line in result.notes:
+            note(line, err)
     # A page that cannot be read is one problem, whatever the number of its languages.
     unchecked = list(dict.fromkeys(r.problem for r in results if r.problem))
     for problem in unchecked:
