@@ -499,6 +499,9 @@ def _terms(draw: st.DrawFn) -> Term:
     sources = draw(st.lists(_PHRASE, min_size=1, max_size=3, unique=True))
     if kind == "dnt":
         targets = {code: sources[0] for code in targets}
+        # A synonym is another form than the rendering, as every reader keeps it.
+        synonyms = {code: kept for code, words in synonyms.items()
+                    if (kept := tuple(w for w in words if w != sources[0]))}
     if draw(st.booleans()):
         forbidden["en"] = tuple(draw(st.lists(_PHRASE.filter(lambda w: w not in sources), min_size=1,
                                               max_size=2, unique=True)))
@@ -509,6 +512,13 @@ def _terms(draw: st.DrawFn) -> Term:
         synonyms=synonyms, source_synonyms=tuple(sources[1:]),
         part_of_speech=draw(st.sampled_from(["", "noun", "verb", "properNoun", "other"])),
     )
+
+
+def test_a_form_given_twice_in_a_cell_is_one_form() -> None:
+    """As a TBX entry with the same term twice: the rendering once, no synonym repeating it."""
+    [term] = parse_csv("source,kind,ru,forbidden_ru\nBitter Winter,dnt,Bitter Winter|Bitter Winter,BW|BW\n",
+                       "g.csv")
+    assert term.targets == {"ru": "Bitter Winter"} and term.synonyms == {} and term.forbidden == {"ru": ("BW",)}
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), FORMATS, ids=[f for f, _ in FORMATS])

@@ -289,7 +289,8 @@ class _Loaded:
 
 
 def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split("|") if part.strip()]
+    """The forms of a cell (``A|B``), each once, as a TBX entry lists them."""
+    return list(dict.fromkeys(part.strip() for part in cell.split("|") if part.strip()))
 
 
 def _load_csv(text: str, name: str, source_language: str) -> _Loaded:
