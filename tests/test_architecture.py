@@ -7,6 +7,10 @@ that goes up a layer fails this test instead of tangling the package.
 from __future__ import annotations
 
 import ast
+import importlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "translate_flow"
 
 LAYERS: dict[str, int] = {
     # foundation: no stage, no file layout
-    "__init__": 0, "errors": 0,
+    "__init__": 0, "errors": 0, "lazy": 0,
     "fsio": 1, "languages": 1, "textrules": 1, "policy": 1, "xmlsafe": 1, "progress": 1, "findings": 1,
     "htmldoc": 1, "dates": 1,
     "markup": 2, "config": 2,
@@ -81,3 +85,41 @@ def test_the_layer_check_sees_imports() -> None:
     found = _imports(PACKAGE / "pipeline" / "translation.py")
     assert {"catalog", "memory", "project", "translate", "pipeline"} <= found
     assert "errors" in _imports(PACKAGE / "catalog" / "reader.py")
+
+
+
+# --- what a command loads -----------------------------------------------------------------
+
+
+LAZY_PACKAGES = ["translate_flow.pipeline", "translate_flow.models", "translate_flow.translate"]
+
+
+@pytest.mark.parametrize("name", LAZY_PACKAGES)
+def test_every_name_a_lazy_package_offers_is_there(name: str) -> None:
+    package = importlib.import_module(name)
+    for attribute in package.__all__:
+        assert getattr(package, attribute) is not None, attribute
+    with pytest.raises(AttributeError, match="has no attribute 'nothing_here'"):
+        package.nothing_here  # noqa: B018
+
+
+def test_extract_and_build_load_no_model_download_cluster_or_review_code(tmp_path: Path) -> None:
+    """The command line imports what a command runs: extract and build start fast."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.html").write_text("<html><body><p>A cafe opened.</p></body></html>", "utf-8")
+    (tmp_path / "translate-flow.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\nsource_language = "en"\ntarget_languages = ["ru"]\n', "utf-8")
+    code = (
+        "import sys\n"
+        "from translate_flow.cli import main\n"
+        "for command in ('extract', 'build'):\n"
+        "    main(['--quiet', command])\n"
+        "heavy = ('ctranslate2', 'sentencepiece', 'http.client', 'starlette', 'ray', 'translate_flow.translate.translator',\n"
+        "         'translate_flow.models.fetch', 'translate_flow.pipeline.cluster', 'translate_flow.review',\n"
+        "         'translate_flow.terms', 'translate_flow.memory')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(PACKAGE.parent)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

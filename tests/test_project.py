@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLE_ARTICLE, MakeProject
 
-from translate_flow import pipeline, project
+from translate_flow import glossary, pipeline, project
 from translate_flow.errors import CatalogError, InputError, TranslateFlowError
 from translate_flow.languages import Language
 from translate_flow.translate import Engine, PseudoEngine, Translation
@@ -179,13 +179,13 @@ def test_memory_and_cache_are_closed_when_the_engine_fails(make_project: MakePro
 def test_run_reads_the_glossary_once(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch) -> None:
     config = make_project([SAMPLE_ARTICLE], targets=["ru", "kk"], extra='[translate]\nengine = "pseudo"\n')
     calls: list[Path] = []
-    real = project.read_glossary
+    real = glossary.read_glossary
 
     def counting(folder: Path, *args: object, **kwargs: object) -> object:
         calls.append(folder)
         return real(folder, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(project, "read_glossary", counting)
+    monkeypatch.setattr(glossary, "read_glossary", counting)
     report = pipeline.run(config)
     assert report.changed == 2 and not report.problems
     assert calls == [config.glossary]

@@ -17,7 +17,7 @@ from translate_flow.catalog import Catalog, Message, machine_comment, read_po, w
 from translate_flow.config import Config
 from translate_flow.errors import UsageError
 from translate_flow.languages import language
-from translate_flow.pipeline.quality import MISSING_SACREBLEU
+from translate_flow.pipeline.measuring import MISSING_SACREBLEU
 from translate_flow.project import state_path
 from translate_flow.translate import Translation, output_hash
 

@@ -23,15 +23,17 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, read_po, write_po
 from .config import Config
 from .errors import CatalogError, InputError, Problem, TranslateFlowError
 from .fsio import TEMPORARY_NAME, WriteStatus, atomic_write, read_bytes
-from .glossary import Glossary, read_glossary
 from .htmldoc import Page, parse_html
 from .languages import Language
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -259,6 +261,8 @@ def write_catalog(path: Path, catalog: Catalog) -> WriteResult:
 
 def load_glossary(config: Config) -> Glossary:
     """The project's glossary (every CSV and TBX file of its folder); read once per run."""
+    from .glossary import read_glossary  # the termbase readers: for the commands that use terms
+
     return read_glossary(config.glossary, config.source.tag, shown(config, config.glossary))
 
 

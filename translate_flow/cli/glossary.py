@@ -10,7 +10,6 @@ from ..config import Config
 from ..errors import UsageError
 from ..fsio import atomic_write
 from ..glossary import KINDS, check_glossary, export_glossary, import_termbase, read_glossary
-from ..terms import lookup as find_terms
 from .options import Commands, add_action, add_actions, add_command
 from .output import EXIT_FINDINGS, EXIT_OK, relative
 
@@ -90,6 +89,8 @@ def export(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -
 def lookup(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The glossary terms the text uses, with their renderings."""
     glossary = read_glossary(config.glossary, config.source.tag, relative(config, config.glossary))
+    from ..terms import lookup as find_terms  # the term matcher: only this command needs it here
+
     hits = find_terms(glossary, args.text, config.source)
     for hit in hits:
         renderings = "; ".join(f"{t.tag}: {hit.term.rendering(t) or '-'}" for t in config.targets)

@@ -12,7 +12,6 @@ from .. import pipeline, reports
 from ..config import Config
 from ..errors import UsageError
 from ..fsio import atomic_write
-from ..pipeline.cluster import connect, ray_engines
 from ..progress import progress_display
 from .build import show_removals
 from .options import (
@@ -68,6 +67,8 @@ def run(config: Config, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         engines = None
         address = args.ray or config.cluster.address
         if address:
+            from ..pipeline.cluster import connect, ray_engines  # only a run on a cluster needs it
+
             cluster = stack.enter_context(connect(config.cluster, address))
             engines = ray_engines(config, pipeline.decode_options(config, options.translate), cluster,
                                   engine=options.translate.engine)

@@ -23,31 +23,47 @@ is wrong and what to do.
 
 from __future__ import annotations
 
-from .archive import DEFAULT_MAX_ENTRIES, MAX_COMPRESSION_RATIO, validate_package
-from .fetch import (
-    DEFAULT_INDEX_URL,
-    DEFAULT_TIMEOUT,
-    Transfer,
-    TransferOptions,
-    cached_index,
-    default_index_url,
-    download,
-    fetch_index,
-    file_sha256,
-    known_index,
-)
-from .install import install_file, install_from_index, install_url, remove
-from .packages import (
-    DEFAULT_MAX_SIZE,
-    PackageInfo,
-    default_cache_dir,
-    default_packages_dir,
-    find_installed,
-    installed_packages,
-    newest,
-)
-from .plan import PairPlan, missing_model, plan_pairs
-from .sources import PackageSources
+from typing import TYPE_CHECKING
+
+from ..lazy import homes, lazy_getattr
+
+if TYPE_CHECKING:  # imported when first used: only the model commands need the downloads
+    from .archive import DEFAULT_MAX_ENTRIES, MAX_COMPRESSION_RATIO, validate_package
+    from .fetch import (
+        DEFAULT_INDEX_URL,
+        DEFAULT_TIMEOUT,
+        Transfer,
+        TransferOptions,
+        cached_index,
+        default_index_url,
+        download,
+        fetch_index,
+        file_sha256,
+        known_index,
+    )
+    from .install import install_file, install_from_index, install_url, remove
+    from .packages import (
+        DEFAULT_MAX_SIZE,
+        PackageInfo,
+        default_cache_dir,
+        default_packages_dir,
+        find_installed,
+        installed_packages,
+        newest,
+    )
+    from .plan import PairPlan, missing_model, plan_pairs
+    from .sources import PackageSources
+
+__getattr__ = lazy_getattr(__name__, homes({
+    ".archive": ("DEFAULT_MAX_ENTRIES", "MAX_COMPRESSION_RATIO", "validate_package"),
+    ".fetch": ("DEFAULT_INDEX_URL", "DEFAULT_TIMEOUT", "Transfer", "TransferOptions", "cached_index",
+               "default_index_url", "download", "fetch_index", "file_sha256", "known_index"),
+    ".install": ("install_file", "install_from_index", "install_url", "remove"),
+    ".packages": ("DEFAULT_MAX_SIZE", "PackageInfo", "default_cache_dir", "default_packages_dir", "find_installed",
+                  "installed_packages", "newest"),
+    ".plan": ("PairPlan", "missing_model", "plan_pairs"),
+    ".sources": ("PackageSources",),
+}), globals())
 
 __all__ = [
     "DEFAULT_INDEX_URL",

@@ -10,7 +10,7 @@ module                  command
 ``publishing``          ``build``: localized pages from the pages and the catalogs
 ``statistics``          ``stats``: how far each catalog is
 ``approval``            ``approve``: an editor's approval of reviewed entries
-``quality``             ``stats --quality``: how much reviewers changed the machine output
+``measuring``           ``stats --quality``: how much reviewers changed the machine output
 ``tm``                  ``tm export`` and ``tm import``: the translation memory as TMX
 ``runner``, ``state``   ``run``: the whole job, incremental and locked
 ======================  =====================================================================
@@ -20,19 +20,40 @@ Where files live, and reading and writing them, is :mod:`translate_flow.project`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import Problem
-from ..project import STATE_DIR, Article, WriteResult, articles
-from .approval import Approval, approve
-from .checking import CheckReport, check
-from .engines import EngineFactory, Loader, ModelEngines
-from .extraction import ExtractReport, extract
-from .publishing import BuildReport, BuiltPage, build
-from .quality import ModelQuality, QualityReport, quality
-from .runner import RunOptions, RunReport, run
-from .state import project_lock
-from .statistics import CatalogStats, stats
-from .tm import export_memory, import_memory
-from .translation import LanguageRun, TranslateOptions, TranslateReport, decode_options, translate
+from ..lazy import homes, lazy_getattr
+
+if TYPE_CHECKING:  # imported when first used: a command loads only the modules it runs
+    from ..project import STATE_DIR, Article, WriteResult, articles
+    from .approval import Approval, approve
+    from .checking import CheckReport, check
+    from .engines import EngineFactory, Loader, ModelEngines
+    from .extraction import ExtractReport, extract
+    from .publishing import BuildReport, BuiltPage, build
+    from .measuring import ModelQuality, QualityReport, quality
+    from .runner import RunOptions, RunReport, run
+    from .state import project_lock
+    from .statistics import CatalogStats, stats
+    from .tm import export_memory, import_memory
+    from .translation import LanguageRun, TranslateOptions, TranslateReport, decode_options, translate
+
+# Where each name lives; a command line that runs `extract` never imports the translator.
+__getattr__ = lazy_getattr(__name__, homes({
+    "..project": ("STATE_DIR", "Article", "WriteResult", "articles"),
+    ".approval": ("Approval", "approve"),
+    ".checking": ("CheckReport", "check"),
+    ".engines": ("EngineFactory", "Loader", "ModelEngines"),
+    ".extraction": ("ExtractReport", "extract"),
+    ".publishing": ("BuildReport", "BuiltPage", "build"),
+    ".measuring": ("ModelQuality", "QualityReport", "quality"),
+    ".runner": ("RunOptions", "RunReport", "run"),
+    ".state": ("project_lock",),
+    ".statistics": ("CatalogStats", "stats"),
+    ".tm": ("export_memory", "import_memory"),
+    ".translation": ("LanguageRun", "TranslateOptions", "TranslateReport", "decode_options", "translate"),
+}), globals())
 
 __all__ = [
     "STATE_DIR",

@@ -13,10 +13,21 @@ from others (a pivot) or from no model (pseudo-localization).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import homes, lazy_getattr
 from .base import DecodeOptions, Engine, ModelSpec, Advance, Steering, Terms, Translation, output_hash
-from .engines import PivotEngine, PseudoEngine
-from .finish import find_loop
-from .translator import Translator
+
+if TYPE_CHECKING:  # imported when first used: what holds data needs no model code
+    from .engines import PivotEngine, PseudoEngine
+    from .finish import find_loop
+    from .translator import Translator
+
+__getattr__ = lazy_getattr(__name__, homes({
+    ".engines": ("PivotEngine", "PseudoEngine"),
+    ".finish": ("find_loop",),
+    ".translator": ("Translator",),
+}), globals())
 
 __all__ = [
     "DecodeOptions",
