@@ -20,7 +20,9 @@ to the next, as with the command line. What translate-flow keeps on disk between
 in a project is used as a user's build would use it: build binds the segmentation that
 extract kept (``.translate-flow/segments``). Each run also builds once more with that
 folder deleted, every page segmented again, and the report gives that figure and its
-ratios too. translate-flow runs ``pipeline.extract`` and
+ratios too. Each run then times the two commands as a user runs them, start-up and
+imports included: ``translate-flow extract`` and ``translate-flow build`` in a new project,
+``html2po -i PAGES -o PO`` and ``po2html -t PAGES -i PO -o HTML``. translate-flow runs ``pipeline.extract`` and
 ``pipeline.build`` on a throwaway project with one target language; Translate Toolkit
 runs in its own environment, ``benchmarks/.env`` (created and filled from PyPI on first
 use), through ``roundtrip_ttk.py``, which calls the html2po and po2html converters.
@@ -268,6 +270,7 @@ class Result:
     pages: int = 0
     segments: int = 0
     runs: list[Run] = field(default_factory=list)
+    commands: list[Phase] = field(default_factory=list)  # the two commands as a user runs them
 
     @property
     def best(self) -> Run:
@@ -353,6 +356,40 @@ def run_translate_flow(corpus: Path, root: Path, result: Result) -> None:
     shutil.rmtree(root / "build")
     cold = _phase(_json_from([*worker, "build", str(root)]))
     result.runs.append(Run(extracted, built, cold))
+
+
+def _command(command: Sequence[str], cwd: Path | None = None) -> Phase:
+    """Run *command* as a user does (interpreter start-up and imports included): its wall
+    time and the CPU time of it and every process it started."""
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Phase(seconds, cpu, 0)
+
+
+def commands_translate_flow(corpus: Path, root: Path, result: Result) -> None:
+    """``translate-flow extract`` and ``translate-flow build`` in a new project, as commands."""
+    shutil.copytree(corpus, root / "articles")
+    (root / "translate-flow.toml").write_text(CONFIG, encoding="utf-8")
+    tool = [sys.executable, "-m", "translate_flow", "--quiet"]
+    extracted = _command([*tool, "extract"], root)
+    fill_catalogs(sorted((root / "locales" / "ru" / "LC_MESSAGES").glob("*.po")))
+    built = _command([*tool, "build"], root)
+    result.commands.append(Phase(extracted.seconds + built.seconds, extracted.cpu + built.cpu, 0))
+
+
+def commands_translate_toolkit(python: Path, corpus: Path, root: Path, result: Result) -> None:
+    """``html2po -i PAGES -o PO`` and ``po2html -t PAGES -i PO -o HTML``, as commands."""
+    scripts = python.parent
+    root.mkdir(parents=True)
+    extracted = _command([str(scripts / "html2po"), "-i", str(corpus), "-o", str(root / "po")])
+    fill_catalogs(sorted((root / "po").glob("*.po")))
+    built = _command([str(scripts / "po2html"), "-t", str(corpus), "-i", str(root / "po"), "-o", str(root / "html")])
+    result.commands.append(Phase(extracted.seconds + built.seconds, extracted.cpu + built.cpu, 0))
 
 
 def run_translate_toolkit(python: Path, corpus: Path, root: Path, result: Result) -> None:
@@ -464,6 +501,12 @@ def print_report(results: Sequence[Result], corpus: Sequence[Path], versions: di
     print(f"translate-flow / translate-toolkit in pages/s, wall time: {_verdict(wall, TARGET_WALL)}")
     print(f"translate-flow / translate-toolkit in pages/s, CPU time:  {_verdict(cpu, TARGET_CPU)}")
     print(f"translate-flow / translate-toolkit in segments/s, wall time: {segments:.2f}x")
+    if ours.commands and theirs.commands:
+        mine, their = min(ours.commands, key=lambda c: c.seconds), min(theirs.commands, key=lambda c: c.seconds)
+        least_mine, least_their = min(c.cpu for c in ours.commands), min(c.cpu for c in theirs.commands)
+        print(f"the two commands as a user runs them (start-up and imports included): translate-flow"
+              f" {mine.seconds:.3f} s wall, {least_mine:.3f} s CPU; translate-toolkit {their.seconds:.3f} s wall,"
+              f" {least_their:.3f} s CPU: wall {their.seconds / mine.seconds:.2f}x, CPU {least_their / least_mine:.2f}x")
     colds = [(r.extract.seconds + r.cold_build.seconds, r.extract.cpu + r.cold_build.cpu)
              for r in ours.runs if r.cold_build]
     if colds:
@@ -518,6 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for number in range(args.repeat):  # in turns, so a slow spell of the machine hits both
             run_translate_flow(corpus_dir, work / f"tf-{number}", ours)
             run_translate_toolkit(python, corpus_dir, work / f"ttk-{number}", theirs)
+            commands_translate_flow(corpus_dir, work / f"tf-command-{number}", ours)
+            commands_translate_toolkit(python, corpus_dir, work / f"ttk-command-{number}", theirs)
         print_report((ours, theirs), corpus, versions, about)
     return 0
 
