@@ -386,9 +386,11 @@ def commands_translate_toolkit(python: Path, corpus: Path, root: Path, result: R
     """``html2po -i PAGES -o PO`` and ``po2html -t PAGES -i PO -o HTML``, as commands."""
     scripts = python.parent
     root.mkdir(parents=True)
-    extracted = _command([str(scripts / "html2po"), "-i", str(corpus), "-o", str(root / "po")])
+    quiet = "--progress=none"  # as translate-flow runs --quiet
+    extracted = _command([str(scripts / "html2po"), quiet, "-i", str(corpus), "-o", str(root / "po")])
     fill_catalogs(sorted((root / "po").glob("*.po")))
-    built = _command([str(scripts / "po2html"), "-t", str(corpus), "-i", str(root / "po"), "-o", str(root / "html")])
+    built = _command([str(scripts / "po2html"), quiet, "-t", str(corpus), "-i", str(root / "po"),
+                      "-o", str(root / "html")])
     result.commands.append(Phase(extracted.seconds + built.seconds, extracted.cpu + built.cpu, 0))
 
 

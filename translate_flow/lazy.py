@@ -6,17 +6,14 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-__all__ = ["homes", "lazy_getattr"]
+__all__ = ["lazy_getattr"]
 
 
-def homes(table: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """``{module: names}`` turned around: where each name lives."""
-    return {name: module for module, names in table.items() for name in names}
-
-
-def lazy_getattr(package: str, where: Mapping[str, str], namespace: dict[str, Any]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` for *package*: a name of *where* is imported from its module
-    (relative to the package) on first use and kept in *namespace*, the package's globals."""
+def lazy_getattr(package: str, table: Mapping[str, Iterable[str]], namespace: dict[str, Any]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for *package*: each name of *table* (``{module: names}``,
+    modules relative to the package) is imported from its module on first use and kept in
+    *namespace*, the package's globals."""
+    where = {name: module for module, names in table.items() for name in names}
 
     def __getattr__(name: str) -> Any:
         home = where.get(name)

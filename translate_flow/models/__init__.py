@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..lazy import homes, lazy_getattr
+from ..lazy import lazy_getattr
 
 if TYPE_CHECKING:  # imported when first used: only the model commands need the downloads
     from .archive import DEFAULT_MAX_ENTRIES, MAX_COMPRESSION_RATIO, validate_package
@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # imported when first used: only the model commands need the 
     from .plan import PairPlan, missing_model, plan_pairs
     from .sources import PackageSources
 
-__getattr__ = lazy_getattr(__name__, homes({
+__getattr__ = lazy_getattr(__name__, {
     ".archive": ("DEFAULT_MAX_ENTRIES", "MAX_COMPRESSION_RATIO", "validate_package"),
     ".fetch": ("DEFAULT_INDEX_URL", "DEFAULT_TIMEOUT", "Transfer", "TransferOptions", "cached_index",
                "default_index_url", "download", "fetch_index", "file_sha256", "known_index"),
@@ -63,7 +63,7 @@ __getattr__ = lazy_getattr(__name__, homes({
                   "installed_packages", "newest"),
     ".plan": ("PairPlan", "missing_model", "plan_pairs"),
     ".sources": ("PackageSources",),
-}), globals())
+}, globals())
 
 __all__ = [
     "DEFAULT_INDEX_URL",

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
-from ..lazy import homes, lazy_getattr
+from ..lazy import lazy_getattr
 
 if TYPE_CHECKING:  # imported when first used: a command loads only the modules it runs
     from ..project import STATE_DIR, Article, WriteResult, articles
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # imported when first used: a command loads only the modules 
     from .translation import LanguageRun, TranslateOptions, TranslateReport, decode_options, translate
 
 # Where each name lives; a command line that runs `extract` never imports the translator.
-__getattr__ = lazy_getattr(__name__, homes({
+__getattr__ = lazy_getattr(__name__, {
     "..project": ("STATE_DIR", "Article", "WriteResult", "articles"),
     ".approval": ("Approval", "approve"),
     ".checking": ("CheckReport", "check"),
@@ -53,7 +53,7 @@ __getattr__ = lazy_getattr(__name__, homes({
     ".statistics": ("CatalogStats", "stats"),
     ".tm": ("export_memory", "import_memory"),
     ".translation": ("LanguageRun", "TranslateOptions", "TranslateReport", "decode_options", "translate"),
-}), globals())
+}, globals())
 
 __all__ = [
     "STATE_DIR",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..lazy import homes, lazy_getattr
+from ..lazy import lazy_getattr
 from .base import DecodeOptions, Engine, ModelSpec, Advance, Steering, Terms, Translation, output_hash
 
 if TYPE_CHECKING:  # imported when first used: what holds data needs no model code
@@ -23,11 +23,11 @@ if TYPE_CHECKING:  # imported when first used: what holds data needs no model co
     from .finish import find_loop
     from .translator import Translator
 
-__getattr__ = lazy_getattr(__name__, homes({
+__getattr__ = lazy_getattr(__name__, {
     ".engines": ("PivotEngine", "PseudoEngine"),
     ".finish": ("find_loop",),
     ".translator": ("Translator",),
-}), globals())
+}, globals())
 
 __all__ = [
     "DecodeOptions",
