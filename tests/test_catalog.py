@@ -441,6 +441,21 @@ def test_no_line_breaks_inside_format_directives(flag: str) -> None:
     assert msgcat(formatted) == formatted and msgcat(plain) == plain
 
 
+@pytest.mark.parametrize(
+    ("flag", "conversion", "breaks"),
+    [("c-format", "a", False), ("c-format", "v", True), ("c-format", "ql", False), ("python-format", "r", False),
+     ("python-format", "a", True)],
+    ids=["c-hex-float", "c-unknown", "c-size-modifiers-then-o", "python-repr", "python-ascii-unknown-to-gettext"],
+)
+def test_only_the_directives_gettext_knows_keep_a_line_whole(flag: str, conversion: str, breaks: bool) -> None:
+    """What gettext takes for a directive ("% a" is one in C, not in its Python) is never
+    broken; a break may fall inside anything else, as msgcat puts it."""
+    text = f"10% {conversion}" + "long" * 20
+    written = write_po(Catalog(header=UTF8, messages=(Message(text, flags=(flag,)),)))
+    assert ('"10% "\n' in written) is breaks
+    assert msgcat(written) == written
+
+
 def test_long_comments_stay_on_one_line_and_read_back_whole() -> None:
     provenance = "machine translation: argos translate-ru_en 1.9 + argos translate-en_zh 1.9 via en score=-0.42 mt=3f2a9c1b0d"
     catalog = Catalog(messages=(Message("Суд", "法院", auto_comments=("body > p[1]", provenance),

@@ -20,11 +20,12 @@ __all__ = ["write_po"]
 _CACHED_FIELDS = 16384
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 # The directives of the format strings gettext knows best, by flag: gettext breaks no
-# line inside one.
+# line inside one. Its C parser takes any run of size modifiers ("%qld").
 _DIRECTIVES = {
     "c-format": re.compile(
-        r"%(?:[0-9]+\$)?[-+ #0']*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|ll|[hlLqjzZt])?[diouxXeEfFgGaAcspnm%]"),
-    "python-format": re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?[hlL]?[diouxXeEfFgGcrsa%]"),
+        r"%(?:[0-9]+\$)?[-+ #0']*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?[hlLqjzZt]*[diouxXeEfFgGaAcspnm%]"),
+    # Python's conversions as gettext 0.21 knows them: no "%a" (ascii()).
+    "python-format": re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?[hlL]?[diouxXeEfFgGcrs%]"),
 }
 _UNLIMITED = 2**31 - 1  # gettext's width for an entry that is not to be wrapped
 _LINES = re.compile("[^\n]*\n|[^\n]+")  # each up to and with its line feed; no other line end counts
